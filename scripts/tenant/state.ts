@@ -1,0 +1,363 @@
+// The local tenant's data and Auth0's semantics over it: users, connections, M2M clients, tokens, link and unlink.
+// Every rule here follows ../shared/auth0-facts.md; where Auth0's docs are silent the choice is named in a comment.
+import { randomBytes } from 'node:crypto';
+import type { Connection, Identity, Metadata, User } from '../../actions/types.ts';
+import { isSocialStrategy } from '../../actions/strategies.ts';
+import { ApiError } from './api-error.ts';
+
+/** An M2M application with its grant on the Management API. */
+export interface Client {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  /** Scopes granted on the Management API audience. */
+  scopes: string[];
+}
+
+export interface IssuedToken {
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** What creating a user takes: the connection by name and the profile; ids and times are filled in. */
+export interface NewUser {
+  connection: string;
+  /** The identity's own id; generated when absent (24 hex characters for databases, digits for others). */
+  id?: string;
+  email?: string;
+  email_verified?: boolean;
+  created_at?: string;
+  name?: string;
+  nickname?: string;
+  picture?: string;
+  app_metadata?: Metadata;
+  user_metadata?: Metadata;
+}
+
+/** `PATCH /api/v2/users/{id}` body, the parts the local tenant honours. */
+export interface UserPatch {
+  app_metadata?: Metadata | null;
+  user_metadata?: Metadata | null;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  nickname?: string;
+  picture?: string;
+  blocked?: boolean;
+}
+
+/** The profile fields that move into `identities[n].profileData` when a user becomes a secondary. */
+const PROFILE_FIELDS = ['email', 'email_verified', 'name', 'nickname', 'picture', 'given_name', 'family_name', 'username', 'phone_number', 'phone_verified'] as const;
+
+/** Management API token lifetime, as Auth0 issues it by default. */
+export const TOKEN_LIFETIME_SECONDS = 86_400;
+
+export class TenantState {
+  readonly domain: string;
+  private readonly connectionsByName = new Map<string, Connection>();
+  private readonly connectionsById = new Map<string, Connection>();
+  private readonly clients = new Map<string, Client>();
+  private readonly tokens = new Map<string, IssuedToken>();
+  private readonly users = new Map<string, User>();
+  /** Exact (case-sensitive) email → user ids, as `users-by-email` matches. A lone id is kept unwrapped to save memory. */
+  private readonly byEmail = new Map<string, string | string[]>();
+  private clock: () => Date;
+
+  constructor(options: { domain?: string; now?: () => Date } = {}) {
+    this.domain = options.domain ?? 'tenant.local';
+    this.clock = options.now ?? (() => new Date());
+  }
+
+  /** The tenant's current time (tests may freeze it). */
+  now(): Date {
+    return this.clock();
+  }
+
+  setClock(now: () => Date): void {
+    this.clock = now;
+  }
+
+  // --- connections -------------------------------------------------------------------------
+
+  addConnection(input: { name: string; strategy: string; id?: string }): Connection {
+    if (this.connectionsByName.has(input.name)) throw new ApiError(409, `A connection with the same name already exists`, 'connection_conflict');
+    const connection: Connection = { id: input.id ?? `con_${randomId(16)}`, name: input.name, strategy: input.strategy };
+    this.connectionsByName.set(connection.name, connection);
+    this.connectionsById.set(connection.id, connection);
+    return connection;
+  }
+
+  connection(name: string): Connection | undefined {
+    return this.connectionsByName.get(name);
+  }
+
+  connectionById(id: string): Connection | undefined {
+    return this.connectionsById.get(id);
+  }
+
+  listConnections(): Connection[] {
+    return [...this.connectionsByName.values()];
+  }
+
+  // --- clients and tokens -----------------------------------------------------------------
+
+  addClient(input: Omit<Client, 'client_id' | 'client_secret'> & Partial<Pick<Client, 'client_id' | 'client_secret'>>): Client {
+    const client: Client = {
+      client_id: input.client_id ?? randomId(32),
+      client_secret: input.client_secret ?? randomBytes(48).toString('base64url'),
+      name: input.name,
+      scopes: [...input.scopes],
+    };
+    this.clients.set(client.client_id, client);
+    return client;
+  }
+
+  client(clientId: string): Client | undefined {
+    return this.clients.get(clientId);
+  }
+
+  listClients(): Client[] {
+    return [...this.clients.values()];
+  }
+
+  /** Issues a Management API token for a client; the token's text is opaque but JWT-sized, like Auth0's. */
+  issueToken(clientId: string, scopes: string[]): { token: string; issued: IssuedToken } {
+    const issued: IssuedToken = { clientId, scopes: new Set(scopes), expiresAt: this.now().getTime() + TOKEN_LIFETIME_SECONDS * 1000 };
+    const token = `${randomBytes(27).toString('base64url')}.${randomBytes(600).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
+    this.tokens.set(token, issued);
+    return { token, issued };
+  }
+
+  /** The token's grant, or undefined when it is unknown or expired. */
+  verifyToken(token: string): IssuedToken | undefined {
+    const issued = this.tokens.get(token);
+    if (!issued) return undefined;
+    if (issued.expiresAt <= this.now().getTime()) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return issued;
+  }
+
+  /** Number of tokens issued and still held (a measure of token churn). */
+  tokenCount(): number {
+    return this.tokens.size;
+  }
+
+  // --- users --------------------------------------------------------------------------------
+
+  /** Creates a user on a connection, as a signup or a first social login would. */
+  createUser(input: NewUser): User {
+    const connection = this.connectionsByName.get(input.connection);
+    if (!connection) throw new ApiError(400, `The connection does not exist.`, 'inexistent_connection');
+    const provider = connection.strategy;
+    const id = input.id ?? (provider === 'auth0' ? randomId(24) : randomDigits(21));
+    const created = input.created_at ?? this.now().toISOString();
+    const user: User = {
+      user_id: `${provider}|${id}`,
+      created_at: created,
+      updated_at: created,
+      identities: [{ provider, user_id: id, connection: connection.name, isSocial: isSocialStrategy(provider) }],
+      app_metadata: { ...(input.app_metadata ?? {}) },
+      user_metadata: { ...(input.user_metadata ?? {}) },
+    };
+    // Auth0 lowercases the emails it stores for its own connections; social and enterprise keep the IdP's case.
+    if (input.email !== undefined) user.email = provider === 'auth0' || provider === 'email' ? input.email.toLowerCase() : input.email;
+    if (input.email_verified !== undefined || input.email !== undefined) user.email_verified = input.email_verified ?? false;
+    if (input.name !== undefined) user.name = input.name;
+    if (input.nickname !== undefined) user.nickname = input.nickname;
+    if (input.picture !== undefined) user.picture = input.picture;
+    this.insertUser(user);
+    return user;
+  }
+
+  /** Stores a complete user (seeding, generator, unlink). Its user_id must be `provider|id` of its first identity. */
+  insertUser(user: User): void {
+    const main = user.identities[0];
+    if (!main || user.user_id !== `${main.provider}|${main.user_id}`) {
+      throw new ApiError(400, `user_id ${user.user_id} does not match its main identity`, 'invalid_body');
+    }
+    if (this.users.has(user.user_id)) throw new ApiError(409, 'The user already exists.', 'user_exists');
+    user.app_metadata ??= {};
+    user.user_metadata ??= {};
+    this.users.set(user.user_id, user);
+    if (user.email !== undefined) this.indexEmail(user.email, user.user_id);
+  }
+
+  getUser(userId: string): User | undefined {
+    return this.users.get(userId);
+  }
+
+  requireUser(userId: string): User {
+    const user = this.users.get(userId);
+    if (!user) throw new ApiError(404, 'The user does not exist.', 'inexistent_user');
+    return user;
+  }
+
+  /** Users whose email equals `email` exactly: the endpoint is case-sensitive. */
+  usersByEmail(email: string): User[] {
+    const ids = this.byEmail.get(email);
+    if (ids === undefined) return [];
+    return (typeof ids === 'string' ? [ids] : ids).map((id) => this.requireUser(id));
+  }
+
+  /** Every user, in creation (insertion) order. */
+  allUsers(): IterableIterator<User> {
+    return this.users.values();
+  }
+
+  userCount(): number {
+    return this.users.size;
+  }
+
+  /** The user owning an identity, as a main or a linked (secondary) identity. Linear: for the runtime harness, not for hot paths. */
+  ownerOfIdentity(provider: string, identityUserId: string): User | undefined {
+    const direct = this.users.get(`${provider}|${identityUserId}`);
+    if (direct) return direct;
+    for (const user of this.users.values()) {
+      if (user.identities.some((i) => i.provider === provider && String(i.user_id) === identityUserId)) return user;
+    }
+    return undefined;
+  }
+
+  /** `PATCH /api/v2/users/{id}`: metadata merged at the top level, a key set to null removed. */
+  patchUser(userId: string, patch: UserPatch): User {
+    const user = this.requireUser(userId);
+    if (patch.app_metadata !== undefined) user.app_metadata = mergeTopLevel(user.app_metadata ?? {}, patch.app_metadata);
+    if (patch.user_metadata !== undefined) user.user_metadata = mergeTopLevel(user.user_metadata ?? {}, patch.user_metadata);
+    if (patch.email !== undefined && patch.email !== user.email) {
+      if (user.email !== undefined) this.unindexEmail(user.email, user.user_id);
+      user.email = patch.email;
+      this.indexEmail(patch.email, user.user_id);
+      // Auth0 marks a changed email unverified unless the same request says otherwise.
+      user.email_verified = patch.email_verified ?? false;
+    } else if (patch.email_verified !== undefined) {
+      user.email_verified = patch.email_verified;
+    }
+    for (const key of ['name', 'nickname', 'picture', 'blocked'] as const) {
+      if (patch[key] !== undefined) (user as unknown as Record<string, unknown>)[key] = patch[key];
+    }
+    user.updated_at = this.now().toISOString();
+    return user;
+  }
+
+  /** Removes a user and every identity it holds. */
+  deleteUser(userId: string): void {
+    const user = this.requireUser(userId);
+    this.users.delete(userId);
+    if (user.email !== undefined) this.unindexEmail(user.email, userId);
+  }
+
+  // --- link and unlink ------------------------------------------------------------------------
+
+  /**
+   * `POST /api/v2/users/{primaryId}/identities`: every identity of the secondary moves to the primary, the secondary
+   * user disappears, its metadata is discarded and its profile becomes its identity's `profileData`.
+   * Returns the primary's identities.
+   */
+  link(primaryId: string, body: { provider?: unknown; user_id?: unknown; connection_id?: unknown }): Identity[] {
+    if (typeof body.provider !== 'string' || (typeof body.user_id !== 'string' && typeof body.user_id !== 'number')) {
+      throw new ApiError(400, 'Payload validation error: provider and user_id are required.', 'invalid_body');
+    }
+    const primary = this.requireUser(primaryId);
+    const secondaryId = `${body.provider}|${String(body.user_id)}`;
+    if (secondaryId === primaryId) throw new ApiError(400, 'Main identity and the new one are the same.', 'invalid_body');
+    if (primary.identities.some((i) => i.provider === body.provider && String(i.user_id) === String(body.user_id))) {
+      throw new ApiError(409, 'Specified identity already exists.', 'identity_conflict');
+    }
+    const secondary = this.users.get(secondaryId);
+    if (!secondary) throw new ApiError(400, 'Provided secondary account not found.', 'invalid_body');
+    if (typeof body.connection_id === 'string') {
+      const connection = this.connectionsById.get(body.connection_id);
+      if (!connection || connection.name !== secondary.identities[0]?.connection) {
+        throw new ApiError(400, 'Provided secondary account not found.', 'invalid_body');
+      }
+    }
+    const [main, ...alreadyLinked] = secondary.identities;
+    const moved: Identity = { ...main!, profileData: profileOf(secondary) };
+    primary.identities.push(moved, ...alreadyLinked);
+    this.users.delete(secondaryId);
+    if (secondary.email !== undefined) this.unindexEmail(secondary.email, secondaryId);
+    primary.updated_at = this.now().toISOString();
+    return primary.identities;
+  }
+
+  /**
+   * `DELETE /api/v2/users/{primaryId}/identities/{provider}/{userId}`: the identity becomes a standalone user again,
+   * with the profile it had (profileData) and no metadata. Returns the primary's remaining identities.
+   * The re-created user's created_at is the time of the unlink: Auth0 makes a new user record.
+   */
+  unlink(primaryId: string, provider: string, identityUserId: string): Identity[] {
+    const primary = this.requireUser(primaryId);
+    const index = primary.identities.findIndex((i) => i.provider === provider && String(i.user_id) === identityUserId);
+    if (index === 0) throw new ApiError(400, 'Main identity cannot be removed.', 'operation_not_supported');
+    if (index < 0) throw new ApiError(400, 'The identity does not exist in the user.', 'invalid_uri');
+    const [identity] = primary.identities.splice(index, 1);
+    const { profileData, ...rest } = identity!;
+    const now = this.now().toISOString();
+    const restored: User = {
+      ...(profileData ?? {}),
+      user_id: `${provider}|${identityUserId}`,
+      created_at: now,
+      updated_at: now,
+      identities: [rest],
+      app_metadata: {},
+      user_metadata: {},
+    };
+    this.insertUser(restored);
+    primary.updated_at = now;
+    return primary.identities;
+  }
+
+  // --- email index ----------------------------------------------------------------------------
+
+  private indexEmail(email: string, userId: string): void {
+    const ids = this.byEmail.get(email);
+    if (ids === undefined) this.byEmail.set(email, userId);
+    else if (typeof ids === 'string') this.byEmail.set(email, [ids, userId]);
+    else ids.push(userId);
+  }
+
+  private unindexEmail(email: string, userId: string): void {
+    const ids = this.byEmail.get(email);
+    if (ids === undefined) return;
+    if (typeof ids === 'string') {
+      if (ids === userId) this.byEmail.delete(email);
+      return;
+    }
+    const rest = ids.filter((id) => id !== userId);
+    if (rest.length === 0) this.byEmail.delete(email);
+    else this.byEmail.set(email, rest.length === 1 ? rest[0]! : rest);
+  }
+}
+
+/** Top-level merge: keys of `patch` replace those of `base`; a null value removes the key. A null patch clears all. */
+export function mergeTopLevel(base: Metadata, patch: Metadata | null): Metadata {
+  if (patch === null) return {};
+  const merged: Metadata = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function profileOf(user: User): Metadata {
+  const profile: Metadata = {};
+  for (const field of PROFILE_FIELDS) {
+    if (user[field] !== undefined) profile[field] = user[field];
+  }
+  return profile;
+}
+
+function randomId(length: number): string {
+  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+}
+
+function randomDigits(length: number): string {
+  let out = String(1 + (randomBytes(1)[0]! % 9));
+  while (out.length < length) out += String(randomBytes(1)[0]! % 10);
+  return out;
+}
