@@ -4,7 +4,7 @@ import { CliError } from './cli.ts';
 import { requireEnv, type Env } from './env.ts';
 import { routedFetch, type Fetch } from './routed-fetch.ts';
 
-export interface Connection {
+export interface TenantCredentials {
   domain: string;
   clientId: string;
   clientSecret: string;
@@ -13,7 +13,7 @@ export interface Connection {
 }
 
 /** The admin's credentials from AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (and AUTH0_BASE_URL). */
-export function connectionFromEnv(env: Env, purpose: string): Connection {
+export function credentialsFromEnv(env: Env, purpose: string): TenantCredentials {
   const values = requireEnv(env, ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'], purpose);
   const domain = values.AUTH0_DOMAIN.replace(/^https:\/\//, '').replace(/\/+$/, '');
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
@@ -24,21 +24,21 @@ export function connectionFromEnv(env: Env, purpose: string): Connection {
   return { domain, clientId: values.AUTH0_CLIENT_ID, clientSecret: values.AUTH0_CLIENT_SECRET, ...(baseUrl ? { baseUrl } : {}) };
 }
 
-/** The fetch that reaches the connection's tenant. */
-export function fetchFor(connection: Connection, inner: Fetch = globalThis.fetch): Fetch {
-  return connection.baseUrl ? routedFetch(connection.domain, connection.baseUrl, inner) : inner;
+/** The fetch that reaches the tenant of these credentials. */
+export function fetchFor(credentials: TenantCredentials, inner: Fetch = globalThis.fetch): Fetch {
+  return credentials.baseUrl ? routedFetch(credentials.domain, credentials.baseUrl, inner) : inner;
 }
 
 /**
  * An SDK client. Retries are the caller's choice: the SDK retries 429/5xx itself (2 times, waits up to 60 s by default),
  * which a paced script must not stack on its own pacing.
  */
-export function managementClient(connection: Connection, options: { maxRetries?: number; timeoutInSeconds?: number; fetch?: Fetch } = {}): ManagementClient {
+export function managementClient(credentials: TenantCredentials, options: { maxRetries?: number; timeoutInSeconds?: number; fetch?: Fetch } = {}): ManagementClient {
   return new ManagementClient({
-    domain: connection.domain,
-    clientId: connection.clientId,
-    clientSecret: connection.clientSecret,
-    fetch: fetchFor(connection, options.fetch),
+    domain: credentials.domain,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    fetch: fetchFor(credentials, options.fetch),
     maxRetries: options.maxRetries ?? 2,
     timeoutInSeconds: options.timeoutInSeconds ?? 30,
   });
