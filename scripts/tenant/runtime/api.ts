@@ -1,0 +1,59 @@
+// The post-login `api` given to one execution: it records what the Action asks for; execute.ts decides what takes effect.
+// Rules from actions/reference/post-login/post-login-api-object.mdx and customize/actions/limitations.mdx
+// ("Account Linking (setPrimaryUser)"): setPrimaryUser once per transaction, its id at most 128 characters;
+// metadata set with api.user is applied once at the end of the flow, a null value removing the key.
+import type { Metadata, PostLoginApi } from '../../../actions/types.ts';
+import type { ActionsCache } from './cache.ts';
+
+/** What one execution asked for through `api`. */
+export interface Commands {
+  denied: string | undefined;
+  primaryUserId: string | undefined;
+  appMetadata: Metadata;
+  userMetadata: Metadata;
+  idTokenClaims: Metadata;
+  accessTokenClaims: Metadata;
+}
+
+const PRIMARY_USER_ID_MAX = 128;
+
+/** An `api` for one execution and the commands it records. `isOpen` false (the execution is over) makes every call a no-op. */
+export function createPostLoginApi(cache: ActionsCache, isOpen: () => boolean): { api: PostLoginApi; commands: Commands } {
+  const commands: Commands = { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {} };
+  const record = (target: Metadata, name: string, value: unknown): PostLoginApi => {
+    if (typeof name !== 'string' || name === '') throw new TypeError('the name must be a non-empty string');
+    // The value is taken as it is now (a later change to the object must not reach the tenant); undefined, which
+    // JSON cannot carry to Auth0, changes nothing.
+    if (isOpen() && value !== undefined) target[name] = structuredClone(value);
+    return api;
+  };
+  const api: PostLoginApi = {
+    access: {
+      deny(reason: string) {
+        if (isOpen() && commands.denied === undefined) commands.denied = String(reason);
+        return api;
+      },
+    },
+    authentication: {
+      setPrimaryUser(primaryUserId: string) {
+        if (typeof primaryUserId !== 'string' || primaryUserId === '' || primaryUserId.length > PRIMARY_USER_ID_MAX) {
+          throw new TypeError(`api.authentication.setPrimaryUser: the primary user id must be a string of 1 to ${PRIMARY_USER_ID_MAX} characters`);
+        }
+        if (commands.primaryUserId !== undefined) throw new Error('api.authentication.setPrimaryUser can be called once per transaction');
+        if (isOpen()) commands.primaryUserId = primaryUserId;
+      },
+    },
+    user: {
+      setAppMetadata: (key, value) => record(commands.appMetadata, key, value),
+      setUserMetadata: (key, value) => record(commands.userMetadata, key, value),
+    },
+    idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },
+    accessToken: { setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value) },
+    cache: {
+      get: (key) => cache.get(key),
+      set: (key, value, options) => (isOpen() ? cache.set(key, value, options) : { type: 'error', code: 'FailedToSetCacheRecord' }),
+      delete: (key) => (isOpen() ? cache.delete(key) : { type: 'error', code: 'FailedToDeleteCacheRecord' }),
+    },
+  };
+  return { api, commands };
+}

@@ -1,0 +1,95 @@
+// The local Auth0 Actions runtime for post-login Actions: load Action code, log users in through it, read what happened.
+// One runtime stands for one tenant's post-login trigger: its cache is shared by every Action and instance loaded here.
+import type { TenantState } from '../state.ts';
+import type { Fetch } from '../../lib/routed-fetch.ts';
+import { ActionsCache } from './cache.ts';
+import type { LoginRequest } from './event.ts';
+import { EXECUTION_LIMIT_MS, executeLogin, type LoginResult } from './execute.ts';
+import { CompiledAction, type ActionDependency, type ActionInstance } from './load.ts';
+
+export type { ActionDependency } from './load.ts';
+export type { LoginIdentity, LoginRequest } from './event.ts';
+export type { ExecutionReport, FailureKind, LoginFailure, LoginResult, LoginSuccess } from './execute.ts';
+export type { HttpCall } from './context.ts';
+export { ActionsCache } from './cache.ts';
+export { EXECUTION_LIMIT_MS } from './execute.ts';
+
+export interface ActionsRuntimeOptions {
+  state: TenantState;
+  /**
+   * The Action's global `fetch`. Default: `globalThis.fetch` as it is at each call (msw in-process intercepts it);
+   * over loopback HTTP pass `routedFetch(domain, baseUrl)`. Calls are counted per login either way.
+   */
+  fetch?: Fetch;
+  /** The clock for cache expiry and `last_login`. Default: the tenant's clock (`state.now()`). */
+  now?: () => Date;
+  /** The execution time limit. Default 20 s, Auth0's; tests lower it rather than wait. */
+  timeoutMs?: number;
+}
+
+export interface LoadOptions {
+  /** Shown in compile errors and used as the module's file name. Default `action`. */
+  name?: string;
+  /** `event.secrets`. Auth0's limits apply: at most 30, names ≤ 128 characters, values ≤ 4096 characters. */
+  secrets?: Record<string, string>;
+  /** npm packages the Action may `require` besides Node built-ins, resolved from this project's node_modules. */
+  dependencies?: ActionDependency[];
+}
+
+/** One loaded Action: one warm instance whose module state persists across its logins. */
+export interface LoadedAction {
+  readonly name: string;
+  /** Logs a user in through the Action. Rejects only when the tenant has no such user or identity. */
+  login(request: LoginRequest): Promise<LoginResult>;
+  /** A cold instance of the same code: module-level code runs again, module state starts fresh; the cache is shared. */
+  newInstance(): LoadedAction;
+}
+
+export interface ActionsRuntime {
+  /** Compiles `code` (CommonJS JavaScript exporting `onExecutePostLogin`); throws when it does not compile. */
+  load(code: string, options?: LoadOptions): LoadedAction;
+  /** The trigger's `api.cache`; `cache.clear()` simulates Auth0 evicting it. */
+  readonly cache: ActionsCache;
+}
+
+const SECRETS_MAX = 30;
+const SECRET_NAME_MAX = 128;
+const SECRET_VALUE_MAX = 4096;
+
+export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRuntime {
+  const { state } = options;
+  const now = options.now ?? (() => state.now());
+  const timeoutMs = options.timeoutMs ?? EXECUTION_LIMIT_MS;
+  const fetch = (): Fetch => options.fetch ?? globalThis.fetch;
+  const cache = new ActionsCache(() => now().getTime());
+
+  const loaded = (compiled: CompiledAction, secrets: Readonly<Record<string, string>>): LoadedAction => {
+    const instance: ActionInstance = compiled.instance(fetch);
+    return {
+      name: compiled.name,
+      login: (request) => executeLogin(instance, request, { state, cache, secrets, timeoutMs, now }),
+      newInstance: () => loaded(compiled, secrets),
+    };
+  };
+
+  return {
+    cache,
+    load(code, loadOptions = {}) {
+      const name = loadOptions.name ?? 'action';
+      const secrets = checkedSecrets(name, loadOptions.secrets ?? {});
+      return loaded(new CompiledAction(code, name, loadOptions.dependencies ?? []), secrets);
+    },
+  };
+}
+
+/** A frozen copy of the secrets after Auth0's limits (customize/actions/limitations.mdx, "Secrets"); errors name, never show, a value. */
+function checkedSecrets(action: string, secrets: Record<string, string>): Readonly<Record<string, string>> {
+  const entries = Object.entries(secrets);
+  if (entries.length > SECRETS_MAX) throw new Error(`Action ${action}: ${entries.length} secrets, Auth0 allows at most ${SECRETS_MAX}`);
+  for (const [name, value] of entries) {
+    if (name.length > SECRET_NAME_MAX) throw new Error(`Action ${action}: the secret name ${name.slice(0, 32)}… is longer than ${SECRET_NAME_MAX} characters`);
+    if (typeof value !== 'string') throw new Error(`Action ${action}: the secret ${name} is not a string; secrets are strings`);
+    if (value.length > SECRET_VALUE_MAX) throw new Error(`Action ${action}: the value of secret ${name} is longer than ${SECRET_VALUE_MAX} characters`);
+  }
+  return Object.freeze({ ...secrets });
+}
