@@ -1,0 +1,40 @@
+// What a route of the local tenant is: method, path pattern, required scopes and a handler; groups of them make up the API.
+import type { IssuedToken, TenantState } from './state.ts';
+
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a handler sees of one request. */
+export interface RouteContext {
+  request: Request;
+  url: URL;
+  /** Path parameters, already percent-decoded (`auth0%7C1` arrives as `auth0|1`). */
+  params: Readonly<Record<string, string>>;
+  state: TenantState;
+  domain: string;
+  /** The bearer token's grant; undefined on routes whose `scopes` is 'none'. */
+  grant: IssuedToken | undefined;
+}
+
+/** A handler's answer; the body is sent as JSON. Errors are thrown as ApiError instead. */
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: RouteMethod;
+  /** Path pattern in msw syntax, e.g. `/api/v2/users/:id`; it also names the route in faults and the request log. */
+  path: string;
+  /** The bearer token needs any one of these scopes; 'none' for routes that take no bearer token (POST /oauth/token). */
+  scopes: readonly string[] | 'none';
+  handle(context: RouteContext): RouteResult | Promise<RouteResult>;
+}
+
+/** One file's worth of routes (users, identities, actions, …), added to a tenant as a unit. */
+export type RouteGroup = readonly Route[];
+
+/** Paths under this prefix are Management API calls: the ones Auth0's Management API rate limit counts. */
+export function isManagementApiPath(path: string): boolean {
+  return path.startsWith('/api/v2/');
+}

@@ -1,0 +1,90 @@
+// Test fixtures for the local tenant: a small tenant with an M2M client, served in-process (msw) or over loopback HTTP per test.
+import { afterEach, beforeEach } from 'vitest';
+import { ManagementClient } from 'auth0';
+import { routedFetch, type Fetch } from '../../scripts/lib/routed-fetch.ts';
+import { serveHttp, type TenantHttpServer } from '../../scripts/tenant/http-server.ts';
+import { startInProcess, type InProcessTenant } from '../../scripts/tenant/in-process.ts';
+import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/tenant/local-tenant.ts';
+import type { Client } from '../../scripts/tenant/state.ts';
+
+export const DATABASE = 'Username-Password-Authentication';
+
+export interface TestTenant {
+  tenant: LocalTenant;
+  /** An M2M client granted read:users and update:users, as the backfill script is. */
+  client: Client;
+}
+
+/** A tenant with a database, a Google and a GitHub connection and one M2M client. */
+export function createTestTenant(options: LocalTenantOptions = {}): TestTenant {
+  const tenant = createLocalTenant(options);
+  tenant.state.addConnection({ name: DATABASE, strategy: 'auth0' });
+  tenant.state.addConnection({ name: 'google-oauth2', strategy: 'google-oauth2' });
+  tenant.state.addConnection({ name: 'github', strategy: 'github' });
+  const client = tenant.state.addClient({ name: 'auto-link backfill', scopes: ['read:users', 'update:users'] });
+  return { tenant, client };
+}
+
+/** A fresh tenant for each test, intercepted in-process; an unhandled request fails the test. */
+export function useInProcessTenant(make: () => TestTenant = createTestTenant): () => TestTenant {
+  let current: (TestTenant & { serving: InProcessTenant }) | undefined;
+  beforeEach(() => {
+    const made = make();
+    current = { ...made, serving: startInProcess(made.tenant) };
+  });
+  afterEach(() => {
+    current?.serving.close();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('the in-process tenant exists only inside a test');
+    return current;
+  };
+}
+
+export interface HttpTestTenant extends TestTenant {
+  server: TenantHttpServer;
+  /** A fetch that sends https://{domain} requests to the loopback server. */
+  fetch: Fetch;
+}
+
+/** A fresh tenant for each test, served over HTTP on 127.0.0.1. */
+export function useHttpTenant(make: () => TestTenant = createTestTenant): () => HttpTestTenant {
+  let current: HttpTestTenant | undefined;
+  beforeEach(async () => {
+    const made = make();
+    const server = await serveHttp(made.tenant);
+    current = { ...made, server, fetch: routedFetch(made.tenant.domain, server.url) };
+  });
+  afterEach(async () => {
+    await current?.server.close();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('the HTTP tenant exists only inside a test');
+    return current;
+  };
+}
+
+/** The unmodified SDK client for `client`; retries off unless asked, since the SDK retries 429/5xx on its own. */
+export function managementClient(tenant: LocalTenant, client: Client, options: { fetch?: Fetch; maxRetries?: number } = {}): ManagementClient {
+  return new ManagementClient({
+    domain: tenant.domain,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    maxRetries: options.maxRetries ?? 0,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/** A Management API token for `client`, got from the tenant's token endpoint through `fetcher`. */
+export async function managementToken(tenant: LocalTenant, client: Client, fetcher: Fetch = fetch): Promise<string> {
+  const response = await fetcher(`https://${tenant.domain}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret, audience: tenant.audience }),
+  });
+  if (response.status !== 200) throw new Error(`token request failed with ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as { access_token: string };
+  return body.access_token;
+}
