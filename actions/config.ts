@@ -1,0 +1,123 @@
+// The Action's secrets read into a validated Config, or the name of the first missing or malformed secret and what to do.
+import type { TrustRule } from './policy.ts';
+
+export type LinkMode = 'on' | 'dry-run';
+
+export interface Config {
+  /** `on` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
+  mode: LinkMode;
+  /** The tenant's canonical domain (not a custom domain): the Management API audience is `https://{domain}/api/v2/`. */
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  trust: TrustRule;
+  /** Prefer the oldest eligible account on this connection as primary; undefined → the oldest eligible account. */
+  primaryConnection: string | undefined;
+  /** Every Management API call of one execution must finish within this many milliseconds of its start. */
+  timeBudgetMs: number;
+  /** The ID-token claim listing the user_ids a login linked. */
+  claimName: string;
+}
+
+export type ConfigResult =
+  | { status: 'off' }
+  | { status: 'invalid'; secret: string; problem: string }
+  | { status: 'ready'; config: Config };
+
+export const DEFAULT_TIME_BUDGET_MS = 5000;
+/** Auth0 stops an execution at 20 s; the rest of the flow (other Actions, token issuance) needs the remainder. */
+export const MAX_TIME_BUDGET_MS = 10_000;
+export const MIN_TIME_BUDGET_MS = 500;
+export const DEFAULT_CLAIM_NAMESPACE = 'https://auto-link/';
+export const CLAIM_SUFFIX = 'linked';
+
+type Secrets = Readonly<Record<string, string | undefined>>;
+
+class SecretProblem extends Error {
+  readonly secret: string;
+  constructor(secret: string, problem: string) {
+    super(problem);
+    this.secret = secret;
+  }
+}
+
+/** Reads the secrets. Values are never echoed in a problem: some of them are credentials. */
+export function readConfig(secrets: Secrets): ConfigResult {
+  try {
+    const mode = readMode(secrets);
+    if (mode === 'off') return { status: 'off' };
+    return {
+      status: 'ready',
+      config: {
+        mode,
+        domain: readDomain(secrets),
+        clientId: required(secrets, 'AUTH0_CLIENT_ID'),
+        clientSecret: required(secrets, 'AUTH0_CLIENT_SECRET'),
+        trust: readTrust(secrets),
+        primaryConnection: optional(secrets, 'PRIMARY_CONNECTION'),
+        timeBudgetMs: readTimeBudget(secrets),
+        claimName: `${readNamespace(secrets)}${CLAIM_SUFFIX}`,
+      },
+    };
+  } catch (error) {
+    if (error instanceof SecretProblem) return { status: 'invalid', secret: error.secret, problem: error.message };
+    throw error;
+  }
+}
+
+/** The one-line description of an invalid config, e.g. `secret AUTH0_CLIENT_SECRET is missing`. */
+export function describeInvalid(result: { secret: string; problem: string }): string {
+  return `secret ${result.secret} ${result.problem}`;
+}
+
+function optional(secrets: Secrets, name: string): string | undefined {
+  const value = secrets[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(secrets: Secrets, name: string): string {
+  const value = optional(secrets, name);
+  if (value === undefined) throw new SecretProblem(name, 'is missing');
+  return value;
+}
+
+function readMode(secrets: Secrets): LinkMode | 'off' {
+  const value = optional(secrets, 'LINK_MODE')?.toLowerCase() ?? 'on';
+  if (value === 'on' || value === 'dry-run' || value === 'off') return value;
+  throw new SecretProblem('LINK_MODE', 'is malformed: use on, dry-run or off');
+}
+
+function readDomain(secrets: Secrets): string {
+  const domain = required(secrets, 'AUTH0_DOMAIN').replace(/^https:\/\//i, '').replace(/\/+$/, '');
+  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) throw new SecretProblem('AUTH0_DOMAIN', 'is malformed: use the tenant host name, e.g. my-tenant.eu.auth0.com');
+  return domain;
+}
+
+function readTrust(secrets: Secrets): TrustRule {
+  const value = secrets.TRUSTED_CONNECTIONS;
+  if (value === undefined) return { connections: undefined };
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new SecretProblem('TRUSTED_CONNECTIONS', 'is malformed: list connection names separated by commas, or remove it to trust the default kinds');
+  }
+  return { connections: new Set(names) };
+}
+
+function readTimeBudget(secrets: Secrets): number {
+  const value = optional(secrets, 'TIME_BUDGET_MS');
+  if (value === undefined) return DEFAULT_TIME_BUDGET_MS;
+  const budget = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(budget >= MIN_TIME_BUDGET_MS && budget <= MAX_TIME_BUDGET_MS)) {
+    throw new SecretProblem('TIME_BUDGET_MS', `is malformed: use a whole number of milliseconds from ${MIN_TIME_BUDGET_MS} to ${MAX_TIME_BUDGET_MS}`);
+  }
+  return budget;
+}
+
+function readNamespace(secrets: Secrets): string {
+  const value = optional(secrets, 'CLAIM_NAMESPACE');
+  if (value === undefined) return DEFAULT_CLAIM_NAMESPACE;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i.test(value)) {
+    throw new SecretProblem('CLAIM_NAMESPACE', 'is malformed: use a URL you control, e.g. https://example.com/');
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}

@@ -1,0 +1,120 @@
+// One login that needs a check: find the accounts sharing its email, plan with the policy, then record, link and mark.
+// Order matters: the audit record (with the metadata Auth0 discards on link) is written on the primary BEFORE any link,
+// the login user's own link comes first, and setPrimaryUser is called only once that link exists.
+import type { Config } from './config.ts';
+import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords } from './link-record.ts';
+import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
+import type { Outcome } from './outcome.ts';
+import { planLogin, sameIdentity } from './policy.ts';
+import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
+
+/** What the policy and the audit record read; everything else of a user is left on the server. */
+export const USER_FIELDS = ['user_id', 'email', 'email_verified', 'created_at', 'identities', 'app_metadata', 'user_metadata', 'blocked'] as const;
+
+export interface FlowDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Runs the check for an eligible, unchecked login user. Throws on failure; the caller turns that into an outcome. */
+export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps): Promise<Outcome> {
+  const startedAt = deps.now();
+  const now = new Date(startedAt);
+  const dryRun = config.mode === 'dry-run';
+  const client = createManagementClient({
+    domain: config.domain,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    deadline: startedAt + config.timeBudgetMs,
+    cache: api.cache,
+    fetch: deps.fetch,
+    now: deps.now,
+    sleep: deps.sleep,
+  });
+  const email = event.user.email!;
+  const candidates = await findCandidates(client, email);
+  const plan = planLogin<User>(event.user, candidates, { trust: config.trust, primaryConnection: config.primaryConnection });
+
+  switch (plan.kind) {
+    case 'none':
+      if (plan.reason !== 'alone') return { kind: 'ineligible', reason: plan.reason };
+      // No HTTP: applied by Auth0 at the end of the flow. Safe because setPrimaryUser is not called in this execution.
+      if (!dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
+      return { kind: 'alone', dryRun };
+    case 'already-linked':
+      if (!dryRun) {
+        api.authentication.setPrimaryUser(plan.primary.user_id);
+        api.idToken.setCustomClaim(config.claimName, [event.user.user_id]);
+      }
+      return { kind: 'already-linked', primary: plan.primary.user_id, dryRun };
+    case 'link': {
+      const login = plan.secondaries.find((s) => s.user_id === event.user.user_id);
+      // The login user's link first: the login can then end on the primary even if a later link fails.
+      const ordered = login ? [login, ...plan.secondaries.filter((s) => s !== login)] : plan.secondaries;
+      if (dryRun) return { kind: 'would-link', primary: plan.primary.user_id, secondaries: ordered.map((s) => s.user_id), setPrimaryUser: plan.setPrimaryUser };
+      return await linkAll(client, api, config, plan.primary, ordered, event.user.user_id, now);
+    }
+  }
+}
+
+/** users-by-email is case-sensitive: ask for the email as given and lower-cased (Auth0 stores its own connections' emails lower-cased). */
+async function findCandidates(client: ManagementClient, email: string): Promise<User[]> {
+  const lower = email.toLowerCase();
+  const lists = await Promise.all((lower === email ? [email] : [email, lower]).map((e) => client.usersByEmail(e, USER_FIELDS)));
+  const byId = new Map<string, User>();
+  for (const user of lists.flat()) if (!byId.has(user.user_id)) byId.set(user.user_id, user);
+  return [...byId.values()];
+}
+
+async function linkAll(
+  client: ManagementClient,
+  api: PostLoginApi,
+  config: Config,
+  primary: User,
+  secondaries: User[],
+  loginUserId: string,
+  now: Date,
+): Promise<Outcome> {
+  // One write before any link: the records keep what Auth0 discards; the primary's mark rides along for free.
+  // An account whose link then fails stays unmarked, so its own next login retries.
+  await client.patchAppMetadata(primary.user_id, {
+    [LINKS_KEY]: mergeLinkRecords(linkRecords(primary), secondaries.map((s) => linkRecordFor(s, 'action', now))),
+    [CHECKED_KEY]: checkedMark(primary.email!, now),
+  });
+  const linked: string[] = [];
+  let error: unknown;
+  try {
+    for (const secondary of secondaries) {
+      await linkOne(client, primary, secondary);
+      linked.push(secondary.user_id);
+    }
+  } catch (caught) {
+    error = caught;
+  }
+  const loginIsSecondary = loginUserId !== primary.user_id;
+  const onPrimary = !loginIsSecondary || linked.includes(loginUserId);
+  if (loginIsSecondary && onPrimary) api.authentication.setPrimaryUser(primary.user_id);
+  if (onPrimary && linked.length > 0) api.idToken.setCustomClaim(config.claimName, linked);
+  return { kind: 'linked', primary: primary.user_id, linked, planned: secondaries.length, endsOn: onPrimary ? primary.user_id : loginUserId, error };
+}
+
+/**
+ * Links one account. Two first logins of one identity at once both try: the loser gets 409 "Specified identity already
+ * exists." or 400 "Provided secondary account not found."; if the primary now holds the identity, the link is made.
+ */
+async function linkOne(client: ManagementClient, primary: User, secondary: User): Promise<void> {
+  const identity = secondary.identities[0]!;
+  try {
+    await client.link(primary.user_id, identity);
+  } catch (error) {
+    if (!isLinkConflict(error)) throw error;
+    const current = await client.getUser(primary.user_id, ['user_id', 'identities']);
+    if (!current.identities?.some((i) => sameIdentity(i, identity))) throw error;
+  }
+}
+
+function isLinkConflict(error: unknown): boolean {
+  if (!(error instanceof ManagementApiError)) return false;
+  return error.status === 409 || (error.status === 400 && /secondary account not found/i.test(error.apiMessage ?? ''));
+}

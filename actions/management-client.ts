@@ -1,0 +1,189 @@
+// A small typed Management API client on the runtime's global fetch, for the Action: the few routes it needs, within a deadline.
+// Each request is aborted when the execution's time budget runs out; a 429 is waited out only when its reset
+// (`x-ratelimit-reset`, UNIX seconds, or `Retry-After`) falls within the budget. Errors carry status, route and Auth0's
+// message, never the token or the client secret. The `auth0` SDK is not used: ~860 kB bundled, over the 100 kB limit.
+import { cachedTokenSource, type IssuedToken } from './token-cache.ts';
+import type { Identity, Metadata, PostLoginApi, TokenResponse, User } from './types.ts';
+
+export type Failure = 'http' | 'network' | 'timeout' | 'rate-limited';
+
+export class ManagementApiError extends Error {
+  /** HTTP status, or undefined when no answer came (network error, timeout). */
+  readonly status: number | undefined;
+  /** Method and templated path, e.g. `POST /users/{id}/identities`: user ids stay out of the message. */
+  readonly route: string;
+  readonly failure: Failure;
+  /** Auth0's own message (`message`, or `error_description` for /oauth/token). */
+  readonly apiMessage: string | undefined;
+
+  constructor(failure: Failure, route: string, status?: number, apiMessage?: string) {
+    const what = failure === 'network' ? 'unreachable' : failure === 'timeout' ? 'timeout' : String(status);
+    super(`Management API ${what} on ${route}${apiMessage ? `: ${apiMessage}` : failure === 'rate-limited' ? ': rate limit resets after the time budget' : ''}`);
+    this.name = 'ManagementApiError';
+    this.failure = failure;
+    this.route = route;
+    this.status = status;
+    this.apiMessage = apiMessage;
+  }
+}
+
+export interface ManagementClientOptions {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  /** Epoch ms by which every request must have finished. */
+  deadline: number;
+  cache: PostLoginApi['cache'];
+  fetch: typeof fetch;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface ManagementClient {
+  /** `GET /api/v2/users-by-email` (exact, case-sensitive match), narrowed to `fields`. */
+  usersByEmail(email: string, fields: readonly string[]): Promise<User[]>;
+  getUser(userId: string, fields: readonly string[]): Promise<User>;
+  /** `POST /api/v2/users/{primaryId}/identities`: the primary's identities afterwards. */
+  link(primaryId: string, secondary: Pick<Identity, 'provider' | 'user_id'>): Promise<Identity[]>;
+  /** `PATCH /api/v2/users/{id}` with app_metadata only (merged by Auth0 at the top level). */
+  patchAppMetadata(userId: string, appMetadata: Metadata): Promise<void>;
+}
+
+/** A request would need at least this long to be worth starting after a rate-limit wait. */
+const MIN_REQUEST_MS = 200;
+/** How long to wait when a 429 says the bucket refills within the current second (reset ≤ now). */
+const MIN_RATE_LIMIT_WAIT_MS = 100;
+const MAX_RATE_LIMIT_WAITS = 3;
+const MESSAGE_LIMIT = 120;
+
+interface ApiRequest {
+  route: string;
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  body?: unknown;
+  token?: string;
+}
+
+export function createManagementClient(options: ManagementClientOptions): ManagementClient {
+  const origin = `https://${options.domain}`;
+
+  const send = async (request: ApiRequest): Promise<{ status: number; body: unknown }> => {
+    for (let waits = 0; ; waits++) {
+      const left = options.deadline - options.now();
+      if (left <= 0) throw new ManagementApiError('timeout', request.route);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+      let response: Response;
+      let body: unknown;
+      try {
+        response = await options.fetch(`${origin}${request.path}`, {
+          method: request.method,
+          headers,
+          ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+          signal: AbortSignal.timeout(left),
+        });
+        body = await readBody(response);
+      } catch (error) {
+        const name = (error as { name?: string } | null)?.name;
+        throw new ManagementApiError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', request.route);
+      }
+      if (response.status === 429) {
+        const wait = rateLimitWait(response.headers, options.now());
+        if (wait === undefined || waits >= MAX_RATE_LIMIT_WAITS || options.now() + wait + MIN_REQUEST_MS > options.deadline) {
+          throw new ManagementApiError('rate-limited', request.route, 429);
+        }
+        await options.sleep(wait);
+        continue;
+      }
+      if (response.status >= 400) throw new ManagementApiError('http', request.route, response.status, messageOf(body));
+      return { status: response.status, body };
+    }
+  };
+
+  const issue = async (): Promise<IssuedToken> => {
+    const { body } = await send({
+      route: 'POST /oauth/token',
+      method: 'POST',
+      path: '/oauth/token',
+      body: { grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, audience: `${origin}/api/v2/` },
+    });
+    const token = body as Partial<TokenResponse> | undefined;
+    if (typeof token?.access_token !== 'string' || typeof token.expires_in !== 'number') {
+      throw new ManagementApiError('http', 'POST /oauth/token', 200, 'the answer holds no access_token');
+    }
+    return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
+  };
+
+  const tokens = cachedTokenSource({ clientId: options.clientId, cache: options.cache, now: options.now, issue });
+
+  /** Sends with a token; a reused token the API refuses (revoked, or issued before a scope was granted) is replaced once. */
+  const authorized = async (request: Omit<ApiRequest, 'token'>): Promise<unknown> => {
+    const { token, reused } = await tokens.get();
+    try {
+      return (await send({ ...request, token })).body;
+    } catch (error) {
+      if (!reused || !(error instanceof ManagementApiError) || (error.status !== 401 && error.status !== 403)) throw error;
+      tokens.invalidate(token);
+      const fresh = await tokens.get();
+      return (await send({ ...request, token: fresh.token })).body;
+    }
+  };
+
+  const fieldsQuery = (fields: readonly string[]): string => `fields=${encodeURIComponent(fields.join(','))}&include_fields=true`;
+  const userPath = (userId: string): string => `/api/v2/users/${encodeURIComponent(userId)}`;
+
+  return {
+    async usersByEmail(email, fields) {
+      const body = await authorized({
+        route: 'GET /users-by-email',
+        method: 'GET',
+        path: `/api/v2/users-by-email?email=${encodeURIComponent(email)}&${fieldsQuery(fields)}`,
+      });
+      return Array.isArray(body) ? (body as User[]) : [];
+    },
+    async getUser(userId, fields) {
+      return (await authorized({ route: 'GET /users/{id}', method: 'GET', path: `${userPath(userId)}?${fieldsQuery(fields)}` })) as User;
+    },
+    async link(primaryId, secondary) {
+      const body = await authorized({
+        route: 'POST /users/{id}/identities',
+        method: 'POST',
+        path: `${userPath(primaryId)}/identities`,
+        body: { provider: secondary.provider, user_id: String(secondary.user_id) },
+      });
+      return Array.isArray(body) ? (body as Identity[]) : [];
+    },
+    async patchAppMetadata(userId, appMetadata) {
+      await authorized({ route: 'PATCH /users/{id}', method: 'PATCH', path: userPath(userId), body: { app_metadata: appMetadata } });
+    },
+  };
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function messageOf(body: unknown): string | undefined {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const message = [fields.message, fields.error_description, fields.error].find((v): v is string => typeof v === 'string' && v !== '');
+  return message === undefined ? undefined : message.slice(0, MESSAGE_LIMIT);
+}
+
+/** Milliseconds until a 429 clears: Retry-After (seconds or an HTTP date), else x-ratelimit-reset (UNIX seconds). */
+export function rateLimitWait(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    const at = /^\d+$/.test(retryAfter) ? now + Number(retryAfter) * 1000 : Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(MIN_RATE_LIMIT_WAIT_MS, at - now);
+  }
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(MIN_RATE_LIMIT_WAIT_MS, Number(reset) * 1000 - now);
+  return undefined;
+}

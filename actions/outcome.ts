@@ -1,0 +1,77 @@
+// What one execution of the Action did, and the single log line (or none) that says so: no token, secret or email in it.
+import { ManagementApiError } from './management-client.ts';
+import type { IneligibleReason } from './policy.ts';
+
+export type Outcome =
+  /** LINK_MODE=off, a refresh-token exchange, or a user already checked for its email: nothing to say. */
+  | { kind: 'quiet' }
+  | { kind: 'invalid-config'; description: string }
+  | { kind: 'ineligible'; reason: IneligibleReason }
+  | { kind: 'alone'; dryRun: boolean }
+  | { kind: 'already-linked'; primary: string; dryRun: boolean }
+  | { kind: 'would-link'; primary: string; secondaries: string[]; setPrimaryUser: boolean }
+  /** Links made (`linked`, maybe fewer than planned when `error` stopped them); `endsOn` is the user the login continues as. */
+  | { kind: 'linked'; primary: string; linked: string[]; planned: number; endsOn: string; error: unknown }
+  | { kind: 'failed'; error: unknown };
+
+/** Auth0 keeps the first 256 characters of a console.log line. */
+export const LOG_LIMIT = 255;
+
+const REASONS: Record<IneligibleReason, string> = {
+  'no-email': 'the user has no email',
+  unverified: 'email not verified',
+  'untrusted-connection': 'an identity is on a connection not trusted for linking',
+  excluded: 'account excluded (app_metadata.auto_link_exclude)',
+  blocked: 'user is blocked',
+};
+
+/** The log line of an outcome; undefined when there is nothing to say. */
+export function logLine(outcome: Outcome): string | undefined {
+  const line = describe(outcome);
+  return line === undefined ? undefined : `auto-link: ${line}`.slice(0, LOG_LIMIT);
+}
+
+function describe(outcome: Outcome): string | undefined {
+  switch (outcome.kind) {
+    case 'quiet':
+      return undefined;
+    case 'invalid-config':
+      return `skipped, ${outcome.description}`;
+    case 'ineligible':
+      return `skipped, ${REASONS[outcome.reason]}`;
+    case 'alone':
+      return outcome.dryRun ? 'dry-run, no other account to link' : 'no other account to link, marked checked';
+    case 'already-linked':
+      return `${outcome.dryRun ? 'dry-run, would continue' : 'continuing'} as ${outcome.primary}: this identity is already linked to it`;
+    case 'would-link':
+      return `dry-run, would link ${ids(outcome.secondaries)} into ${outcome.primary}${outcome.setPrimaryUser ? ` and continue as ${outcome.primary}` : ''}`;
+    case 'linked': {
+      const done = outcome.linked.length > 0 ? `linked ${ids(outcome.linked)} into ${outcome.primary}, ` : '';
+      if (outcome.error === undefined) return `${done}login continues as ${outcome.endsOn}`;
+      const left = outcome.planned - outcome.linked.length;
+      return `${done}${left} link${left === 1 ? '' : 's'} not made: ${failure(outcome.error)}`;
+    }
+    case 'failed':
+      return failure(outcome.error);
+  }
+}
+
+function failure(error: unknown): string {
+  if (error instanceof ManagementApiError) return `${error.message}, will retry next login`;
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error (${name}: ${message.slice(0, 100)}), login continues unchanged`;
+}
+
+/** A list of user ids short enough for one log line. */
+function ids(list: string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const id of list) {
+    if (shown.length > 0 && length + id.length > 110) break;
+    shown.push(id);
+    length += id.length + 2;
+  }
+  const more = list.length - shown.length;
+  return `${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}`;
+}

@@ -1,0 +1,83 @@
+// One Management API token for many executions: kept in module scope for this instance and in api.cache for new instances.
+// api.cache limits (customize/actions/limitations.mdx): key ≤ 64 bytes, value ≤ 4 kB, expires_at in epoch milliseconds,
+// entries best effort. A token that does not fit is simply not shared with other instances.
+import type { PostLoginApi } from './types.ts';
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+export interface TokenSource {
+  /** A token: the held or cached one when still valid (`reused`), else a newly issued one. */
+  get(): Promise<{ token: string; reused: boolean }>;
+  /** Forgets `token` (the API refused it), here and in api.cache, unless a newer one replaced it meanwhile. */
+  invalidate(token: string): void;
+}
+
+interface Held {
+  token: string;
+  /** Epoch ms after which the token is no longer handed out. */
+  expiresAt: number;
+}
+
+/** Module scope: survives from one execution to the next on this instance. Keyed by cache key (one per M2M client). */
+const held = new Map<string, Held>();
+/** Issuance in flight, so concurrent executions on one instance ask for one token, not one each. */
+const pending = new Map<string, Promise<Held>>();
+
+/** Stop using a token this long before it expires: min(10 min, a tenth of its life). */
+function usableUntil(now: number, expiresInSeconds: number): number {
+  const life = expiresInSeconds * 1000;
+  return now + life - Math.min(10 * 60_000, life / 10);
+}
+
+export function cacheKey(clientId: string): string {
+  return `auto-link:token:${clientId}`;
+}
+
+export function cachedTokenSource(options: {
+  clientId: string;
+  cache: PostLoginApi['cache'];
+  now: () => number;
+  issue: () => Promise<IssuedToken>;
+}): TokenSource {
+  const key = cacheKey(options.clientId);
+
+  const valid = (entry: Held | undefined): entry is Held => entry !== undefined && entry.expiresAt > options.now();
+
+  const fromCache = (): Held | undefined => {
+    const entry = options.cache.get(key);
+    return entry && typeof entry.value === 'string' && entry.value !== '' ? { token: entry.value, expiresAt: entry.expires_at } : undefined;
+  };
+
+  const issue = async (): Promise<Held> => {
+    const issued = await options.issue();
+    const entry = { token: issued.accessToken, expiresAt: usableUntil(options.now(), issued.expiresInSeconds) };
+    held.set(key, entry);
+    options.cache.set(key, entry.token, { expires_at: entry.expiresAt });
+    return entry;
+  };
+
+  return {
+    async get() {
+      const local = held.get(key);
+      if (valid(local)) return { token: local.token, reused: true };
+      const shared = fromCache();
+      if (valid(shared)) {
+        held.set(key, shared);
+        return { token: shared.token, reused: true };
+      }
+      let inFlight = pending.get(key);
+      if (!inFlight) {
+        inFlight = issue().finally(() => pending.delete(key));
+        pending.set(key, inFlight);
+      }
+      return { token: (await inFlight).token, reused: false };
+    },
+    invalidate(token) {
+      if (held.get(key)?.token === token) held.delete(key);
+      if (options.cache.get(key)?.value === token) options.cache.delete(key);
+    },
+  };
+}
