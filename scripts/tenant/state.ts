@@ -344,7 +344,8 @@ export function mergeTopLevel(base: Metadata, patch: Metadata | null): Metadata 
   return merged;
 }
 
-function profileOf(user: User): Metadata {
+/** The profile a user carries into `identities[n].profileData` when it is linked as a secondary. */
+export function profileOf(user: User): Metadata {
   const profile: Metadata = {};
   for (const field of PROFILE_FIELDS) {
     if (user[field] !== undefined) profile[field] = user[field];
