@@ -35,6 +35,7 @@ interface Scripted {
 
 export class Faults {
   private latency = 0;
+  private held = 0;
   private scripted: Scripted[] = [];
   /** Aborted by clear(), which lets every hanging request go. */
   private release = new AbortController();
@@ -44,6 +45,11 @@ export class Faults {
   constructor(latencyMs: number, checkTarget: (target: FaultTarget) => void) {
     this.checkTarget = checkTarget;
     this.setLatency(latencyMs);
+  }
+
+  /** Requests hanging right now (a test can wait for its request to be held before acting). */
+  get hanging(): number {
+    return this.held;
   }
 
   get latencyMs(): number {
@@ -92,7 +98,8 @@ export class Faults {
     const signal = AbortSignal.any([request.signal, this.release.signal]);
     if (signal.aborted) return;
     const wait = fault.ms === undefined ? once(signal, 'abort') : sleep(fault.ms, undefined, { signal });
-    await wait.catch(() => undefined);
+    this.held += 1;
+    await wait.catch(() => undefined).finally(() => (this.held -= 1));
   }
 
   private add(fault: Fault, times: number | undefined): void {

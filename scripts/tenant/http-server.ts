@@ -11,7 +11,7 @@ import type { LocalTenant } from './local-tenant.ts';
 export interface TenantHttpServer {
   /** `http://127.0.0.1:{port}`: pass it to `routedFetch(tenant.domain, url)` or set it as AUTH0_BASE_URL. */
   url: string;
-  /** Stops listening and drops open (keep-alive or hanging) connections. */
+  /** Stops listening and drops open (keep-alive or hanging) connections; calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
@@ -35,13 +35,16 @@ export async function serveHttp(tenant: LocalTenant, options: HttpServeOptions =
     });
   });
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      return closed;
+    },
   };
 }
 

@@ -111,7 +111,7 @@ export class LocalTenant {
     const counted = isManagementApiPath(route.path);
     const verdict = counted ? this.rateLimit.take() : this.rateLimit.peek();
     const result: RouteResult = counted && !verdict.allowed ? { status: 429, body: RATE_LIMITED_BODY } : await this.run(route, request, params);
-    const status = request.signal.aborted ? CLIENT_CLOSED : (result.status ?? 200);
+    const status = result.status ?? 200;
     this.requests.record(request.method.toUpperCase(), route.path, status);
     const headers = { 'content-type': 'application/json; charset=utf-8', ...rateLimitHeaders(verdict), ...result.headers };
     return HttpResponse.json(result.body as never, { status, headers });
