@@ -117,16 +117,23 @@ export function createManagementClient(options: ManagementClientOptions): Manage
 
   const tokens = cachedTokenSource({ clientId: options.clientId, cache: options.cache, now: options.now, issue });
 
-  /** Sends with a token; a reused token the API refuses (revoked, or issued before a scope was granted) is replaced once. */
+  /** Tokens issued during this execution: a refusal of one of them is real (wrong grant), not staleness. */
+  const issuedHere = new Set<string>();
+  const token = async (): Promise<string> => {
+    const got = await tokens.get();
+    if (!got.reused) issuedHere.add(got.token);
+    return got.token;
+  };
+
+  /** Sends with a token; a token from an earlier execution that the API refuses (revoked, or issued before a scope was granted) is replaced once. */
   const authorized = async (request: Omit<ApiRequest, 'token'>): Promise<unknown> => {
-    const { token, reused } = await tokens.get();
+    const used = await token();
     try {
-      return (await send({ ...request, token })).body;
+      return (await send({ ...request, token: used })).body;
     } catch (error) {
-      if (!reused || !(error instanceof ManagementApiError) || (error.status !== 401 && error.status !== 403)) throw error;
-      tokens.invalidate(token);
-      const fresh = await tokens.get();
-      return (await send({ ...request, token: fresh.token })).body;
+      if (issuedHere.has(used) || !(error instanceof ManagementApiError) || (error.status !== 401 && error.status !== 403)) throw error;
+      tokens.invalidate(used);
+      return (await send({ ...request, token: await token() })).body;
     }
   };
 

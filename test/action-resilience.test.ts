@@ -1,0 +1,176 @@
+// The BUILT Action under trouble: one token for many executions, failures and timeouts that never fail a login, concurrent logins.
+import { describe, expect, it } from 'vitest';
+import { CHECKED_KEY } from '../actions/link-record.ts';
+import type { User } from '../actions/types.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.ts';
+import type { LoginResult } from '../scripts/tenant/runtime/index.ts';
+import { calls, loadAction, succeeded } from './support/action.ts';
+import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+
+const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
+const OLD = '2020-01-01T00:00:00.000Z';
+const NEW = '2024-01-01T00:00:00.000Z';
+
+function pair(t: TestTenant): { db: User; google: User } {
+  const { state } = t.tenant;
+  return {
+    db: state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: OLD }),
+    google: state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true, created_at: NEW }),
+  };
+}
+
+function loner(t: TestTenant, email: string): User {
+  return t.tenant.state.createUser({ connection: 'github', email, email_verified: true });
+}
+
+describe('the Management API token', () => {
+  const current = useInProcessTenant();
+
+  it('is fetched once and reused across executions, and by a new instance through api.cache', async () => {
+    const { runtime, action } = await loadAction(current());
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(LOOKUP);
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email']);
+    const cold = action.newInstance();
+    expect(calls(succeeded(await cold.login({ userId: loner(current(), 'c@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email']);
+    expect(current().tenant.state.tokenCount()).toBe(1);
+    // Auth0 may evict the cache: a cold instance then asks for a new token.
+    runtime.cache.clear();
+    expect(calls(succeeded(await action.newInstance().login({ userId: loner(current(), 'd@x.io').user_id }), current()))).toEqual(LOOKUP);
+  });
+
+  it('is replaced once when the API refuses a reused one', async () => {
+    const { action } = await loadAction(current());
+    succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current());
+    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 401, body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' } });
+    const result = succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current());
+    expect(calls(result)).toEqual(['GET /api/v2/users-by-email', 'POST /oauth/token', 'GET /api/v2/users-by-email']);
+    expect(result.logs).toEqual(['auto-link: no other account to link, marked checked']);
+  });
+
+  it('is not asked for again when a fresh one is refused', async () => {
+    const { action } = await loadAction(current());
+    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 401, body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' } });
+    const result = succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current());
+    expect(calls(result)).toEqual(LOOKUP);
+    expect(result.logs).toEqual(['auto-link: Management API 401 on GET /users-by-email: Invalid token, will retry next login']);
+  });
+});
+
+describe('failures never fail the login, and leave the login user unmarked to retry', () => {
+  const current = useInProcessTenant();
+
+  /** Logs the Google account in while `arrange` makes something fail; checks the login went on unchanged, then retries. */
+  async function failingLogin(arrange: (t: TestTenant) => void, extra: Record<string, string> = {}, fetch?: Fetch): Promise<LoginResult> {
+    const { db, google } = pair(current());
+    const { action } = await loadAction(current(), extra, fetch ? { fetch } : {});
+    arrange(current());
+    const result = succeeded(await action.login({ userId: google.user_id }), current());
+    expect(result).toMatchObject({ subject: google.user_id, idTokenClaims: {}, appMetadataApplied: undefined });
+    const { state } = current().tenant;
+    expect(state.getUser(google.user_id)!.app_metadata![CHECKED_KEY]).toBeUndefined();
+    current().tenant.faults.clear();
+    const retry = succeeded(await action.login({ userId: google.user_id }), current());
+    expect(retry.subject).toBe(db.user_id);
+    return result;
+  }
+
+  it('a network error', async () => {
+    let broken = true;
+    const flaky: Fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (broken && url.includes('/users-by-email')) {
+        broken = false;
+        return Promise.reject(new TypeError('fetch failed'));
+      }
+      return globalThis.fetch(input, init);
+    };
+    const result = await failingLogin(() => undefined, {}, flaky);
+    expect(result.logs).toEqual(['auto-link: Management API unreachable on GET /users-by-email, will retry next login']);
+  });
+
+  it('a 5xx on the link: nothing linked, no setPrimaryUser', async () => {
+    const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'POST', path: '/api/v2/users/:id/identities', status: 503 }));
+    expect(result.logs[0]).toMatch(/^auto-link: 1 link not made: Management API 503 on POST \/users\/\{id\}\/identities: .*, will retry next login$/);
+  });
+
+  it('a 4xx on the audit-record write: nothing linked', async () => {
+    const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'PATCH', path: '/api/v2/users/:id', status: 403 }));
+    expect(calls(result)).toEqual([...LOOKUP, 'PATCH /api/v2/users/{id}']);
+    expect(result.logs[0]).toMatch(/^auto-link: Management API 403 on PATCH \/users\/\{id\}/);
+  });
+
+  it('a token endpoint failure', async () => {
+    const result = await failingLogin((t) => t.tenant.faults.fail({ path: '/oauth/token', status: 500 }));
+    expect(result.logs[0]).toMatch(/^auto-link: Management API 500 on POST \/oauth\/token/);
+  });
+
+  it('a request that hangs past the time budget', async () => {
+    const result = await failingLogin((t) => t.tenant.faults.hang({ method: 'POST', path: '/api/v2/users/:id/identities' }), { TIME_BUDGET_MS: '500' });
+    expect(result.logs).toEqual(['auto-link: 1 link not made: Management API timeout on POST /users/{id}/identities, will retry next login']);
+  });
+
+  it('a 429 whose reset is beyond the budget: gives up at once', async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 60);
+    const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset } }));
+    expect(calls(result)).toEqual(LOOKUP);
+    expect(result.logs).toEqual(['auto-link: Management API 429 on GET /users-by-email: rate limit resets after the time budget, will retry next login']);
+  });
+});
+
+describe('rate limits within the budget', () => {
+  const current = useInProcessTenant();
+
+  it('a 429 whose x-ratelimit-reset falls within the budget is waited out', async () => {
+    const { db, google } = pair(current());
+    const { action } = await loadAction(current());
+    const reset = String(Math.floor(Date.now() / 1000) + 1);
+    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset } });
+    const result = succeeded(await action.login({ userId: google.user_id }), current());
+    expect(result.subject).toBe(db.user_id);
+    expect(calls(result).filter((c) => c === 'GET /api/v2/users-by-email')).toHaveLength(2);
+  });
+});
+
+describe('two first logins of the same account at once', () => {
+  const current = useInProcessTenant();
+
+  async function both(arrange: (t: TestTenant) => void): Promise<{ results: LoginResult[]; db: User; google: User }> {
+    const { db, google } = pair(current());
+    const { action } = await loadAction(current());
+    arrange(current());
+    const results = await Promise.all([action.login({ userId: google.user_id }), action.newInstance().login({ userId: google.user_id })]);
+    for (const result of results) expect(succeeded(result, current()).subject).toBe(db.user_id);
+    const { state } = current().tenant;
+    expect([...state.allUsers()].map((u) => u.user_id)).toEqual([db.user_id]);
+    expect(state.getUser(db.user_id)!.identities).toHaveLength(2);
+    return { results, db, google };
+  }
+
+  it('both end on the primary', async () => {
+    await both(() => undefined);
+  });
+
+  it('the one whose link loses the race re-reads the primary and finds its identity there', async () => {
+    const { results } = await both((t) => t.tenant.faults.hang({ method: 'POST', path: '/api/v2/users/:id/identities', ms: 300 }));
+    expect(results.flatMap(calls)).toContain('GET /api/v2/users/{id}');
+  });
+
+  it('the one that looks up late finds its identity already linked and just moves the login', async () => {
+    const { results, db } = await both((t) => t.tenant.faults.hang({ method: 'GET', path: '/api/v2/users-by-email', ms: 300 }));
+    const late = results.find((r) => r.logs.some((l) => l.includes('already linked')))!;
+    expect(late.logs).toEqual([`auto-link: continuing as ${db.user_id}: this identity is already linked to it`]);
+    expect(calls(late).filter((c) => c !== 'POST /oauth/token')).toEqual(['GET /api/v2/users-by-email']);
+  });
+});
+
+describe('over loopback HTTP', () => {
+  const current = useHttpTenant();
+
+  it('links through the routed fetch exactly as in-process', async () => {
+    const { db, google } = pair(current());
+    const { action } = await loadAction(current(), {}, { fetch: current().fetch });
+    const result = succeeded(await action.login({ userId: google.user_id }), current());
+    expect(result.subject).toBe(db.user_id);
+    expect(calls(result)).toEqual([...LOOKUP, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities']);
+  });
+});
