@@ -1,8 +1,10 @@
 // The route groups every local tenant serves; a new group is one file in this folder and one line here.
 import type { RouteGroup } from '../route.ts';
+import { actionRoutes } from './actions.ts';
+import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { identityRoutes } from './identities.ts';
 import { tokenRoutes } from './token.ts';
 import { userRoutes } from './users.ts';
 
-export const defaultRouteGroups: readonly RouteGroup[] = [tokenRoutes, userRoutes, identityRoutes, connectionRoutes];
+export const defaultRouteGroups: readonly RouteGroup[] = [tokenRoutes, userRoutes, identityRoutes, connectionRoutes, actionRoutes, clientRoutes];

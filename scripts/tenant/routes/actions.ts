@@ -1,0 +1,223 @@
+// Management API Actions routes: actions (list, get, create, update, deploy), versions (list, get, roll back) and trigger bindings.
+// Shapes and scopes from Auth0's Management API reference (docs-v2 main/docs/api/management/v2/actions/*.mdx) and the
+// `auth0` SDK's types; secret values never leave the store: secrets are answered as `{name, updated_at}`.
+import { actionsStoreOf, type ActionsStore, type Binding, type StoredAction, type Version } from '../actions-store.ts';
+import { boolParam, intParam, readJsonObject } from '../request-input.ts';
+import type { RouteGroup } from '../route.ts';
+
+const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 50;
+
+export const actionRoutes: RouteGroup = [
+  {
+    method: 'GET',
+    path: '/api/v2/actions/actions',
+    scopes: ['read:actions'],
+    handle({ url, state }) {
+      const store = actionsStoreOf(state);
+      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
+      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+      const deployed = url.searchParams.has('deployed') ? boolParam(url, 'deployed', false) : undefined;
+      const { total, actions } = store.list({
+        ...optional('actionName', url.searchParams.get('actionName')),
+        ...optional('triggerId', url.searchParams.get('triggerId')),
+        ...(deployed === undefined ? {} : { deployed }),
+        page,
+        perPage,
+      });
+      return { body: { total, page, per_page: perPage, actions: actions.map((a) => actionJson(store, a)) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/actions/actions',
+    scopes: ['create:actions'],
+    async handle({ request, state }) {
+      const store = actionsStoreOf(state);
+      return { status: 201, body: actionJson(store, store.create(await readJsonObject(request))) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/actions/actions/:id',
+    scopes: ['read:actions'],
+    handle({ params, state }) {
+      const store = actionsStoreOf(state);
+      return { body: actionJson(store, store.require(params.id!)) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v2/actions/actions/:id',
+    scopes: ['update:actions'],
+    async handle({ request, params, state }) {
+      const store = actionsStoreOf(state);
+      return { body: actionJson(store, store.update(params.id!, await readJsonObject(request))) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/actions/actions/:id/deploy',
+    scopes: ['create:actions'],
+    handle({ params, state }) {
+      const store = actionsStoreOf(state);
+      const version = store.deploy(params.id!);
+      return { status: 202, body: versionJson(store, store.require(params.id!), version) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/actions/actions/:actionId/versions',
+    scopes: ['read:actions'],
+    handle({ url, params, state }) {
+      const store = actionsStoreOf(state);
+      const action = store.require(params.actionId!);
+      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
+      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+      const all = store.versions(action.id);
+      const versions = all.slice(page * perPage, (page + 1) * perPage).map((v) => versionJson(store, action, v));
+      return { body: { total: all.length, page, per_page: perPage, versions } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/actions/actions/:actionId/versions/:id',
+    scopes: ['read:actions'],
+    handle({ params, state }) {
+      const store = actionsStoreOf(state);
+      const action = store.require(params.actionId!);
+      // `draft` names the draft, with its build status and errors, as Auth0's dashboard asks for it; the API reference
+      // documents version ids only, so this is the local tenant's reading.
+      if (params.id === 'draft') return { body: draftJson(store, action) };
+      return { body: versionJson(store, action, store.version(action, params.id!)) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/actions/actions/:actionId/versions/:id/deploy',
+    scopes: ['create:actions'],
+    async handle({ request, params, state }) {
+      const store = actionsStoreOf(state);
+      const body = await readJsonObject(request);
+      const version = store.deployVersion(params.actionId!, params.id!, body.update_draft === true);
+      return { status: 202, body: versionJson(store, store.require(params.actionId!), version) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/actions/triggers/:triggerId/bindings',
+    scopes: ['read:actions'],
+    handle({ url, params, state }) {
+      const store = actionsStoreOf(state);
+      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
+      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+      const all = store.bindingsOf(params.triggerId!);
+      const bindings = all.slice(page * perPage, (page + 1) * perPage).map((b) => bindingJson(store, params.triggerId!, b));
+      return { body: { total: all.length, page, per_page: perPage, bindings } };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v2/actions/triggers/:triggerId/bindings',
+    scopes: ['update:actions'],
+    async handle({ request, params, state }) {
+      const store = actionsStoreOf(state);
+      const body = await readJsonObject(request);
+      const bindings = store.setBindings(params.triggerId!, body.bindings);
+      return { body: { bindings: bindings.map((b) => bindingJson(store, params.triggerId!, b)) } };
+    },
+  },
+];
+
+/** The Action as `GET /actions/actions/{id}` answers it. */
+export function actionJson(store: ActionsStore, action: StoredAction): Record<string, unknown> {
+  const deployed = store.deployedVersion(action);
+  const builtAt = store.builtAt(action);
+  return {
+    id: action.id,
+    name: action.name,
+    supported_triggers: action.supported_triggers,
+    all_changes_deployed: action.allChangesDeployed,
+    created_at: action.created_at,
+    updated_at: action.updated_at,
+    code: action.code,
+    dependencies: action.dependencies,
+    runtime: action.runtime,
+    secrets: secretNames(action.secrets),
+    ...(deployed ? { deployed_version: versionJson(store, action, deployed) } : {}),
+    status: store.status(action),
+    ...(builtAt ? { built_at: builtAt } : {}),
+  };
+}
+
+function versionJson(store: ActionsStore, action: StoredAction, version: Version): Record<string, unknown> {
+  return {
+    id: version.id,
+    action_id: action.id,
+    code: version.code,
+    dependencies: version.dependencies,
+    deployed: action.deployedVersionId === version.id,
+    runtime: version.runtime,
+    secrets: secretNames(version.secrets),
+    // Only a built draft can be deployed, so every version is built.
+    status: 'built',
+    number: version.number,
+    errors: [],
+    action: actionBase(action),
+    built_at: version.created_at,
+    created_at: version.created_at,
+    updated_at: version.created_at,
+    supported_triggers: version.supported_triggers,
+  };
+}
+
+function draftJson(store: ActionsStore, action: StoredAction): Record<string, unknown> {
+  const builtAt = store.builtAt(action);
+  return {
+    id: 'draft',
+    action_id: action.id,
+    code: action.code,
+    dependencies: action.dependencies,
+    deployed: false,
+    runtime: action.runtime,
+    secrets: secretNames(action.secrets),
+    status: store.status(action),
+    errors: store.buildErrors(action),
+    action: actionBase(action),
+    ...(builtAt ? { built_at: builtAt } : {}),
+    created_at: action.updated_at,
+    updated_at: action.updated_at,
+    supported_triggers: action.supported_triggers,
+  };
+}
+
+function actionBase(action: StoredAction): Record<string, unknown> {
+  return {
+    id: action.id,
+    name: action.name,
+    supported_triggers: action.supported_triggers,
+    all_changes_deployed: action.allChangesDeployed,
+    created_at: action.created_at,
+    updated_at: action.updated_at,
+  };
+}
+
+function bindingJson(store: ActionsStore, triggerId: string, binding: Binding & { action: StoredAction }): Record<string, unknown> {
+  return {
+    id: binding.id,
+    trigger_id: triggerId,
+    display_name: binding.display_name,
+    action: actionJson(store, binding.action),
+    created_at: binding.created_at,
+    updated_at: binding.updated_at,
+  };
+}
+
+function secretNames(secrets: ReadonlyArray<{ name: string; updated_at: string }>): Array<{ name: string; updated_at: string }> {
+  return secrets.map(({ name, updated_at }) => ({ name, updated_at }));
+}
+
+function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {
+  return value === null || value === '' ? {} : ({ [key]: value } as Record<K, string>);
+}
+

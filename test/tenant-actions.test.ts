@@ -1,0 +1,172 @@
+// The local tenant's Actions and applications endpoints through the unmodified SDK: build states, deploy, versions, bindings, secrets, grants.
+import { describe, expect, it } from 'vitest';
+import type { ManagementClient } from 'auth0';
+import { actionsStoreOf } from '../scripts/tenant/actions-store.ts';
+import { createTestTenant, managementClient, useInProcessTenant } from './support/tenant.ts';
+
+const ACTIONS_ADMIN = ['read:actions', 'create:actions', 'update:actions'];
+const CODE = 'exports.onExecutePostLogin = async (event, api) => {};';
+const POST_LOGIN = [{ id: 'post-login' as const, version: 'v3' }];
+
+const get = useInProcessTenant(() => {
+  const made = createTestTenant();
+  made.tenant.state.addClient({ name: 'admin', scopes: [...ACTIONS_ADMIN, 'create:clients', 'read:clients', 'create:client_grants', 'read:client_grants'] });
+  return made;
+});
+
+function admin(): ManagementClient {
+  const { tenant } = get();
+  return managementClient(tenant, tenant.state.listClients().find((c) => c.name === 'admin')!);
+}
+
+/** An Action created and deployed (the store builds at once by default). */
+async function deployed(m: ManagementClient, name: string, code = CODE): Promise<string> {
+  const action = await m.actions.create({ name, supported_triggers: POST_LOGIN, code, runtime: 'node22' });
+  await m.actions.deploy(action.id!);
+  return action.id!;
+}
+
+async function boundNames(m: ManagementClient): Promise<string[]> {
+  const names: string[] = [];
+  for await (const binding of await m.actions.triggers.bindings.list('post-login', { per_page: 50 })) names.push(binding.action!.name!);
+  return names;
+}
+
+describe('actions', () => {
+  it('builds a draft pending → building → built, refuses to deploy it before, and deploys it as version 1', async () => {
+    const m = admin();
+    actionsStoreOf(get().tenant.state).setBuildDelay(600);
+    const created = await m.actions.create({ name: 'a', supported_triggers: POST_LOGIN, code: CODE });
+    expect(created).toMatchObject({ name: 'a', runtime: 'node22', status: 'pending', all_changes_deployed: false });
+    await expect(m.actions.deploy(created.id!)).rejects.toMatchObject({ statusCode: 400, body: { message: "A draft must be in the 'built' state before it can be deployed." } });
+    const seen = new Set<string>();
+    for (let status = 'pending'; status !== 'built'; status = (await m.actions.get(created.id!)).status!) {
+      seen.add(status);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect([...seen]).toEqual(['pending', 'building']);
+    const version = await m.actions.deploy(created.id!);
+    expect(version).toMatchObject({ number: 1, deployed: true, status: 'built', action_id: created.id });
+    expect(await m.actions.get(created.id!)).toMatchObject({ all_changes_deployed: true, deployed_version: { number: 1 } });
+  });
+
+  it('fails a build of code that does not compile, or on demand, and reports the errors on the draft', async () => {
+    const m = admin();
+    const broken = await m.actions.create({ name: 'broken', supported_triggers: POST_LOGIN, code: 'exports.x = ;' });
+    expect((await m.actions.get(broken.id!)).status).toBe('failed');
+    expect((await m.actions.versions.get(broken.id!, 'draft')).errors![0]!.msg).toMatch(/SyntaxError/);
+    actionsStoreOf(get().tenant.state).failBuilds([{ id: 'npm_install', msg: 'could not install left-pad@0.0.0' }]);
+    const failing = await m.actions.create({ name: 'failing', supported_triggers: POST_LOGIN, code: CODE });
+    expect((await m.actions.versions.get(failing.id!, 'draft')).errors).toEqual([{ id: 'npm_install', msg: 'could not install left-pad@0.0.0' }]);
+    await expect(m.actions.deploy(failing.id!)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('answers secrets by name only, and a PATCH with secrets replaces the whole set', async () => {
+    const m = admin();
+    const created = await m.actions.create({ name: 's', supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: 'A', value: 'alpha-value' }, { name: 'B', value: 'beta-value' }] });
+    expect(JSON.stringify(created)).not.toMatch(/alpha-value|beta-value/);
+    expect(created.secrets!.map((s) => Object.keys(s).sort())).toEqual([['name', 'updated_at'], ['name', 'updated_at']]);
+    const updated = await m.actions.update(created.id!, { secrets: [{ name: 'C', value: 'gamma' }] });
+    expect(updated.secrets!.map((s) => s.name)).toEqual(['C']);
+    expect((await m.actions.update(created.id!, { code: CODE })).secrets!.map((s) => s.name)).toEqual(['C']);
+    await m.actions.deploy(created.id!);
+    expect(actionsStoreOf(get().tenant.state).boundActions('post-login')).toEqual([]);
+  });
+
+  it('finds an Action by exact name and trigger, and keeps names unique', async () => {
+    const m = admin();
+    await m.actions.create({ name: 'auto-link', supported_triggers: POST_LOGIN, code: CODE });
+    await m.actions.create({ name: 'auto-link-2', supported_triggers: [{ id: 'post-user-registration', version: 'v2' }], code: CODE });
+    expect((await m.actions.list({ actionName: 'auto-link' })).data.map((a) => a.name)).toEqual(['auto-link']);
+    expect((await m.actions.list({ triggerId: 'post-login' })).data.map((a) => a.name)).toEqual(['auto-link']);
+    await expect(m.actions.create({ name: 'auto-link', supported_triggers: POST_LOGIN, code: CODE })).rejects.toMatchObject({ statusCode: 409 });
+  });
+
+  it('rolls back by deploying a copy of an earlier version as a new version, leaving the draft alone', async () => {
+    const m = admin();
+    const id = await deployed(m, 'r', `${CODE}\n// one`);
+    await m.actions.update(id, { code: `${CODE}\n// two` });
+    await m.actions.deploy(id);
+    const versions = [];
+    for await (const v of await m.actions.versions.list(id, { per_page: 50 })) versions.push(v);
+    expect(versions.map((v) => [v.number, v.deployed])).toEqual([[2, true], [1, false]]);
+    const copy = await m.actions.versions.deploy(id, versions[1]!.id!);
+    expect(copy).toMatchObject({ number: 3, deployed: true, code: `${CODE}\n// one` });
+    expect(await m.actions.get(id)).toMatchObject({ code: `${CODE}\n// two`, all_changes_deployed: false });
+  });
+});
+
+describe('post-login bindings', () => {
+  it('replaces the whole list in the order given, by action_id or action_name, keeping binding ids', async () => {
+    const m = admin();
+    const a = await deployed(m, 'a');
+    await deployed(m, 'b');
+    const first = await m.actions.triggers.bindings.updateMany('post-login', {
+      bindings: [{ ref: { type: 'action_id', value: a }, display_name: 'A' }, { ref: { type: 'action_name', value: 'b' }, display_name: 'B' }],
+    });
+    expect(first.bindings!.map((b) => [b.display_name, b.action!.name, b.trigger_id])).toEqual([['A', 'a', 'post-login'], ['B', 'b', 'post-login']]);
+    const second = await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'b' } }] });
+    expect(second.bindings!.map((b) => [b.id, b.display_name])).toEqual([[first.bindings![1]!.id, 'B']]);
+    expect(await boundNames(m)).toEqual(['b']);
+  });
+
+  it('refuses an Action that was never deployed, an unknown one, and the same Action twice', async () => {
+    const m = admin();
+    const draft = await m.actions.create({ name: 'draft', supported_triggers: POST_LOGIN, code: CODE });
+    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'nope' } }] })).rejects.toMatchObject({ statusCode: 404 });
+    await deployed(m, 'x');
+    const twice = { bindings: [{ ref: { type: 'action_name' as const, value: 'x' } }, { ref: { type: 'action_name' as const, value: 'x' } }] };
+    await expect(m.actions.triggers.bindings.updateMany('post-login', twice)).rejects.toMatchObject({ statusCode: 400 });
+    expect(await boundNames(m)).toEqual([]);
+  });
+
+  it('gives the runtime the deployed versions in binding order with their secret values', async () => {
+    const m = admin();
+    const created = await m.actions.create({ name: 'z', supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: 'K', value: 'v1' }] });
+    await m.actions.deploy(created.id!);
+    await m.actions.update(created.id!, { secrets: [{ name: 'K', value: 'v2' }] });
+    await deployed(m, 'y');
+    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'y' } }, { ref: { type: 'action_name', value: 'z' } }] });
+    const bound = actionsStoreOf(get().tenant.state).boundActions('post-login');
+    expect(bound.map((b) => [b.name, b.versionNumber, b.secrets])).toEqual([['y', 1, {}], ['z', 1, { K: 'v1' }]]);
+  });
+});
+
+describe('scopes', () => {
+  it('needs read:actions to read, create:actions to create and deploy, update:actions to update and bind', async () => {
+    const { tenant } = get();
+    const reader = managementClient(tenant, tenant.state.addClient({ name: 'reader', scopes: ['read:actions'] }));
+    await expect(reader.actions.list({})).resolves.toBeDefined();
+    await expect(reader.actions.create({ name: 'n', supported_triggers: POST_LOGIN })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: create:actions' } });
+    await expect(reader.actions.triggers.bindings.updateMany('post-login', { bindings: [] })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: update:actions' } });
+  });
+});
+
+describe('applications and grants', () => {
+  it('creates an M2M application whose grant lets it get a token with exactly the granted scopes', async () => {
+    const m = admin();
+    const { tenant } = get();
+    const app = await m.clients.create({ name: 'the Action', app_type: 'non_interactive' });
+    expect(app).toMatchObject({ name: 'the Action', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    const appClient = tenant.state.client(app.client_id!)!;
+    await expect(managementClient(tenant, appClient).users.list({})).rejects.toMatchObject({ statusCode: 403 });
+    const grant = await m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users', 'update:users'] });
+    expect(grant).toMatchObject({ client_id: app.client_id, audience: tenant.audience, scope: ['read:users', 'update:users'] });
+    await expect(managementClient(tenant, appClient).users.list({})).resolves.toBeDefined();
+    await expect(managementClient(tenant, appClient).actions.list({})).rejects.toMatchObject({ statusCode: 403 });
+    expect((await m.clientGrants.list({ client_id: app.client_id! })).data.map((g) => g.id)).toEqual([grant.id]);
+    await expect(m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users'] })).rejects.toMatchObject({ statusCode: 409 });
+  });
+
+  it('shows a client secret only on create and to read:client_keys', async () => {
+    const m = admin();
+    const { tenant } = get();
+    const app = await m.clients.create({ name: 'keys' });
+    expect(typeof app.client_secret).toBe('string');
+    const listed = (await m.clients.list({ per_page: 50 })).data.find((c) => c.client_id === app.client_id)!;
+    expect(listed.client_secret).toBeUndefined();
+    const keyReader = managementClient(tenant, tenant.state.addClient({ name: 'key reader', scopes: ['read:client_keys'] }));
+    expect((await keyReader.clients.get(app.client_id!)).client_secret).toBe(app.client_secret);
+  });
+});
