@@ -3,6 +3,9 @@ import { ApiError } from '../api-error.ts';
 import { readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
+// Errors are state.link/state.unlink's. Auth0's reference (and the auth0 SDK 7.1.0 IdentitiesClient, which types only
+// 400/401/403/429 for unlink and adds 409 for link) documents no 404 here; answering 404 for an unknown primary user and
+// 400 for unlinking an identity the user does not hold are the local tenant's choices, as no public record shows Auth0's.
 export const identityRoutes: RouteGroup = [
   {
     method: 'POST',
