@@ -115,7 +115,7 @@ export function createManagementClient(options: ManagementClientOptions): Manage
     return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
   };
 
-  const tokens = cachedTokenSource({ clientId: options.clientId, cache: options.cache, now: options.now, issue });
+  const tokens = cachedTokenSource({ clientId: options.clientId, clientSecret: options.clientSecret, cache: options.cache, now: options.now, issue });
 
   /** Tokens issued during this execution: a refusal of one of them is real (wrong grant), not staleness. */
   const issuedHere = new Set<string>();

@@ -1,6 +1,9 @@
 // One Management API token for many executions: kept in module scope for this instance and in api.cache for new instances.
 // api.cache limits (customize/actions/limitations.mdx): key ≤ 64 bytes, value ≤ 4 kB, expires_at in epoch milliseconds,
 // entries best effort. A token that does not fit is simply not shared with other instances.
+// api.cache is scoped to the trigger, so every other post-login Action of the tenant can read it: the token is stored
+// sealed (AES-256-GCM, key derived from this Action's client secret), useless to an Action that lacks the secret.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { PostLoginApi } from './types.ts';
 
 export interface IssuedToken {
@@ -38,24 +41,28 @@ export function cacheKey(clientId: string): string {
 
 export function cachedTokenSource(options: {
   clientId: string;
+  /** The M2M client's secret: only to derive the sealing key. */
+  clientSecret: string;
   cache: PostLoginApi['cache'];
   now: () => number;
   issue: () => Promise<IssuedToken>;
 }): TokenSource {
   const key = cacheKey(options.clientId);
+  const sealing = sealingKey(options.clientSecret);
 
   const valid = (entry: Held | undefined): entry is Held => entry !== undefined && entry.expiresAt > options.now();
 
   const fromCache = (): Held | undefined => {
     const entry = options.cache.get(key);
-    return entry && typeof entry.value === 'string' && entry.value !== '' ? { token: entry.value, expiresAt: entry.expires_at } : undefined;
+    const token = typeof entry?.value === 'string' ? unseal(entry.value, sealing) : undefined;
+    return entry && token ? { token, expiresAt: entry.expires_at } : undefined;
   };
 
   const issue = async (): Promise<Held> => {
     const issued = await options.issue();
     const entry = { token: issued.accessToken, expiresAt: usableUntil(options.now(), issued.expiresInSeconds) };
     held.set(key, entry);
-    options.cache.set(key, entry.token, { expires_at: entry.expiresAt });
+    options.cache.set(key, seal(entry.token, sealing), { expires_at: entry.expiresAt });
     return entry;
   };
 
@@ -77,7 +84,34 @@ export function cachedTokenSource(options: {
     },
     invalidate(token) {
       if (held.get(key)?.token === token) held.delete(key);
-      if (options.cache.get(key)?.value === token) options.cache.delete(key);
+      if (fromCache()?.token === token) options.cache.delete(key);
     },
   };
+}
+
+const SEALED_PREFIX = 'v1.';
+
+function sealingKey(clientSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', clientSecret, 'auto-link', 'api.cache management token', 32));
+}
+
+function seal(token: string, key: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return `${SEALED_PREFIX}${[iv, body, cipher.getAuthTag()].map((part) => part.toString('base64url')).join('.')}`;
+}
+
+/** The token, or undefined when the value was not sealed with this key (another secret, tampering, old format). */
+function unseal(value: string, key: Buffer): string | undefined {
+  if (!value.startsWith(SEALED_PREFIX)) return undefined;
+  const [iv, body, tag] = value.slice(SEALED_PREFIX.length).split('.').map((part) => Buffer.from(part, 'base64url'));
+  if (!iv || !body || !tag || iv.length !== 12 || tag.length !== 16) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 // The BUILT Action under trouble: one token for many executions, failures and timeouts that never fail a login, concurrent logins.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY } from '../actions/link-record.ts';
+import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.ts';
 import type { LoginResult } from '../scripts/tenant/runtime/index.ts';
@@ -36,6 +37,28 @@ describe('the Management API token', () => {
     // Auth0 may evict the cache: a cold instance then asks for a new token.
     runtime.cache.clear();
     expect(calls(succeeded(await action.newInstance().login({ userId: loner(current(), 'd@x.io').user_id }), current()))).toEqual(LOOKUP);
+  });
+
+  it('is kept in api.cache sealed: another Action of the trigger reads nothing it can use', async () => {
+    const issued: string[] = [];
+    const recording: Fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (String(input instanceof Request ? input.url : input).endsWith('/oauth/token')) issued.push(((await response.clone().json()) as { access_token: string }).access_token);
+      return response;
+    };
+    const { runtime, action } = await loadAction(current(), {}, { fetch: recording });
+    succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current());
+    const stored = runtime.cache.get(cacheKey(current().client.client_id))!.value;
+    expect(issued).toHaveLength(1);
+    expect(stored).not.toContain(issued[0]!.slice(0, 40));
+    const response = await fetch(`https://${current().tenant.domain}/api/v2/users-by-email?email=a%40x.io`, { headers: { authorization: `Bearer ${stored}` } });
+    expect(response.status).toBe(401);
+  });
+
+  it('ignores a cache entry it did not seal and asks for a new token', async () => {
+    const { runtime, action } = await loadAction(current());
+    runtime.cache.set(cacheKey(current().client.client_id), 'v1.forged.value.here');
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(LOOKUP);
   });
 
   it('is replaced once when the API refuses a reused one', async () => {

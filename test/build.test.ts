@@ -31,7 +31,8 @@ describe('buildAction', () => {
     expect(built.bytes).toBe(Buffer.byteLength(built.code));
     expect(built.bytes).toBeLessThan(ACTION_SIZE_LIMIT);
     expect(built.limitBytes).toBe(ACTION_SIZE_LIMIT);
-    expect(built.requires).toEqual([]);
+    // node:crypto seals the token the Action keeps in api.cache; a built-in, so nothing to deploy with it.
+    expect(built.requires).toEqual(['node:crypto']);
     expect(built.code).not.toMatch(/\bimport\s*[{(*]|\bexport\s+(const|function|default)/);
     const state = new TenantState();
     state.addConnection({ name: 'db', strategy: 'auth0' });
@@ -83,7 +84,7 @@ describe('npm run build', () => {
   it('prints JSON with --json', async () => {
     const out = join(dir, 'json', 'auto-link.js');
     const { stdout } = await run(process.execPath, [script, '--out', out, '--json', '--minify']);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, file: out, limitBytes: ACTION_SIZE_LIMIT, requires: [] });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, file: out, limitBytes: ACTION_SIZE_LIMIT, requires: ['node:crypto'] });
   });
 
   it('exits 2 on a usage error', async () => {
