@@ -1,0 +1,52 @@
+// The Action's secrets from the deployer's environment: which variable fills which secret, checked with the Action's own config reader.
+import { describeInvalid, readConfig } from '../../../actions/config.ts';
+import { CliError } from '../cli.ts';
+import type { Env } from '../env.ts';
+import type { SecretValues } from './stamp.ts';
+
+/**
+ * Action secret → environment variable. The Action's credentials come from ACTION_* variables because AUTH0_CLIENT_ID /
+ * AUTH0_CLIENT_SECRET in the deployer's environment are the deployer's own (a broader grant the Action must not get).
+ */
+export const SECRET_SOURCES = {
+  AUTH0_DOMAIN: 'ACTION_AUTH0_DOMAIN',
+  AUTH0_CLIENT_ID: 'ACTION_CLIENT_ID',
+  AUTH0_CLIENT_SECRET: 'ACTION_CLIENT_SECRET',
+  LINK_MODE: 'LINK_MODE',
+  TRUSTED_CONNECTIONS: 'TRUSTED_CONNECTIONS',
+  PRIMARY_CONNECTION: 'PRIMARY_CONNECTION',
+  TIME_BUDGET_MS: 'TIME_BUDGET_MS',
+  CLAIM_NAMESPACE: 'CLAIM_NAMESPACE',
+} as const;
+
+export type SecretName = keyof typeof SECRET_SOURCES;
+
+/** The Action's own M2M credentials when they come from --create-client rather than the environment. */
+export interface ActionCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * The secret values to deploy: each set variable (empty ones count as unset), AUTH0_DOMAIN defaulting to the tenant's
+ * domain. Checked with the Action's readConfig, so a value the Action would reject fails the deploy instead of logins;
+ * the message names the variable to fix, never a value.
+ */
+export function actionSecrets(env: Env, tenantDomain: string, credentials?: ActionCredentials): SecretValues {
+  const values: Record<string, string> = {};
+  for (const [secret, variable] of Object.entries(SECRET_SOURCES)) {
+    const value = env[variable]?.trim();
+    if (value) values[secret] = value;
+  }
+  values.AUTH0_DOMAIN ??= tenantDomain;
+  if (credentials) {
+    values.AUTH0_CLIENT_ID = credentials.clientId;
+    values.AUTH0_CLIENT_SECRET = credentials.clientSecret;
+  }
+  const read = readConfig(values);
+  if (read.status === 'invalid') {
+    const variable = SECRET_SOURCES[read.secret as SecretName] ?? read.secret;
+    throw new CliError(`the Action's ${describeInvalid(read)}: set ${variable} in the environment or .env${variable.startsWith('ACTION_CLIENT') ? ', or pass --create-client' : ''}`);
+  }
+  return values;
+}
