@@ -114,6 +114,7 @@ export class LocalTenant {
     const status = result.status ?? 200;
     this.requests.record(request.method.toUpperCase(), route.path, status);
     const headers = { 'content-type': 'application/json; charset=utf-8', ...rateLimitHeaders(verdict), ...result.headers };
+    if (result.stream) return new HttpResponse(result.stream, { status, headers });
     return HttpResponse.json(result.body as never, { status, headers });
   }
 

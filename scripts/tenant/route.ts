@@ -20,6 +20,8 @@ export interface RouteResult {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as the body instead of `body`, unbuffered (a file download; `headers` should name its content-type). */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 export interface Route {

@@ -4,7 +4,8 @@ import { actionRoutes } from './actions.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { identityRoutes } from './identities.ts';
+import { jobRoutes } from './jobs.ts';
 import { tokenRoutes } from './token.ts';
 import { userRoutes } from './users.ts';
 
-export const defaultRouteGroups: readonly RouteGroup[] = [tokenRoutes, userRoutes, identityRoutes, connectionRoutes, actionRoutes, clientRoutes];
+export const defaultRouteGroups: readonly RouteGroup[] = [tokenRoutes, userRoutes, identityRoutes, connectionRoutes, jobRoutes, actionRoutes, clientRoutes];
