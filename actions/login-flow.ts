@@ -43,10 +43,10 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       if (!dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
       return { kind: 'alone', dryRun };
     case 'already-linked':
-      if (!dryRun) {
-        api.authentication.setPrimaryUser(plan.primary.user_id);
-        api.idToken.setCustomClaim(config.claimName, [event.user.user_id]);
-      }
+      // Also in dry-run: something else linked this identity while the login ran, the event's user is gone, and Auth0
+      // fails the login unless it moves to the holder. Moving the login changes nothing in the tenant.
+      api.authentication.setPrimaryUser(plan.primary.user_id);
+      if (!dryRun) api.idToken.setCustomClaim(config.claimName, [event.user.user_id]);
       return { kind: 'already-linked', primary: plan.primary.user_id, dryRun };
     case 'link': {
       const login = plan.secondaries.find((s) => s.user_id === event.user.user_id);
@@ -99,22 +99,29 @@ async function linkAll(
   return { kind: 'linked', primary: primary.user_id, linked, planned: secondaries.length, endsOn: onPrimary ? primary.user_id : loginUserId, error };
 }
 
+/** Time allowed past the budget for the one read that settles an ambiguous link (still far below Auth0's 20 s). */
+export const VERIFY_GRACE_MS = 1500;
+
 /**
- * Links one account. Two first logins of one identity at once both try: the loser gets 409 "Specified identity already
- * exists." or 400 "Provided secondary account not found."; if the primary now holds the identity, the link is made.
+ * Links one account. When the answer leaves it open whether the link exists, the primary is read back: if it holds the
+ * identity, the link is made. That happens when two first logins of one identity race (the loser gets 409 "Specified
+ * identity already exists." or 400 "Provided secondary account not found.") and when no clear answer came (timeout,
+ * dropped connection, 5xx) — the login must then end on the primary, or Auth0 fails it for a user that is gone.
  */
 async function linkOne(client: ManagementClient, primary: User, secondary: User): Promise<void> {
   const identity = secondary.identities[0]!;
   try {
     await client.link(primary.user_id, identity);
   } catch (error) {
-    if (!isLinkConflict(error)) throw error;
-    const current = await client.getUser(primary.user_id, ['user_id', 'identities']);
-    if (!current.identities?.some((i) => sameIdentity(i, identity))) throw error;
+    if (!mayHaveLinked(error)) throw error;
+    const current = await client.getUser(primary.user_id, ['user_id', 'identities'], { graceMs: VERIFY_GRACE_MS }).catch(() => undefined);
+    if (!current?.identities?.some((i) => sameIdentity(i, identity))) throw error;
   }
 }
 
-function isLinkConflict(error: unknown): boolean {
+function mayHaveLinked(error: unknown): boolean {
   if (!(error instanceof ManagementApiError)) return false;
-  return error.status === 409 || (error.status === 400 && /secondary account not found/i.test(error.apiMessage ?? ''));
+  if (error.failure === 'timeout' || error.failure === 'network') return true;
+  const status = error.status ?? 0;
+  return status === 409 || status >= 500 || (status === 400 && /secondary account not found/i.test(error.apiMessage ?? ''));
 }

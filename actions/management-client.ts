@@ -42,7 +42,8 @@ export interface ManagementClientOptions {
 export interface ManagementClient {
   /** `GET /api/v2/users-by-email` (exact, case-sensitive match), narrowed to `fields`. */
   usersByEmail(email: string, fields: readonly string[]): Promise<User[]>;
-  getUser(userId: string, fields: readonly string[]): Promise<User>;
+  /** `GET /api/v2/users/{id}`; `graceMs` lets this one request run past the deadline (a check after an ambiguous failure). */
+  getUser(userId: string, fields: readonly string[], options?: { graceMs?: number }): Promise<User>;
   /** `POST /api/v2/users/{primaryId}/identities`: the primary's identities afterwards. */
   link(primaryId: string, secondary: Pick<Identity, 'provider' | 'user_id'>): Promise<Identity[]>;
   /** `PATCH /api/v2/users/{id}` with app_metadata only (merged by Auth0 at the top level). */
@@ -58,6 +59,8 @@ const MESSAGE_LIMIT = 120;
 
 interface ApiRequest {
   route: string;
+  /** Epoch ms by which this request must finish; default the client's deadline. */
+  deadline?: number;
   method: 'GET' | 'POST' | 'PATCH';
   path: string;
   body?: unknown;
@@ -68,8 +71,9 @@ export function createManagementClient(options: ManagementClientOptions): Manage
   const origin = `https://${options.domain}`;
 
   const send = async (request: ApiRequest): Promise<{ status: number; body: unknown }> => {
+    const deadline = request.deadline ?? options.deadline;
     for (let waits = 0; ; waits++) {
-      const left = options.deadline - options.now();
+      const left = deadline - options.now();
       if (left <= 0) throw new ManagementApiError('timeout', request.route);
       const headers: Record<string, string> = { accept: 'application/json' };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -90,7 +94,7 @@ export function createManagementClient(options: ManagementClientOptions): Manage
       }
       if (response.status === 429) {
         const wait = rateLimitWait(response.headers, options.now());
-        if (wait === undefined || waits >= MAX_RATE_LIMIT_WAITS || options.now() + wait + MIN_REQUEST_MS > options.deadline) {
+        if (wait === undefined || waits >= MAX_RATE_LIMIT_WAITS || options.now() + wait + MIN_REQUEST_MS > deadline) {
           throw new ManagementApiError('rate-limited', request.route, 429);
         }
         await options.sleep(wait);
@@ -149,8 +153,9 @@ export function createManagementClient(options: ManagementClientOptions): Manage
       });
       return Array.isArray(body) ? (body as User[]) : [];
     },
-    async getUser(userId, fields) {
-      return (await authorized({ route: 'GET /users/{id}', method: 'GET', path: `${userPath(userId)}?${fieldsQuery(fields)}` })) as User;
+    async getUser(userId, fields, { graceMs = 0 } = {}) {
+      const path = `${userPath(userId)}?${fieldsQuery(fields)}`;
+      return (await authorized({ route: 'GET /users/{id}', method: 'GET', path, deadline: options.deadline + graceMs })) as User;
     },
     async link(primaryId, secondary) {
       const body = await authorized({

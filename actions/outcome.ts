@@ -42,7 +42,7 @@ function describe(outcome: Outcome): string | undefined {
     case 'alone':
       return outcome.dryRun ? 'dry-run, no other account to link' : 'no other account to link, marked checked';
     case 'already-linked':
-      return `${outcome.dryRun ? 'dry-run, would continue' : 'continuing'} as ${outcome.primary}: this identity is already linked to it`;
+      return `${outcome.dryRun ? 'dry-run, ' : ''}continuing as ${outcome.primary}: this identity is already linked to it`;
     case 'would-link':
       return `dry-run, would link ${ids(outcome.secondaries)} into ${outcome.primary}${outcome.setPrimaryUser ? ` and continue as ${outcome.primary}` : ''}`;
     case 'linked': {

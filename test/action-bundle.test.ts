@@ -204,4 +204,15 @@ describe('LINK_MODE=dry-run', () => {
     const alone = succeeded(await action.login({ userId: lone.user_id }), current());
     expect(alone).toMatchObject({ appMetadataApplied: undefined, logs: ['auto-link: dry-run, no other account to link'] });
   });
+
+  it('still moves the login when something else linked its identity while it ran (else Auth0 fails the login)', async () => {
+    const db = create(DATABASE, { created_at: OLD });
+    const google = create('google-oauth2', { created_at: NEW });
+    const { action } = await loadAction(current(), { LINK_MODE: 'dry-run' });
+    const login = action.login({ userId: google.user_id });
+    current().tenant.state.link(db.user_id, { provider: 'google-oauth2', user_id: google.identities[0]!.user_id });
+    const result = succeeded(await login, current());
+    expect(result).toMatchObject({ eventUserId: google.user_id, subject: db.user_id, idTokenClaims: {} });
+    expect(result.logs).toEqual([`auto-link: dry-run, continuing as ${db.user_id}: this identity is already linked to it`]);
+  });
 });

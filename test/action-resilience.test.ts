@@ -140,6 +140,23 @@ describe('failures never fail the login, and leave the login user unmarked to re
   });
 });
 
+describe('a link whose answer is lost', () => {
+  const current = useInProcessTenant();
+
+  it('reads the primary back and, finding the identity there, still ends the login on it', async () => {
+    const { db, google } = pair(current());
+    const dropAfterLink: Fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if ((init?.method ?? 'GET') === 'POST' && String(input).endsWith('/identities')) throw new TypeError('fetch failed: socket hang up');
+      return response;
+    };
+    const { action } = await loadAction(current(), {}, { fetch: dropAfterLink });
+    const result = succeeded(await action.login({ userId: google.user_id }), current());
+    expect(result).toMatchObject({ subject: db.user_id, idTokenClaims: { 'https://auto-link/linked': [google.user_id] } });
+    expect(calls(result).slice(-2)).toEqual(['POST /api/v2/users/{id}/identities', 'GET /api/v2/users/{id}']);
+  });
+});
+
 describe('rate limits within the budget', () => {
   const current = useInProcessTenant();
 
