@@ -1,7 +1,7 @@
 // The Action's secrets read into a validated Config, or the name of the first missing or malformed secret and what to do.
 import type { TrustRule } from './policy.ts';
 
-export type LinkMode = 'on' | 'dry-run';
+export type LinkMode = 'link' | 'dry-run';
 
 export interface Config {
   /** `on` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
@@ -82,9 +82,9 @@ function required(secrets: Secrets, name: string): string {
 }
 
 function readMode(secrets: Secrets): LinkMode | 'off' {
-  const value = optional(secrets, 'LINK_MODE')?.toLowerCase() ?? 'on';
-  if (value === 'on' || value === 'dry-run' || value === 'off') return value;
-  throw new SecretProblem('LINK_MODE', 'is malformed: use on, dry-run or off');
+  const value = optional(secrets, 'LINK_MODE')?.toLowerCase() ?? 'link';
+  if (value === 'link' || value === 'dry-run' || value === 'off') return value;
+  throw new SecretProblem('LINK_MODE', 'is malformed: use link, dry-run or off');
 }
 
 function readDomain(secrets: Secrets): string {

@@ -15,7 +15,7 @@ describe('readConfig', () => {
     expect(readConfig(BASE)).toEqual({
       status: 'ready',
       config: {
-        mode: 'on',
+        mode: 'link',
         domain: 'acme.eu.auth0.com',
         clientId: 'cid',
         clientSecret: 's3cr3t-value',
@@ -62,7 +62,7 @@ describe('readConfig', () => {
 
   it('names the malformed secret and says what is expected, never echoing a value', () => {
     const cases: Array<[Record<string, string>, string]> = [
-      [{ LINK_MODE: 'maybe' }, 'secret LINK_MODE is malformed: use on, dry-run or off'],
+      [{ LINK_MODE: 'maybe' }, 'secret LINK_MODE is malformed: use link, dry-run or off'],
       [{ AUTH0_DOMAIN: 'acme.auth0.com/api/v2' }, 'secret AUTH0_DOMAIN is malformed'],
       [{ TIME_BUDGET_MS: '5s' }, 'secret TIME_BUDGET_MS is malformed'],
       [{ TIME_BUDGET_MS: '19000' }, 'from 500 to 10000'],
