@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
 import { actionsStoreOf } from '../scripts/tenant/actions-store.ts';
-import { createTestTenant, managementClient, useInProcessTenant } from './support/tenant.ts';
+import { loginThroughFlow } from '../scripts/tenant/login.ts';
+import { createActionsRuntime } from '../scripts/tenant/runtime/index.ts';
+import { createTestTenant, DATABASE, managementClient, useInProcessTenant } from './support/tenant.ts';
 
 const ACTIONS_ADMIN = ['read:actions', 'create:actions', 'update:actions'];
 const CODE = 'exports.onExecutePostLogin = async (event, api) => {};';
@@ -168,5 +170,49 @@ describe('applications and grants', () => {
     expect(listed.client_secret).toBeUndefined();
     const keyReader = managementClient(tenant, tenant.state.addClient({ name: 'key reader', scopes: ['read:client_keys'] }));
     expect((await keyReader.clients.get(app.client_id!)).client_secret).toBe(app.client_secret);
+  });
+});
+
+describe('logins through the post-login flow', () => {
+  const claim = (tag: string): string =>
+    `let runs = 0;\nexports.onExecutePostLogin = async (event, api) => { runs += 1; api.idToken.setCustomClaim('${tag}', [event.secrets.K, runs]); };`;
+
+  it('runs the deployed versions of the bound Actions in binding order with their secrets, on warm instances', async () => {
+    const m = admin();
+    const { tenant } = get();
+    const user = tenant.state.createUser({ connection: DATABASE, email: 'u@x.io', email_verified: true });
+    const runtime = createActionsRuntime({ state: tenant.state, timeoutMs: 2000 });
+    const none = await loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
+    expect(none).toMatchObject({ outcome: 'success', subject: user.user_id, steps: [], httpCalls: 0 });
+
+    const first = await m.actions.create({ name: 'first', supported_triggers: POST_LOGIN, code: claim('first'), secrets: [{ name: 'K', value: 'one' }] });
+    await m.actions.deploy(first.id!);
+    const second = await m.actions.create({ name: 'second', supported_triggers: POST_LOGIN, code: claim('second'), secrets: [{ name: 'K', value: 'two' }] });
+    await m.actions.deploy(second.id!);
+    await m.actions.update(second.id!, { code: 'exports.onExecutePostLogin = async () => { throw new Error("draft only"); };' });
+    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'second' } }, { ref: { type: 'action_name', value: 'first' } }] });
+
+    const login = async () => loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
+    const a = await login();
+    const b = await login();
+    for (const [result, runs] of [[a, 1], [b, 2]] as const) {
+      expect(result.outcome).toBe('success');
+      expect(result.steps.map((s) => [s.action, s.version, s.result.outcome === 'success' && s.result.idTokenClaims])).toEqual([
+        ['second', 1, { second: ['two', runs] }],
+        ['first', 1, { first: ['one', runs] }],
+      ]);
+    }
+  });
+
+  it('stops at the first Action that fails the login', async () => {
+    const m = admin();
+    const { tenant } = get();
+    const user = tenant.state.createUser({ connection: DATABASE, email: 'v@x.io', email_verified: true });
+    await deployed(m, 'deny', 'exports.onExecutePostLogin = async (event, api) => { api.access.deny("no"); };');
+    await deployed(m, 'after');
+    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'deny' } }, { ref: { type: 'action_name', value: 'after' } }] });
+    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { userId: user.user_id });
+    expect(result).toMatchObject({ outcome: 'failure', reason: 'denied: no', failedAction: 'deny' });
+    expect(result.steps.map((s) => s.action)).toEqual(['deny']);
   });
 });

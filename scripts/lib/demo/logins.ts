@@ -1,0 +1,77 @@
+// The logins `npm start` replays on the demo tenant, and what each did: who logged in, what got linked, whom the tokens are for, calls made.
+import type { TransactionProtocol } from '../../../actions/types.ts';
+import { loginThroughFlow } from '../../tenant/login.ts';
+import type { ActionsRuntime } from '../../tenant/runtime/index.ts';
+import type { TenantState } from '../../tenant/state.ts';
+
+const DATABASE = 'Username-Password-Authentication';
+
+export interface DemoLogin {
+  /** Connection name and the identity's own id, as in seeds/demo.json. */
+  connection: string;
+  id: string;
+  /** Why this login is in the series, shown in the table. */
+  note: string;
+  protocol?: TransactionProtocol;
+}
+
+/** A person's first logins, their returning logins and a refresh, the traps, and the accounts that stay alone. */
+export const DEMO_LOGINS: readonly DemoLogin[] = [
+  { connection: 'google-oauth2', id: '104021778811223344556', note: 'first login, email in mixed case' },
+  { connection: DATABASE, id: '65f0a1b2c3d4e5f601234567', note: 'returning' },
+  { connection: 'github', id: '58112934', note: 'returning, linked identity' },
+  { connection: 'google-oauth2', id: '104021778811223344556', note: 'refresh-token exchange', protocol: 'oauth2-refresh-token' },
+  { connection: DATABASE, id: '65f0a1b2c3d4e5f6badc0ffe', note: 'unverified signup with a victim’s email' },
+  { connection: 'google-oauth2', id: '117733990011224466880', note: 'the victim’s first login' },
+  { connection: 'google-oauth2', id: '109955331177224466001', note: 'first login; same email on Entra ID' },
+  { connection: 'contoso-entra', id: '7c1e52d0-8f3b-4a6e-9d21-0b5f3a9c4e11', note: 'enterprise login asserting a verified email' },
+  { connection: DATABASE, id: '65f0a1b2c3d4e5f6d0d0d0d0', note: 'first login, no other account' },
+  { connection: 'github', id: '90417733', note: 'first login; passwordless account exists' },
+  { connection: 'google-oauth2', id: '100000111122223333444', note: 'account excluded by an admin' },
+  { connection: DATABASE, id: '65f0a1b2c3d4e5f6f2f2f2f2', note: 'first login; other account excluded' },
+  { connection: 'google-oauth2', id: '117733990011224466880', note: 'returning' },
+];
+
+export interface LoginRow {
+  n: number;
+  connection: string;
+  email: string;
+  note: string;
+  /** `ok`, or `failed: <reason>` when the flow failed the login. */
+  outcome: string;
+  /** Accounts (user_ids) this login merged into another, with the connection each came from. */
+  linked: Array<{ userId: string; connection: string }>;
+  /** The user the tokens are issued for. */
+  subject: string;
+  httpCalls: number;
+  /** The Action's log lines (for --json). */
+  logs: string[];
+}
+
+/** Replays `logins` through the deployed post-login flow, one after the other. */
+export async function replayLogins(state: TenantState, runtime: ActionsRuntime, logins: readonly DemoLogin[] = DEMO_LOGINS): Promise<LoginRow[]> {
+  const rows: LoginRow[] = [];
+  for (const [index, login] of logins.entries()) {
+    const strategy = state.connection(login.connection)?.strategy;
+    if (!strategy) throw new Error(`demo login ${index + 1}: no connection ${login.connection} in the demo tenant`);
+    const identity = { provider: strategy, user_id: login.id };
+    const before = new Map([...state.allUsers()].map((u) => [u.user_id, u.identities[0]!.connection]));
+    const owner = state.ownerOfIdentity(identity.provider, identity.user_id);
+    const own = owner?.identities.find((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id);
+    const email = owner?.identities[0] === own ? owner?.email : (own?.profileData?.email as string | undefined);
+    const result = await loginThroughFlow(state, runtime, { identity, ...(login.protocol ? { protocol: login.protocol } : {}) });
+    const linked = [...before].filter(([userId]) => !state.getUser(userId)).map(([userId, connection]) => ({ userId, connection }));
+    rows.push({
+      n: index + 1,
+      connection: login.connection,
+      email: email ?? '(none)',
+      note: login.note,
+      outcome: result.outcome === 'success' ? 'ok' : `failed: ${result.reason}`,
+      linked,
+      subject: result.outcome === 'success' ? result.subject : '-',
+      httpCalls: result.httpCalls,
+      logs: result.steps.flatMap((s) => s.result.logs),
+    });
+  }
+  return rows;
+}

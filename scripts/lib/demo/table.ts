@@ -1,0 +1,19 @@
+// The table `npm start` prints: one row a login, in columns wide enough for their contents.
+import type { LoginRow } from './logins.ts';
+
+const HEADERS = ['#', 'login (connection, email)', 'case', 'linked into the user', 'tokens for (sub)', 'calls'] as const;
+
+export function loginTable(rows: readonly LoginRow[]): string {
+  const cells = rows.map((row) => [
+    String(row.n),
+    `${row.connection}  ${row.email}`,
+    row.note,
+    row.linked.length > 0 ? row.linked.map((l) => l.connection).join(' + ') : row.outcome === 'ok' ? '-' : row.outcome,
+    row.subject,
+    String(row.httpCalls),
+  ]);
+  const widths = HEADERS.map((header, i) => Math.max(header.length, ...cells.map((c) => c[i]!.length)));
+  const line = (values: readonly string[]): string =>
+    values.map((value, i) => (i === 0 || i === values.length - 1 ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}

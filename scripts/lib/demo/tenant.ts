@@ -1,0 +1,39 @@
+// The demo tenant of `npm start`: seeds/demo.json plus the deployer application and the Action's own M2M application.
+import { fileURLToPath } from 'node:url';
+import { createLocalTenant, type LocalTenant } from '../../tenant/local-tenant.ts';
+import { actionsStoreOf } from '../../tenant/actions-store.ts';
+import { loadSeedFile } from '../../tenant/seed.ts';
+import type { Client } from '../../tenant/state.ts';
+
+export const DEMO_DOMAIN = 'demo-tenant.local';
+export const DEMO_SEED = fileURLToPath(new URL('../../tenant/seeds/demo.json', import.meta.url));
+
+/**
+ * The local admin application. Its secret is a fixed, documented, obviously-local value, not a secret: it opens an
+ * in-memory tenant of made-up users that listens on 127.0.0.1 only and is gone when the process ends. A fixed value
+ * lets `npm start -- --keep` say how to use the tenant without printing or writing a generated secret anywhere.
+ */
+export const LOCAL_ADMIN = {
+  name: 'local admin (deployer)',
+  client_id: 'local-admin',
+  client_secret: 'local-only-not-a-secret',
+  scopes: ['read:actions', 'create:actions', 'update:actions', 'read:users', 'update:users', 'create:clients', 'read:clients', 'create:client_grants', 'read:client_grants'],
+} as const;
+
+export interface DemoTenant {
+  tenant: LocalTenant;
+  admin: Client;
+  /** The Action's application (read:users update:users); its secret is generated and only ever passed as an Action secret. */
+  actionClient: Client;
+  accounts: number;
+}
+
+/** A fresh demo tenant; Action builds take `buildDelayMs`, so the deploy shows its wait. */
+export async function createDemoTenant(buildDelayMs = 400): Promise<DemoTenant> {
+  const tenant = createLocalTenant({ domain: DEMO_DOMAIN });
+  const { users } = await loadSeedFile(tenant.state, DEMO_SEED);
+  const admin = tenant.state.addClient({ ...LOCAL_ADMIN, scopes: [...LOCAL_ADMIN.scopes] });
+  const actionClient = tenant.state.addClient({ name: 'auto-link Action', scopes: ['read:users', 'update:users'] });
+  actionsStoreOf(tenant.state).setBuildDelay(buildDelayMs);
+  return { tenant, admin, actionClient, accounts: users };
+}

@@ -1,0 +1,58 @@
+// `npm start` end to end: the Action deployed by the deploy command over HTTP, the demo logins linked as they should be, the traps left alone.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { demoSummary, runDemo } from '../scripts/lib/demo/run.ts';
+
+const ANA = 'auth0|65f0a1b2c3d4e5f601234567';
+const TRAP = 'auth0|65f0a1b2c3d4e5f6badc0ffe';
+const VICTIM = 'google-oauth2|117733990011224466880';
+const ENTRA = 'waad|7c1e52d0-8f3b-4a6e-9d21-0b5f3a9c4e11';
+const EXCLUDED = 'google-oauth2|100000111122223333444';
+
+describe('npm start', () => {
+  it('deploys through the deploy command and links one person’s accounts, leaving the traps, enterprise and excluded accounts alone', async () => {
+    const run = await runDemo({ quiet: true, buildDelayMs: 30 });
+    try {
+      const { state } = run.demo.tenant;
+      expect(run.deploy).toMatchObject({ changed: true, action: { name: 'auto-link', step: 'create', version: 1 }, bindings: { after: ['auto-link'] } });
+      expect(run.rows.every((row) => row.outcome === 'ok')).toBe(true);
+
+      const [first, ...rest] = run.rows;
+      expect(first!.linked.map((l) => l.connection).sort()).toEqual(['github', 'google-oauth2']);
+      expect(first!.subject).toBe(ANA);
+      expect(state.getUser(ANA)!.identities.map((i) => i.connection)).toEqual(['Username-Password-Authentication', 'google-oauth2', 'github']);
+      const returning = rest.filter((row) => /^returning|refresh/.test(row.note));
+      expect(returning).toHaveLength(4);
+      expect(returning.map((row) => row.httpCalls)).toEqual([0, 0, 0, 0]);
+      expect(returning.slice(0, 3).map((row) => row.subject)).toEqual([ANA, ANA, ANA]);
+
+      for (const userId of [TRAP, VICTIM, ENTRA, EXCLUDED]) expect(state.getUser(userId)!.identities).toHaveLength(1);
+      expect(run.rows.find((row) => row.note === 'the victim’s first login')).toMatchObject({ linked: [], subject: VICTIM });
+      expect(run.rows.find((row) => row.connection === 'github' && row.email === 'elena.rossi@example.com')).toMatchObject({
+        linked: [{ userId: 'github|90417733', connection: 'github' }],
+        subject: 'email|65f0a1b2c3d4e5f6e1e1e1e1',
+      });
+      expect(run.users).toEqual({ before: 12, after: 9 });
+      expect(demoSummary(run)).toContain('3 accounts linked, 12 accounts → 9 users; 0 logins failed.');
+    } finally {
+      await run.server.close();
+    }
+  });
+
+  it('runs as a child process that prints the table, never a generated secret, and exits 0 by itself', async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const proc = spawn(process.execPath, ['scripts/start.ts'], { env: { PATH: process.env.PATH } });
+      let out = '';
+      let err = '';
+      proc.stdout.on('data', (d) => (out += d));
+      proc.stderr.on('data', (d) => (err += d));
+      proc.on('error', reject);
+      proc.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('Action "auto-link": created');
+    expect(stdout).toMatch(/^\s+1\s+google-oauth2\s+Ana\.Silva@Example\.com\s.*github \+ google-oauth2\s+auth0\|65f0a1b2c3d4e5f601234567\s+\d+$/m);
+    expect(stdout).toContain('0 logins failed');
+    expect(`${stdout}${stderr}`).not.toMatch(/AUTH0_CLIENT_SECRET=|client_secret/);
+  });
+});
