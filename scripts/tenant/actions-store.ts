@@ -3,11 +3,12 @@
 // (7.1.0) types it. Where Auth0 is silent the choice is named in a comment.
 import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
+import { ACTION_SIZE_LIMIT } from '../lib/build-action.ts';
 import { ApiError } from './api-error.ts';
 import type { TenantState } from './state.ts';
 
 /** One build error, as `ActionVersion.errors[]` carries it. */
-export interface ActionBuildError {
+export interface ActionError {
   id: string;
   msg: string;
   url?: string;
@@ -53,7 +54,7 @@ export interface StoredAction {
   updated_at: string;
   /** When the current draft's build started (store clock, ms) and how it will end. */
   buildStartedAt: number;
-  buildErrors: ActionBuildError[];
+  buildErrors: ActionError[];
   versions: Version[];
   deployedVersionId: string | undefined;
   allChangesDeployed: boolean;
@@ -88,7 +89,7 @@ export interface BoundAction {
 }
 
 /** Auth0's limits (customize/actions/limitations.mdx): 30 secrets of ≤ 128-character names and ≤ 4096-character values, 100 kB of code. */
-export const ACTION_LIMITS = { secrets: 30, secretName: 128, secretValue: 4096, codeBytes: 100 * 1024 } as const;
+const ACTION_LIMITS = { secrets: 30, secretName: 128, secretValue: 4096, codeBytes: ACTION_SIZE_LIMIT } as const;
 
 /** Triggers the local tenant knows; only post-login runs, the others are accepted as Auth0 accepts them. */
 const TRIGGERS = new Set(['post-login', 'credentials-exchange', 'pre-user-registration', 'post-user-registration', 'post-change-password', 'send-phone-message']);
@@ -104,7 +105,7 @@ export class ActionsStore {
   private readonly actions = new Map<string, StoredAction>();
   private readonly bindings = new Map<string, Binding[]>();
   private buildDelayMs: number;
-  private forcedErrors: ActionBuildError[] | undefined;
+  private forcedErrors: ActionError[] | undefined;
   private readonly now: () => number;
 
   constructor(options: ActionsStoreOptions = {}) {
@@ -118,7 +119,7 @@ export class ActionsStore {
   }
 
   /** Builds from now on fail with these errors (as a dependency that does not install would); undefined: builds succeed again. */
-  failBuilds(errors: ActionBuildError[] | undefined): void {
+  failBuilds(errors: ActionError[] | undefined): void {
     this.forcedErrors = errors;
   }
 
@@ -200,7 +201,7 @@ export class ActionsStore {
     return this.status(action) === 'built' ? new Date(action.buildStartedAt + this.buildDelayMs).toISOString() : undefined;
   }
 
-  buildErrors(action: StoredAction): ActionBuildError[] {
+  buildErrors(action: StoredAction): ActionError[] {
     return this.status(action) === 'failed' ? action.buildErrors : [];
   }
 
@@ -358,8 +359,8 @@ export class ActionsStore {
  * What the local build checks: the code must compile as a CommonJS script and fit the 100 kB limit. Auth0's build also
  * installs dependencies; the local tenant installs none (tests make a build fail with failBuilds()).
  */
-function checkBuild(code: string): ActionBuildError[] {
-  const errors: ActionBuildError[] = [];
+function checkBuild(code: string): ActionError[] {
+  const errors: ActionError[] = [];
   const bytes = Buffer.byteLength(code);
   if (bytes > ACTION_LIMITS.codeBytes) errors.push({ id: 'code_too_large', msg: `The code is ${bytes} bytes; the limit is ${ACTION_LIMITS.codeBytes} bytes.` });
   try {
