@@ -1,0 +1,194 @@
+// Applies a backfill plan group by group, as the Action links one login: re-read the group, re-plan it with the policy,
+// write the audit record and the checked mark on the primary BEFORE any link, then link each secondary. Every step is
+// journaled; a group already done in the journal costs no request, and a link the journal missed is found on the tenant.
+import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords } from '../../../actions/link-record.ts';
+import { USER_FIELDS } from '../../../actions/login-flow.ts';
+import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
+import type { Identity, User } from '../../../actions/types.ts';
+import { CliError } from '../cli.ts';
+import { describeApiError } from '../management.ts';
+import type { GroupToApply, Journal, JournalRecord } from './journal.ts';
+import { statusOfError } from './pacer.ts';
+import type { TenantApi } from './tenant-api.ts';
+
+/** What earlier runs on the same journal did. */
+export interface PriorProgress {
+  /** Emails of groups finished (done or found changed). */
+  finished: ReadonlySet<string>;
+  /** Secondaries linked, by user_id. */
+  linked: ReadonlySet<string>;
+}
+
+export interface ApplyOptions {
+  policy: PolicyOptions;
+  /** Groups worked on at once (each group's own requests are sequential). */
+  concurrency: number;
+  now?: () => Date;
+  signal?: AbortSignal;
+  /** Called after each group, with the links settled so far (made, found made, or given up). */
+  onProgress?: (settledLinks: number) => void;
+  /** Called after each link is journaled (tests stop a run here to simulate a crash). */
+  onLinked?: (secondary: string) => void;
+}
+
+export interface ApplySummary {
+  groups: number;
+  /** Groups finished by an earlier run on this journal: no request made for them. */
+  finishedBefore: number;
+  linkedGroups: number;
+  partialGroups: number;
+  changedGroups: number;
+  failedGroups: number;
+  /** Links made by this run. */
+  linked: number;
+  /** Links found already made (by an earlier, interrupted run, or by the Action). */
+  alreadyLinked: number;
+  /** Secondaries that were gone (deleted, or linked elsewhere) when their turn came. */
+  gone: number;
+  failures: Array<{ email: string; primary: string; error: string }>;
+  interrupted: boolean;
+}
+
+/** Applies `groups`, skipping those `prior` finished. Authorization errors stop the run (every group would fail). */
+export async function applyGroups(api: TenantApi, journal: Journal, groups: readonly GroupToApply[], prior: PriorProgress, options: ApplyOptions): Promise<ApplySummary> {
+  const summary: ApplySummary = {
+    groups: groups.length, finishedBefore: 0, linkedGroups: 0, partialGroups: 0, changedGroups: 0, failedGroups: 0,
+    linked: 0, alreadyLinked: 0, gone: 0, failures: [], interrupted: false,
+  };
+  const now = options.now ?? (() => new Date());
+  let settled = 0;
+  const todo: GroupToApply[] = [];
+  for (const group of groups) {
+    if (prior.finished.has(group.email)) {
+      summary.finishedBefore += 1;
+      settled += group.secondaries.length;
+    } else {
+      todo.push(group);
+    }
+  }
+  options.onProgress?.(settled);
+  let next = 0;
+  let fatal: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && fatal === undefined && !options.signal?.aborted) {
+      const group = todo[next++]!;
+      try {
+        const outcome = await applyGroup(api, journal, group, prior, options, now, summary);
+        summary[`${outcome}Groups`] += 1;
+      } catch (error) {
+        if (options.signal?.aborted) return;
+        if (statusOfError(error) === 401 || statusOfError(error) === 403) {
+          fatal = error;
+          return;
+        }
+        const message = describeApiError(error, `group ${group.email}`);
+        journal.append({ type: 'group-failed', email: group.email, primary: group.primary, error: message });
+        summary.failedGroups += 1;
+        summary.failures.push({ email: group.email, primary: group.primary, error: message });
+      }
+      settled += group.secondaries.length;
+      options.onProgress?.(settled);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  if (fatal !== undefined) throw new CliError(describeApiError(fatal, 'linking'));
+  summary.interrupted = options.signal?.aborted === true;
+  return summary;
+}
+
+type Outcome = 'linked' | 'partial' | 'changed';
+
+async function applyGroup(
+  api: TenantApi,
+  journal: Journal,
+  group: GroupToApply,
+  prior: PriorProgress,
+  options: ApplyOptions,
+  now: () => Date,
+  summary: ApplySummary,
+): Promise<Outcome> {
+  const record = (entry: JournalRecord, durable = false): void => journal.append(entry, { durable });
+  const at = (): string => now().toISOString();
+  const pending = group.secondaries.filter((id) => !prior.linked.has(id));
+  const members: User[] = [];
+  const missing: string[] = [];
+  for (const id of [group.primary, ...pending]) {
+    const user = await api.getUser(id, USER_FIELDS);
+    if (user) members.push(user);
+    else missing.push(id);
+  }
+  // A secondary that no longer exists may be linked already: by an earlier run that stopped before journaling it,
+  // or by the Action at a login. Only the planned primary holding its identity counts as done.
+  const primaryNow = members.find((u) => u.user_id === group.primary);
+  for (const id of missing.filter((m) => m !== group.primary)) {
+    if (primaryNow && holds(primaryNow.identities, id)) {
+      record({ type: 'linked', email: group.email, primary: group.primary, secondary: id, at: at(), verified: true });
+      summary.alreadyLinked += 1;
+    } else {
+      summary.gone += 1;
+    }
+  }
+  const plan = planGroups(members, options.policy).groups.find((g) => g.email === group.email);
+  if (!plan || plan.secondaries.length === 0) {
+    const note = missing.includes(group.primary) ? 'the primary no longer exists' : 'nothing left to link';
+    record({ type: 'group-done', email: group.email, primary: group.primary, outcome: 'changed', note }, true);
+    return 'changed';
+  }
+  const { primary, secondaries } = plan;
+  const stamp = now();
+  await api.patchMetadata(primary.user_id, {
+    app_metadata: {
+      [LINKS_KEY]: mergeLinkRecords(linkRecords(primary), secondaries.map((s) => linkRecordFor(s, 'backfill', stamp))),
+      [CHECKED_KEY]: checkedMark(primary.email!, stamp),
+    },
+  });
+  record({ type: 'patched', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), at: at() });
+  const gone: string[] = [];
+  for (const secondary of secondaries) {
+    options.signal?.throwIfAborted();
+    const made = await linkOne(api, primary.user_id, secondary);
+    if (made === 'gone') {
+      gone.push(secondary.user_id);
+      continue;
+    }
+    record({ type: 'linked', email: group.email, primary: primary.user_id, secondary: secondary.user_id, at: at(), ...(made === 'found' ? { verified: true } : {}) });
+    if (made === 'made') summary.linked += 1;
+    else summary.alreadyLinked += 1;
+    options.onLinked?.(secondary.user_id);
+  }
+  if (gone.length > 0) {
+    summary.gone += gone.length;
+    // The audit record must not claim links that were never made: drop their entries again.
+    const current = await api.getUser(primary.user_id, ['user_id', 'app_metadata']);
+    const kept = linkRecords(current ?? primary).filter((entry) => !gone.includes(entry.user_id));
+    await api.patchMetadata(primary.user_id, { app_metadata: { [LINKS_KEY]: kept } });
+  }
+  const outcome: Outcome = gone.length > 0 ? 'partial' : 'linked';
+  const note = primary.user_id !== group.primary ? `primary is now ${primary.user_id}` : undefined;
+  record({ type: 'group-done', email: group.email, primary: primary.user_id, outcome, ...(note ? { note } : {}) }, true);
+  return outcome;
+}
+
+/**
+ * Links one secondary. A 409 "Specified identity already exists." or a 400 "Provided secondary account not found."
+ * means the link may already be made (a retried request whose first answer was lost): the primary is read again to tell.
+ */
+async function linkOne(api: TenantApi, primaryId: string, secondary: User): Promise<'made' | 'found' | 'gone'> {
+  const identity = secondary.identities[0]!;
+  try {
+    await api.link(primaryId, identity);
+    return 'made';
+  } catch (error) {
+    const status = statusOfError(error);
+    const message = String((error as { body?: { message?: unknown } }).body?.message ?? '');
+    if (status !== 409 && !(status === 400 && /secondary account not found/i.test(message))) throw error;
+    const primary = await api.getUser(primaryId, ['user_id', 'identities']);
+    return primary && primary.identities.some((i) => sameIdentity(i, identity)) ? 'found' : 'gone';
+  }
+}
+
+/** True when `identities` hold the main identity of `userId` (`provider|id`). */
+export function holds(identities: readonly Identity[], userId: string): boolean {
+  const bar = userId.indexOf('|');
+  return bar > 0 && identities.some((i) => sameIdentity(i, { provider: userId.slice(0, bar), user_id: userId.slice(bar + 1) }));
+}

@@ -1,0 +1,133 @@
+// `npm run backfill`: flags, credentials, the run and its report, for scripts/backfill.ts and tests.
+import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
+import type { Env } from '../env.ts';
+import { credentialsFromEnv, fetchFor, managementClient } from '../management.ts';
+import { createProgress } from '../progress.ts';
+import type { Fetch } from '../routed-fetch.ts';
+import { Pacer } from './pacer.ts';
+import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
+import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
+import { policyFromEnv } from './settings.ts';
+import { TenantApi } from './tenant-api.ts';
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_SHOWN_GROUPS = 50;
+
+const options = {
+  apply: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  journal: { type: 'string' },
+  csv: { type: 'string' },
+  concurrency: { type: 'string' },
+  show: { type: 'string' },
+} as const;
+
+export const backfillSpec: CommandSpec<typeof options> = {
+  usage: 'npm run backfill -- [--apply] [options]',
+  summary:
+    'Reads every user of the tenant and groups the accounts sharing a verified email with the same policy as the Action ' +
+    '(same trust rules, same primary, same exclusions). By default a dry run: reports each group, its primary and why, ' +
+    'each skipped account and why, and totals; changes nothing. With --apply it links every group, writing the same ' +
+    'audit record on the primary as the Action before linking, paced by the tenant rate limit, with a journal so an ' +
+    'interrupted run resumes where it stopped when run again with the same --journal.',
+  options,
+  descriptions: {
+    apply: 'link the groups (default: dry run, nothing is changed)',
+    'dry-run': 'report only (the default; cannot be combined with --apply)',
+    journal: 'with --apply: the journal file; an existing unfinished one is resumed (default backfill-<domain>.journal.ndjson)',
+    csv: 'also write every account of the plan (email, role, user_id, connection, created_at, why) to this CSV file',
+    concurrency: `groups linked at once, at most (default ${DEFAULT_CONCURRENCY}; the rate limit paces requests further)`,
+    show: `groups listed in the human report (default ${DEFAULT_SHOWN_GROUPS}; --json and --csv list all)`,
+  },
+  environment: [
+    'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   an application granted read:users (and update:users for --apply)',
+    'TRUSTED_CONNECTIONS, PRIMARY_CONNECTION   the same trust settings as the Action (see README)',
+    'AUTH0_BASE_URL   where AUTH0_DOMAIN is really served (the local tenant), e.g. http://127.0.0.1:4010',
+  ],
+  examples: ['npm run backfill', 'npm run backfill -- --csv plan.csv', 'npm run backfill -- --apply', 'npm run backfill -- --apply --journal backfill.journal.ndjson --json'],
+};
+
+export type BackfillFlags = ParsedValues<typeof options>;
+
+export interface BackfillDeps {
+  env: Env;
+  /** The fetch the SDK and the export download use (tests: the in-process tenant); AUTH0_BASE_URL routing goes on top. */
+  fetch?: Fetch;
+  progressStream?: NodeJS.WriteStream;
+  signal?: AbortSignal;
+  /** Test hooks and knobs passed to the run. */
+  run?: Pick<BackfillOptions, 'pollMs' | 'partitions' | 'onLinked' | 'now'>;
+}
+
+/** The default journal of a tenant: in the working directory, named after the domain. */
+export function defaultJournal(domain: string): string {
+  return `backfill-${domain.replace(/[^a-z0-9.-]/gi, '_')}.journal.ndjson`;
+}
+
+export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => Promise<CommandOutcome> {
+  return async (flags) => {
+    if (flags.apply && flags['dry-run']) throw new UsageError('--apply and --dry-run exclude each other: drop one');
+    if (!flags.apply && flags.journal !== undefined) throw new UsageError('--journal goes with --apply (a dry run changes nothing and keeps no journal)');
+    const concurrency = numberFlag('concurrency', flags.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 64, integer: true });
+    const shown = numberFlag('show', flags.show, DEFAULT_SHOWN_GROUPS, { min: 0, integer: true });
+    const credentials = credentialsFromEnv(deps.env, 'npm run backfill');
+    const policy = policyFromEnv(deps.env);
+    const journalPath = flags.apply ? (flags.journal ?? defaultJournal(credentials.domain)) : undefined;
+    const pacer = new Pacer({ concurrency, ...(deps.signal ? { signal: deps.signal } : {}) });
+    // The pacer owns retries: the SDK's own would stack on its waits and hide 429s from it.
+    const client = managementClient(credentials, { maxRetries: 0, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    const api = new TenantApi(client, pacer, fetchFor(credentials, deps.fetch));
+    const silent = flags.json ?? false;
+    let result: BackfillResult;
+    try {
+      result = await runBackfill(api, {
+        apply: flags.apply ?? false,
+        journalPath,
+        domain: credentials.domain,
+        policy,
+        concurrency,
+        ...deps.run,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        progress: (label, total) => createProgress({ label, total, silent, ...(deps.progressStream ? { stream: deps.progressStream } : {}) }),
+      });
+    } catch (error) {
+      if (deps.signal?.aborted) throw new CliError(`interrupted before linking started; nothing was changed${journalPath ? ` (run again to start over: ${journalPath})` : ''}`);
+      throw error;
+    }
+    if (flags.csv !== undefined) {
+      if (!result.plan) throw new CliError(`--csv writes the plan, and a resumed run takes its plan from ${journalPath}: run the dry run with --csv for the file`);
+      await writePlanCsv(flags.csv, result.plan, policy.primaryConnection);
+    }
+    return outcome(result, shown, policy.primaryConnection, flags.csv);
+  };
+}
+
+function outcome(result: BackfillResult, shown: number, primaryConnection: string | undefined, csv: string | undefined): CommandOutcome {
+  const applied = result.applied;
+  const read = `Read via ${result.via === 'journal' ? `the plan in ${result.journal} (resumed)` : result.via === 'export' ? 'a users-export job' : 'paging'}.`;
+  if (!applied) {
+    const lines = [planText(result.plan!, { maxGroups: shown, primaryConnection }), '', read];
+    if (csv) lines.push(`Every account written to ${csv}.`);
+    lines.push('Dry run: nothing was changed. Run again with --apply to link these groups.');
+    return {
+      summary: lines.join('\n'),
+      result: { ok: true, mode: 'dry-run', via: result.via, totals: result.totals, groups: result.plan!.groups, skipped: result.plan!.skipped, requests: result.requests, seconds: result.seconds },
+    };
+  }
+  const lines = [...totalsText(result.totals), ...applyText(applied, result.requests, result.seconds), read, `Journal: ${result.journal}`];
+  let exitCode = 0;
+  if (applied.interrupted) {
+    exitCode = 1;
+    lines.push(`Interrupted: run the same command again to resume from ${result.journal}.`);
+  } else if (applied.failures.length > 0) {
+    exitCode = 1;
+    lines.push(`${applied.failures.length} groups failed: run the same command again to retry them (the journal keeps what is done).`);
+  } else {
+    lines.push('Done: every planned group is settled.');
+  }
+  return {
+    summary: lines.join('\n'),
+    result: { ok: exitCode === 0, mode: 'apply', via: result.via, journal: result.journal, totals: result.totals, applied, requests: result.requests, seconds: result.seconds },
+    exitCode,
+  };
+}

@@ -1,0 +1,137 @@
+// The backfill from start to end: read the tenant (or the plan of an interrupted run from its journal), plan it with
+// the Action's policy, report it, and with `apply` journal the plan and link every group.
+import { existsSync, rmSync } from 'node:fs';
+import { USER_FIELDS } from '../../../actions/login-flow.ts';
+import type { PolicyOptions } from '../../../actions/policy.ts';
+import { ManagementError } from 'auth0';
+import { CliError } from '../cli.ts';
+import { describeApiError } from '../management.ts';
+import type { Progress } from '../progress.ts';
+import { applyGroups, type ApplySummary } from './apply.ts';
+import { Journal, JOURNAL_VERSION, loadJournal, type GroupToApply } from './journal.ts';
+import type { PacerStats } from './pacer.ts';
+import { partitionsFor, planTenant, type BackfillPlan, type PlanTotals } from './plan.ts';
+import { settingsOf } from './settings.ts';
+import type { TenantApi } from './tenant-api.ts';
+import { openUserSource, type SourceOptions } from './user-source.ts';
+
+/** The user fields the plan reads: the Action's list without user_metadata, which only the apply step reads (fresh). */
+export const PLAN_FIELDS = USER_FIELDS.filter((field) => field !== 'user_metadata');
+
+export interface BackfillOptions {
+  apply: boolean;
+  /** The journal of an --apply run; resumed when it exists. */
+  journalPath: string | undefined;
+  domain: string;
+  policy: PolicyOptions;
+  /** Groups applied at once. */
+  concurrency: number;
+  /** Partition count for planning; default from the tenant's size. */
+  partitions?: number;
+  pollMs?: SourceOptions['pollMs'];
+  signal?: AbortSignal;
+  now?: () => Date;
+  progress?: (label: string, total: number) => Progress;
+  /** Test hook: called after each journaled link. */
+  onLinked?: (secondary: string) => void;
+}
+
+export interface BackfillResult {
+  mode: 'dry-run' | 'apply';
+  /** How the users were read; `journal` when an interrupted run was resumed from its plan. */
+  via: 'paging' | 'export' | 'journal';
+  totals: PlanTotals;
+  /** The full plan, when the tenant was read (not on a resume). */
+  plan: BackfillPlan | undefined;
+  journal: string | undefined;
+  applied: ApplySummary | undefined;
+  requests: PacerStats;
+  seconds: number;
+}
+
+export async function runBackfill(api: TenantApi, options: BackfillOptions): Promise<BackfillResult> {
+  const started = Date.now();
+  const noProgress: Progress = { update() {}, finish() {} };
+  const progress = options.progress ?? (() => noProgress);
+  const resumed = options.apply && options.journalPath !== undefined ? await resumable(options.journalPath, options) : undefined;
+
+  let plan: BackfillPlan | undefined;
+  let via: BackfillResult['via'] = 'journal';
+  let groups: GroupToApply[];
+  let totals: PlanTotals;
+  if (resumed) {
+    ({ groups } = resumed);
+    totals = resumed.totals!;
+  } else {
+    ({ plan, via } = await readAndPlan(api, options, progress).catch((error: unknown) => {
+      if (error instanceof ManagementError) throw new CliError(describeApiError(error, "reading the tenant's users"));
+      throw error;
+    }));
+    totals = plan.totals;
+    groups = plan.groups.map((g) => ({ email: g.email, primary: g.primary.user_id, secondaries: g.secondaries.map((s) => s.user_id) }));
+  }
+  const result: BackfillResult = { mode: options.apply ? 'apply' : 'dry-run', via, totals, plan, journal: options.journalPath, applied: undefined, requests: api.pacer.stats, seconds: 0 };
+  if (!options.apply || options.journalPath === undefined) return { ...result, seconds: (Date.now() - started) / 1000 };
+
+  const journal = resumed ? Journal.reopen(options.journalPath) : Journal.create(options.journalPath);
+  try {
+    if (!resumed) {
+      journal.append({ type: 'run', version: JOURNAL_VERSION, domain: options.domain, settings: settingsOf(options.policy), at: new Date().toISOString() });
+      for (const group of groups) journal.append({ type: 'planned', ...group });
+      journal.append({ type: 'plan-complete', totals }, { durable: true });
+    }
+    const bar = progress('linking', totals.links);
+    const applied = await applyGroups(api, journal, groups, { finished: resumed?.finishedGroups ?? new Set(), linked: new Set(resumed?.links.map((l) => l.secondary)) }, {
+      policy: options.policy,
+      concurrency: options.concurrency,
+      onProgress: (settled) => bar.update(settled),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onLinked ? { onLinked: options.onLinked } : {}),
+    });
+    bar.finish();
+    if (!applied.interrupted && applied.failures.length === 0) journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
+    return { ...result, applied, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    journal.close();
+  }
+}
+
+/** Reads every user and plans them, with a progress bar on the reading. */
+async function readAndPlan(api: TenantApi, options: BackfillOptions, progress: (label: string, total: number) => Progress): Promise<{ plan: BackfillPlan; via: 'paging' | 'export' }> {
+  const source = await openUserSource(api, {
+    fields: PLAN_FIELDS,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const bar = progress(source.via === 'export' ? 'reading the users export' : 'reading users', source.total);
+  let read = 0;
+  const counted = async function* () {
+    for await (const user of source.users) {
+      bar.update(++read);
+      yield user;
+    }
+  };
+  const plan = await planTenant(counted(), options.policy, { partitions: options.partitions ?? partitionsFor(source.total) });
+  bar.finish();
+  return { plan, via: source.via };
+}
+
+/** The journal's state when it holds a whole plan to resume; a journal whose plan was cut short is started afresh. */
+async function resumable(path: string, options: BackfillOptions): Promise<Awaited<ReturnType<typeof loadJournal>> | undefined> {
+  if (!existsSync(path)) return undefined;
+  const state = await loadJournal(path);
+  if (state.header && state.header.domain !== options.domain) {
+    throw new CliError(`journal ${path} is for tenant ${state.header.domain}, not ${options.domain}: use another --journal`);
+  }
+  if (state.totals === undefined) {
+    // Nothing was applied before the plan was whole: the file holds nothing worth keeping.
+    rmSync(path);
+    return undefined;
+  }
+  if (state.header && state.header.settings !== settingsOf(options.policy)) {
+    throw new CliError(`journal ${path} was planned with other trust settings (${state.header.settings}); set TRUSTED_CONNECTIONS / PRIMARY_CONNECTION as then, or use another --journal`);
+  }
+  if (state.finished) throw new CliError(`journal ${path} records a finished run; to backfill again (e.g. for accounts made since), use another --journal`);
+  return state;
+}

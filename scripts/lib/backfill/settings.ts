@@ -1,0 +1,22 @@
+// The linking policy's settings for the scripts, read from the environment exactly as the Action reads its secrets.
+import { describeInvalid, readConfig } from '../../../actions/config.ts';
+import type { PolicyOptions } from '../../../actions/policy.ts';
+import { CliError } from '../cli.ts';
+import type { Env } from '../env.ts';
+
+/**
+ * TRUSTED_CONNECTIONS and PRIMARY_CONNECTION through the Action's own parser (actions/config.ts), so the backfill trusts
+ * exactly what the Action trusts. The scripts link whatever LINK_MODE the Action runs in, hence LINK_MODE is not read.
+ */
+export function policyFromEnv(env: Env): PolicyOptions {
+  const result = readConfig({ ...env, LINK_MODE: 'link' });
+  if (result.status === 'invalid') throw new CliError(describeInvalid(result).replace(/^secret /, 'environment variable '));
+  if (result.status !== 'ready') throw new Error('the Action config reader ignored LINK_MODE=link');
+  return { trust: result.config.trust, primaryConnection: result.config.primaryConnection };
+}
+
+/** Settings a journal's plan was made under: resuming under others would apply a plan the policy no longer makes. */
+export function settingsOf(policy: PolicyOptions): string {
+  const trusted = policy.trust.connections ? [...policy.trust.connections].sort() : 'default kinds';
+  return JSON.stringify({ trusted, primaryConnection: policy.primaryConnection ?? null });
+}

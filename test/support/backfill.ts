@@ -1,0 +1,80 @@
+// Helpers for the backfill and undo tests: env for a tenant's client, running a command as the CLI does, and a tenant snapshot.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { vi } from 'vitest';
+import type { User } from '../../actions/types.ts';
+import { runCommand, type CommandOutcome, type CommandSpec, type ParsedValues } from '../../scripts/lib/cli.ts';
+import type { Env } from '../../scripts/lib/env.ts';
+import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/tenant/local-tenant.ts';
+import type { Client, TenantState } from '../../scripts/tenant/state.ts';
+import type { TestTenant } from './tenant.ts';
+
+/** A progress stream that swallows everything. */
+export const quiet = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+
+export function envFor(tenant: LocalTenant, client: Client, extra: Env = {}): Env {
+  return { AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: client.client_id, AUTH0_CLIENT_SECRET: client.client_secret, ...extra };
+}
+
+/** A tenant with no connections yet (the generator adds its own) and a client granted read:users and update:users. */
+export function bareTenant(options: LocalTenantOptions = {}): TestTenant {
+  const tenant = createLocalTenant(options);
+  const client = tenant.state.addClient({ name: 'auto-link scripts', scopes: ['read:users', 'update:users'] });
+  return { tenant, client };
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed, for --json runs. */
+  json: Record<string, unknown> | undefined;
+}
+
+/** Runs a command as the CLI does (flag parsing, output, exit code), capturing what it prints. */
+export async function runCli<O extends ParseArgsOptionsConfig>(spec: CommandSpec<O>, body: (flags: ParsedValues<O>) => Promise<CommandOutcome>, argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await runCommand(spec, body, argv);
+    let json: Record<string, unknown> | undefined;
+    if (argv.includes('--json')) json = JSON.parse(stdout) as Record<string, unknown>;
+    return { code, stdout, stderr, json };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'auto-link-test-'));
+}
+
+/** What undo must restore of a user: identities (without the linked profile copies) and both metadata objects. */
+export interface UserSnapshot {
+  user_id: string;
+  email: string | undefined;
+  identities: Array<{ provider: string; user_id: string; connection: string }>;
+  app_metadata: Record<string, unknown>;
+  user_metadata: Record<string, unknown>;
+}
+
+/** Every user of the tenant, sorted by user_id, as undo must restore it (created_at and updated_at left out). */
+export function snapshot(state: TenantState): UserSnapshot[] {
+  return [...state.allUsers()].map(view).sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
+}
+
+function view(user: User): UserSnapshot {
+  return {
+    user_id: user.user_id,
+    email: user.email,
+    identities: user.identities.map(({ provider, user_id, connection }) => ({ provider, user_id: String(user_id), connection })),
+    app_metadata: user.app_metadata ?? {},
+    user_metadata: user.user_metadata ?? {},
+  };
+}
