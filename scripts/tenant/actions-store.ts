@@ -125,15 +125,14 @@ export class ActionsStore {
 
   // --- actions -----------------------------------------------------------------------------
 
-  /** `GET /actions/actions`: exact name match (Auth0 matches the name as given), trigger, deployed; paged from page 0. */
-  list(filter: { actionName?: string; triggerId?: string; deployed?: boolean; page: number; perPage: number }): { total: number; actions: StoredAction[] } {
-    const all = [...this.actions.values()].filter(
+  /** `GET /actions/actions`: exact name match (Auth0 matches the name as given), trigger, deployed; in creation order. */
+  list(filter: { actionName?: string; triggerId?: string; deployed?: boolean } = {}): StoredAction[] {
+    return [...this.actions.values()].filter(
       (a) =>
         (filter.actionName === undefined || a.name === filter.actionName) &&
         (filter.triggerId === undefined || a.supported_triggers.some((t) => t.id === filter.triggerId)) &&
         (filter.deployed === undefined || (a.deployedVersionId !== undefined) === filter.deployed),
     );
-    return { total: all.length, actions: all.slice(filter.page * filter.perPage, (filter.page + 1) * filter.perPage) };
   }
 
   require(id: string): StoredAction {

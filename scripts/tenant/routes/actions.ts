@@ -15,17 +15,14 @@ export const actionRoutes: RouteGroup = [
     scopes: ['read:actions'],
     handle({ url, state }) {
       const store = actionsStoreOf(state);
-      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
       const deployed = url.searchParams.has('deployed') ? boolParam(url, 'deployed', false) : undefined;
-      const { total, actions } = store.list({
+      const actions = store.list({
         ...optional('actionName', url.searchParams.get('actionName')),
         ...optional('triggerId', url.searchParams.get('triggerId')),
         ...(deployed === undefined ? {} : { deployed }),
-        page,
-        perPage,
       });
-      return { body: { total, page, per_page: perPage, actions: actions.map((a) => actionJson(store, a)) } };
+      const { items, ...paging } = paged(url, actions);
+      return { body: { ...paging, actions: items.map((a) => actionJson(store, a)) } };
     },
   },
   {
@@ -72,11 +69,8 @@ export const actionRoutes: RouteGroup = [
     handle({ url, params, state }) {
       const store = actionsStoreOf(state);
       const action = store.require(params.actionId!);
-      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
-      const all = store.versions(action.id);
-      const versions = all.slice(page * perPage, (page + 1) * perPage).map((v) => versionJson(store, action, v));
-      return { body: { total: all.length, page, per_page: perPage, versions } };
+      const { items, ...paging } = paged(url, store.versions(action.id));
+      return { body: { ...paging, versions: items.map((v) => versionJson(store, action, v)) } };
     },
   },
   {
@@ -109,11 +103,8 @@ export const actionRoutes: RouteGroup = [
     scopes: ['read:actions'],
     handle({ url, params, state }) {
       const store = actionsStoreOf(state);
-      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
-      const all = store.bindingsOf(params.triggerId!);
-      const bindings = all.slice(page * perPage, (page + 1) * perPage).map((b) => bindingJson(store, params.triggerId!, b));
-      return { body: { total: all.length, page, per_page: perPage, bindings } };
+      const { items, ...paging } = paged(url, store.bindingsOf(params.triggerId!));
+      return { body: { ...paging, bindings: items.map((b) => bindingJson(store, params.triggerId!, b)) } };
     },
   },
   {
@@ -215,6 +206,13 @@ function bindingJson(store: ActionsStore, triggerId: string, binding: Binding & 
 
 function secretNames(secrets: ReadonlyArray<{ name: string; updated_at: string }>): Array<{ name: string; updated_at: string }> {
   return secrets.map(({ name, updated_at }) => ({ name, updated_at }));
+}
+
+/** One page (`page` from 0, `per_page`) of a list, with the paging fields Auth0 answers next to it. */
+function paged<T>(url: URL, all: readonly T[]): { total: number; page: number; per_page: number; items: T[] } {
+  const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
+  const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+  return { total: all.length, page, per_page: perPage, items: all.slice(page * perPage, (page + 1) * perPage) };
 }
 
 function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {
