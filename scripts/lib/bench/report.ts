@@ -1,0 +1,241 @@
+// The benchmark report: each section's figures and ratios as Markdown tables (also what the terminal shows), the
+// targets met or missed, and the machine they were measured on; and the JSON kept to compare commits.
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { formatSize } from '../build-action.ts';
+import type { BackfillThroughputResult } from './backfill-throughput.ts';
+import { VARIANTS, type ColdStartResult } from './cold-start.ts';
+import type { ExportMemoryResult } from './export-memory.ts';
+import { CATEGORIES } from './login-mix.ts';
+import type { LoginPathResult } from './login-path.ts';
+import { ratio } from './stats.ts';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  node: string;
+  os: string;
+  date: string;
+  commit: string | undefined;
+}
+
+export interface Verdict {
+  section: string;
+  measure: string;
+  target: string;
+  value: string;
+  met: boolean;
+}
+
+export interface BenchReport {
+  machine: Machine;
+  seconds: number;
+  loginPath?: LoginPathResult;
+  coldStart?: ColdStartResult;
+  backfill?: BackfillThroughputResult;
+  exportMemory?: ExportMemoryResult;
+  verdicts: Verdict[];
+}
+
+/** Targets from the issue. */
+export const TARGETS = {
+  callRatio: 20,
+  shareOfCeiling: 0.9,
+  /** 429s allowed as the pacer's probes of the limit, as a share of the requests sent while linking. */
+  throttledShare: 0.02,
+  exportPeakBytes: 300e6,
+  /** Peak RSS at 100 % of the file may exceed the peak at 10 % by this much and still count as flat. */
+  exportGrowthBytes: 50e6,
+} as const;
+
+export function describeMachine(now = new Date()): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    memoryBytes: totalmem(),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    date: now.toISOString(),
+    commit: gitCommit(),
+  };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every target the sections measured, met or missed. */
+export function verdicts(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
+  const out: Verdict[] = [];
+  const login = report.loginPath;
+  if (login) {
+    const { 'auto-link': ours, baseline } = login.sides;
+    out.push({ section: 'login path', measure: 'requests in steady state (returning + refresh logins)', target: '0', value: String(ours.steadyStateHttpCalls), met: ours.steadyStateHttpCalls === 0 });
+    const api = ratio(baseline.apiCalls.mean, ours.apiCalls.mean);
+    out.push({ section: 'login path', measure: '/api/v2 calls per login over the mix, fewer than the usual approach', target: `≥ ${TARGETS.callRatio}×`, value: times(api), met: api >= TARGETS.callRatio });
+    const all = ratio(baseline.httpCalls.mean, ours.httpCalls.mean);
+    out.push({ section: 'login path', measure: 'all requests per login (token endpoint too), fewer than the usual approach', target: `≥ ${TARGETS.callRatio}×`, value: times(all), met: all >= TARGETS.callRatio });
+  }
+  const cold = report.coldStart;
+  if (cold) {
+    const ours = cold.variants['auto-link'];
+    out.push({ section: 'cold start', measure: 'code size within Auth0\'s 100 kB limit', target: '≤ 100 kB', value: formatSize(ours.codeBytes), met: ours.withinCodeLimit });
+  }
+  const backfill = report.backfill;
+  if (backfill) {
+    const share = backfill.shareOfCeiling;
+    out.push({ section: 'backfill', measure: 'links per second, share of the rate limit\'s ceiling', target: `≥ ${pct(TARGETS.shareOfCeiling)}`, value: share === null ? 'not rate-bound' : pct(share), met: share === null || share >= TARGETS.shareOfCeiling });
+    out.push({ section: 'backfill', measure: 'failed links', target: '0', value: String(backfill.failedGroups + (backfill.plannedLinks - backfill.linked)), met: backfill.failedGroups === 0 && backfill.linked === backfill.plannedLinks });
+    const throttled = backfill.throttled / Math.max(1, backfill.requests + backfill.throttled);
+    out.push({ section: 'backfill', measure: '429 answers while linking (the pacer\'s probes only)', target: `≤ ${pct(TARGETS.throttledShare)} of requests`, value: `${backfill.throttled} (${pct(throttled)})`, met: throttled <= TARGETS.throttledShare });
+  }
+  const exported = report.exportMemory;
+  if (exported) {
+    out.push({ section: 'backfill', measure: `peak memory reading and planning a ${count(exported.users)}-user export`, target: `< ${mb(TARGETS.exportPeakBytes)}`, value: mb(exported.peakRssBytes), met: exported.peakRssBytes < TARGETS.exportPeakBytes });
+    out.push({ section: 'backfill', measure: 'memory flat while reading the export (peak at 100 % − peak at 10 %)', target: `≤ ${mb(TARGETS.exportGrowthBytes)}`, value: mb(exported.growthBytes), met: exported.growthBytes <= TARGETS.exportGrowthBytes });
+    out.push({ section: 'backfill', measure: 'every exported user read and planned', target: count(exported.users), value: count(Math.min(exported.read, exported.planned)), met: exported.read === exported.users && exported.planned === exported.users });
+  }
+  return out;
+}
+
+/** The whole report as Markdown: one table per section, the targets, the machine. */
+export function renderMarkdown(report: BenchReport): string {
+  const parts: string[] = [];
+  if (report.loginPath) parts.push(loginTables(report.loginPath));
+  if (report.coldStart) parts.push(coldStartTable(report.coldStart));
+  if (report.backfill || report.exportMemory) parts.push(backfillTable(report.backfill, report.exportMemory));
+  const targets = table(['Section', 'Measure', 'Target', 'Measured', 'Met'], report.verdicts.map((v) => [v.section, v.measure, v.target, v.value, v.met ? 'met' : '**missed**']));
+  parts.push(`#### Targets\n\n${targets}`);
+  parts.push(machineLine(report.machine, report.seconds));
+  return `${parts.join('\n\n')}\n`;
+}
+
+function loginTables(result: LoginPathResult): string {
+  const { 'auto-link': ours, baseline } = result.sides;
+  const p = result.parameters;
+  const head = `#### Login path — ${count(p.logins)} logins (${CATEGORIES.map((c) => `${count(p.counts[c])} ${c}`).join(', ')}), ${p.latencyMs} ms per request, ${p.concurrency} at a time`;
+  const fewer = (a: number, b: number): string => times(ratio(a, b));
+  const rows: string[][] = [
+    ['/api/v2 calls per login, mean', fixed(ours.apiCalls.mean, 3), fixed(baseline.apiCalls.mean, 3), `${fewer(baseline.apiCalls.mean, ours.apiCalls.mean)} fewer`, `≥ ${TARGETS.callRatio}× fewer`],
+    ['/api/v2 calls per login, p99', String(ours.apiCalls.p99), String(baseline.apiCalls.p99), '', ''],
+    ['all requests per login (+ /oauth/token), mean', fixed(ours.httpCalls.mean, 3), fixed(baseline.httpCalls.mean, 3), `${fewer(baseline.httpCalls.mean, ours.httpCalls.mean)} fewer`, `≥ ${TARGETS.callRatio}× fewer`],
+    ['all requests per login, p99', String(ours.httpCalls.p99), String(baseline.httpCalls.p99), '', ''],
+    ['requests in steady state (returning + refresh)', count(ours.steadyStateHttpCalls), count(baseline.steadyStateHttpCalls), '', '0'],
+    ['added latency per login, p50', ms(ours.latencyMs.p50), ms(baseline.latencyMs.p50), `${fewer(baseline.latencyMs.p50, ours.latencyMs.p50)} less`, ''],
+    ['added latency per login, p99', ms(ours.latencyMs.p99), ms(baseline.latencyMs.p99), `${fewer(baseline.latencyMs.p99, ours.latencyMs.p99)} less`, ''],
+    ['failed logins', failures(ours.failures), failures(baseline.failures), '', '0'],
+  ];
+  const main = table(['Measure', 'This project', 'Usual approach', 'Ratio', 'Target'], rows);
+  const perCategory = table(
+    ['Logins', 'Count', 'This project: /api/v2 + token per login', 'p50 / p99', 'Usual approach: /api/v2 + token per login', 'p50 / p99'],
+    CATEGORIES.map((c) => {
+      const a = ours.byCategory[c];
+      const b = baseline.byCategory[c];
+      return [c, count(a.logins), `${fixed(a.apiCalls.mean, 2)} + ${fixed(a.httpCalls.mean - a.apiCalls.mean, 2)}`, `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`, `${fixed(b.apiCalls.mean, 2)} + ${fixed(b.httpCalls.mean - b.apiCalls.mean, 2)}`, `${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)}`];
+    }),
+  );
+  const note = `Generated tenant of ${count(p.population)} users (seed ${p.seed}), each logged in once before the measured logins (unmeasured); every Action on its own copy. Latency is the Action's execution time in the local runtime.`;
+  return [head, '', main, '', perCategory, '', note].join('\n');
+}
+
+function coldStartTable(result: ColdStartResult): string {
+  const v = result.variants;
+  const ours = v['auto-link'];
+  const cell = (value: number, base: number, format: (x: number) => string): string => (value === base ? format(value) : `${format(value)} (${times(ratio(value, base))})`);
+  const rows: string[][] = [
+    ['code size (Auth0 limit 100 kB)', ...VARIANTS.map((k) => `${formatSize(v[k].codeBytes)}${v[k].withinCodeLimit ? '' : ' — over the limit'}`)],
+    ['npm dependencies installed', ...VARIANTS.map((k) => (v[k].dependencies.length === 0 ? 'none' : `${mb(v[k].dependencyBytes)} (${v[k].dependencies.join(', ')})`))],
+    ['load (compile + module code)', ...VARIANTS.map((k) => cell(v[k].loadMs, ours.loadMs, ms))],
+    ['first execution', ...VARIANTS.map((k) => cell(v[k].firstExecutionMs, ours.firstExecutionMs, ms))],
+    ['load + first execution', ...VARIANTS.map((k) => cell(v[k].coldMs, ours.coldMs, ms))],
+    ['second execution (warm)', ...VARIANTS.map((k) => cell(v[k].secondExecutionMs, ours.secondExecutionMs, ms))],
+    ['memory added (RSS)', ...VARIANTS.map((k) => cell(v[k].rssAddedBytes, ours.rssAddedBytes, mb))],
+  ];
+  return [
+    `#### Cold start — median of ${result.runs} fresh processes per variant`,
+    '',
+    table(['Measure', 'This project', 'SDK as dependency', 'SDK bundled'], rows),
+    '',
+    `First execution: ${result.firstExecution}, against a local tenant without added latency. Ratios are against this project.`,
+  ].join('\n');
+}
+
+function backfillTable(backfill: BackfillThroughputResult | undefined, exported: ExportMemoryResult | undefined): string {
+  const rows: string[][] = [];
+  const lines: string[] = [];
+  if (backfill) {
+    const ceiling = backfill.ceilingLinksPerSecond;
+    rows.push(
+      ['links made / planned', `${count(backfill.linked)} / ${count(backfill.plannedLinks)} in ${count(backfill.groups)} groups`, ''],
+      ['links per second while linking', fixed(backfill.linksPerSecond, 2), ''],
+      ['/api/v2 requests per link (answered, not 429)', fixed(backfill.requestsPerLink, 2), ''],
+      ['ceiling: links per second the rate limit allows for those requests', ceiling === null ? 'not rate-bound' : fixed(ceiling, 2), ''],
+      ['share of the ceiling', backfill.shareOfCeiling === null ? '—' : pct(backfill.shareOfCeiling), `≥ ${pct(TARGETS.shareOfCeiling)}`],
+      ['429 answers while linking', `${backfill.throttled} of ${count(backfill.requests + backfill.throttled)}`, 'probes only'],
+      ['failed groups', String(backfill.failedGroups), '0'],
+    );
+    lines.push(
+      `Backfill: ${count(backfill.users)}-user generated tenant read via ${backfill.via}, rate limit ${backfill.ratePerSecond} req/s burst ${backfill.burst}, ${backfill.latencyMs} ms per request, --concurrency ${backfill.concurrency}; linking took ${fixed(backfill.linkingSeconds, 1)} s (whole run ${fixed(backfill.totalSeconds, 1)} s).`,
+      `Ceiling = links ÷ ((requests − burst) ÷ rate): R answered requests cannot be served faster than (R − ${backfill.burst}) / ${backfill.ratePerSecond} s. At one request per link it would be ${backfill.oneRequestPerLinkCeiling} links/s.`,
+    );
+  }
+  if (exported) {
+    for (const at of exported.peakRssAt) rows.push([`export read: peak RSS up to ${pct(at.share)} of the file`, `${mb(at.rssBytes)} (heap ${mb(at.heapUsedBytes)})`, '']);
+    rows.push(
+      ['export read + plan: peak RSS', `${mb(exported.peakRssBytes)} (heap ${mb(exported.peakHeapUsedBytes)})`, `< ${mb(TARGETS.exportPeakBytes)}`],
+      ['growth from 10 % to 100 % of the file', mb(exported.growthBytes), `≤ ${mb(TARGETS.exportGrowthBytes)}`],
+    );
+    lines.push(
+      `Export: ${count(exported.users)} users, ${mb(exported.fileBytes)} gzipped NDJSON from the generator, read by the backfill's NDJSON reader and planned by its planner (partitions: ${exported.partitions}) in a child process in ${fixed(exported.readSeconds, 1)} s; ${count(exported.groups)} groups, ${count(exported.links)} links planned.`,
+    );
+  }
+  return ['#### Backfill', '', table(['Measure', 'Measured', 'Target'], rows), '', ...lines].join('\n');
+}
+
+function machineLine(machine: Machine, seconds: number): string {
+  return `Machine: ${machine.cpu}, ${machine.cores} cores, ${mb(machine.memoryBytes)} memory, Node ${machine.node}, ${machine.os}; ${machine.date.slice(0, 10)}, commit ${machine.commit ?? 'unknown'}; bench ran ${fixed(seconds, 0)} s.`;
+}
+
+/** A Markdown table with padded columns, readable as plain text too. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+function failures(byKind: Record<string, number>): string {
+  const entries = Object.entries(byKind);
+  return entries.length === 0 ? '0' : entries.map(([kind, n]) => `${n} (${kind})`).join(', ');
+}
+
+export function times(x: number): string {
+  if (!Number.isFinite(x)) return '∞×';
+  return `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
+}
+
+export function ms(x: number): string {
+  return `${x < 1 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)} ms`;
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+}
+
+function fixed(x: number, digits: number): string {
+  return x.toFixed(digits);
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
