@@ -1,15 +1,14 @@
 // Applies a backfill plan group by group, as the Action links one login: re-read the group, re-plan it with the policy,
 // write the audit record and the checked mark on the primary BEFORE any link, then link each secondary. Every step is
 // journaled; a group already done in the journal costs no request, and a link the journal missed is found on the tenant.
-import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords } from '../../../actions/link-record.ts';
+import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords, type CheckedMark } from '../../../actions/link-record.ts';
 import { USER_FIELDS } from '../../../actions/login-flow.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
-import { CliError } from '../cli.ts';
-import { describeApiError } from '../management.ts';
 import type { GroupToApply, Journal, JournalRecord } from './journal.ts';
 import { statusOfError } from './pacer.ts';
 import type { TenantApi } from './tenant-api.ts';
+import { forEachConcurrently } from './workers.ts';
 
 /** What earlier runs on the same journal did. */
 export interface PriorProgress {
@@ -49,7 +48,7 @@ export interface ApplySummary {
   interrupted: boolean;
 }
 
-/** Applies `groups`, skipping those `prior` finished. Authorization errors stop the run (every group would fail). */
+/** Applies `groups`, skipping those `prior` finished; a failed group is journaled and the others go on. */
 export async function applyGroups(api: TenantApi, journal: Journal, groups: readonly GroupToApply[], prior: PriorProgress, options: ApplyOptions): Promise<ApplySummary> {
   const summary: ApplySummary = {
     groups: groups.length, finishedBefore: 0, linkedGroups: 0, partialGroups: 0, changedGroups: 0, failedGroups: 0,
@@ -67,31 +66,23 @@ export async function applyGroups(api: TenantApi, journal: Journal, groups: read
     }
   }
   options.onProgress?.(settled);
-  let next = 0;
-  let fatal: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length && fatal === undefined && !options.signal?.aborted) {
-      const group = todo[next++]!;
-      try {
-        const outcome = await applyGroup(api, journal, group, prior, options, now, summary);
-        summary[`${outcome}Groups`] += 1;
-      } catch (error) {
-        if (options.signal?.aborted) return;
-        if (statusOfError(error) === 401 || statusOfError(error) === 403) {
-          fatal = error;
-          return;
-        }
-        const message = describeApiError(error, `group ${group.email}`);
-        journal.append({ type: 'group-failed', email: group.email, primary: group.primary, error: message });
-        summary.failedGroups += 1;
-        summary.failures.push({ email: group.email, primary: group.primary, error: message });
-      }
+  await forEachConcurrently(
+    todo,
+    { concurrency: options.concurrency, signal: options.signal, doing: 'linking' },
+    async (group) => {
+      const outcome = await applyGroup(api, journal, group, prior, options, now, summary);
+      summary[`${outcome}Groups`] += 1;
       settled += group.secondaries.length;
       options.onProgress?.(settled);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
-  if (fatal !== undefined) throw new CliError(describeApiError(fatal, 'linking'));
+    },
+    (group, error) => {
+      journal.append({ type: 'group-failed', email: group.email, primary: group.primary, error: `group ${group.email}: ${error}` });
+      summary.failedGroups += 1;
+      summary.failures.push({ email: group.email, primary: group.primary, error: `group ${group.email}: ${error}` });
+      settled += group.secondaries.length;
+      options.onProgress?.(settled);
+    },
+  );
   summary.interrupted = options.signal?.aborted === true;
   return summary;
 }
@@ -142,7 +133,8 @@ async function applyGroup(
       [CHECKED_KEY]: checkedMark(primary.email!, stamp),
     },
   });
-  record({ type: 'patched', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), at: at() });
+  const checkedBefore = (primary.app_metadata?.[CHECKED_KEY] as CheckedMark | undefined) ?? null;
+  record({ type: 'patched', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), checked_before: checkedBefore, at: at() });
   const gone: string[] = [];
   for (const secondary of secondaries) {
     options.signal?.throwIfAborted();

@@ -5,6 +5,7 @@
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { CliError } from '../cli.ts';
 import { NdjsonError, readNdjson } from '../ndjson.ts';
+import type { CheckedMark } from '../../../actions/link-record.ts';
 import type { PlanTotals } from './plan.ts';
 
 export const JOURNAL_VERSION = 1;
@@ -15,8 +16,9 @@ export type JournalRecord =
   | { type: 'planned'; email: string; primary: string; secondaries: string[] }
   /** The plan is whole: applying may start (a journal without this line is restarted from scratch). */
   | { type: 'plan-complete'; totals: PlanTotals }
-  /** The audit record and the checked mark were written on the primary, before its links. */
-  | { type: 'patched'; email: string; primary: string; secondaries: string[]; at: string }
+  /** The audit record and the checked mark were written on the primary, before its links; `checked_before` is the
+   *  mark it had (null: none), which undo puts back. */
+  | { type: 'patched'; email: string; primary: string; secondaries: string[]; checked_before: CheckedMark | null; at: string }
   /** `verified`: the link was found already made on the tenant (a run stopped after linking, before this line). */
   | { type: 'linked'; email: string; primary: string; secondary: string; at: string; verified?: boolean }
   | { type: 'group-done'; email: string; primary: string; outcome: GroupOutcome; note?: string }
@@ -45,12 +47,14 @@ export interface JournalState {
   finishedGroups: Set<string>;
   /** Every link made or found made, in order. */
   links: Array<{ primary: string; secondary: string }>;
+  /** The checked mark each patched primary had before its first patch (null: none). */
+  checkedBefore: Map<string, CheckedMark | null>;
   finished: boolean;
 }
 
 /** Reads a whole journal into its state. */
 export async function loadJournal(path: string): Promise<JournalState> {
-  const state: JournalState = { header: undefined, groups: [], totals: undefined, finishedGroups: new Set(), links: [], finished: false };
+  const state: JournalState = { header: undefined, groups: [], totals: undefined, finishedGroups: new Set(), links: [], checkedBefore: new Map(), finished: false };
   for await (const record of readJournal(path)) {
     switch (record.type) {
       case 'run':
@@ -61,6 +65,9 @@ export async function loadJournal(path: string): Promise<JournalState> {
         break;
       case 'plan-complete':
         state.totals = record.totals;
+        break;
+      case 'patched':
+        if (!state.checkedBefore.has(record.primary)) state.checkedBefore.set(record.primary, record.checked_before ?? null);
         break;
       case 'linked':
         state.links.push({ primary: record.primary, secondary: record.secondary });
