@@ -34,6 +34,9 @@ export interface ExportMemoryResult {
   /** Highest RSS and heap over the whole run, planning included. */
   peakRssBytes: number;
   peakHeapUsedBytes: number;
+  /** RSS and heap once the plan is made and still held (what planning keeps, as against what it needs on the way). */
+  endRssBytes: number;
+  endHeapUsedBytes: number;
   /** Peak RSS at 100 % read minus peak RSS at 10 %: near zero when memory does not grow with the file. */
   growthBytes: number;
   samples: number;
@@ -78,6 +81,8 @@ function summarise(users: number, fileBytes: number, generateSeconds: number, re
     peakRssAt,
     peakRssBytes: maxOf(samples, (s) => s.rssBytes),
     peakHeapUsedBytes: maxOf(samples, (s) => s.heapUsedBytes),
+    endRssBytes: samples[samples.length - 1]?.rssBytes ?? 0,
+    endHeapUsedBytes: samples[samples.length - 1]?.heapUsedBytes ?? 0,
     growthBytes: peakRssAt[peakRssAt.length - 1]!.rssBytes - peakRssAt[0]!.rssBytes,
     samples: samples.length,
   };

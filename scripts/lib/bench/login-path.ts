@@ -29,6 +29,9 @@ export type Subject = (typeof SUBJECTS)[number];
 
 const BASELINE_FILE = new URL('./baseline-action.js', import.meta.url);
 const DOMAIN = 'bench.tenant.local';
+/** A user id in a failure reason (`provider|id`, enterprise ids holding a second `|`). */
+const USER_ID = /\b[\w-]+\|[^\s,;:)]+/g;
+const REASON_LENGTH = 120;
 /** Latency of the unmeasured warm-up (each returning user's earlier login): none, to keep the run short. */
 const WARM_UP_LATENCY_MS = 0;
 
@@ -53,6 +56,8 @@ export interface SideSummary {
   logins: number;
   /** Failed logins by kind (error, denied, timeout, setPrimaryUser, userGone). */
   failures: Record<string, number>;
+  /** Failed logins by reason, user ids replaced by `<user>`: what made them fail. */
+  failureReasons: Record<string, number>;
   /** /api/v2 requests per login: what the tenant's Management API rate limit counts. */
   apiCalls: Distribution;
   /** Every request per login: /api/v2 and the token endpoint. */
@@ -75,6 +80,7 @@ export interface LoginPathResult {
 interface LoginRecord {
   category: LoginCategory;
   failure: string | undefined;
+  reason: string | undefined;
   apiCalls: number;
   httpCalls: number;
   durationMs: number;
@@ -144,6 +150,7 @@ function toRecord(category: LoginCategory, result: LoginResult): LoginRecord {
   return {
     category,
     failure: result.outcome === 'failure' ? result.kind : undefined,
+    reason: result.outcome === 'failure' ? result.reason.replace(USER_ID, '<user>').slice(0, REASON_LENGTH) : undefined,
     apiCalls: paths.filter((path) => path.startsWith('/api/v2/')).length,
     httpCalls: paths.length,
     durationMs: result.durationMs,
@@ -152,7 +159,11 @@ function toRecord(category: LoginCategory, result: LoginResult): LoginRecord {
 
 function summarise(subject: Subject, records: LoginRecord[], tenant: LocalTenant, wallMs: number): SideSummary {
   const failures: Record<string, number> = {};
-  for (const r of records) if (r.failure) failures[r.failure] = (failures[r.failure] ?? 0) + 1;
+  const failureReasons: Record<string, number> = {};
+  for (const r of records) {
+    if (r.failure) failures[r.failure] = (failures[r.failure] ?? 0) + 1;
+    if (r.reason) failureReasons[r.reason] = (failureReasons[r.reason] ?? 0) + 1;
+  }
   const byCategory = {} as Record<LoginCategory, CategorySummary>;
   for (const category of CATEGORIES) {
     const own = records.filter((r) => r.category === category);
@@ -163,6 +174,7 @@ function summarise(subject: Subject, records: LoginRecord[], tenant: LocalTenant
     subject,
     logins: records.length,
     failures,
+    failureReasons,
     ...distributions(records),
     byCategory,
     steadyStateHttpCalls: steady.reduce((sum, r) => sum + r.httpCalls, 0),
