@@ -86,6 +86,7 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
         domain: credentials.domain,
         policy,
         concurrency,
+        listSkipped: (flags.json ?? false) || flags.csv !== undefined,
         ...deps.run,
         ...(deps.signal ? { signal: deps.signal } : {}),
         progress: (label, total) => createProgress({ label, total, silent, ...(deps.progressStream ? { stream: deps.progressStream } : {}) }),

@@ -1,7 +1,8 @@
 // The backfill's plan for a whole tenant: the Action's own policy (planGroups) run over every user, in bounded memory.
 // Users are reduced to what the policy reads and, for large tenants, spread over partition files on disk by a hash of
 // their group key (the lower-cased email), so that a whole group always lands in one partition; each partition is then
-// planned on its own. What is kept is the linkable groups and the skipped accounts, not the tenant.
+// planned on its own. What is kept is the linkable groups, the skip counts and (when a report lists them) the skipped
+// accounts — not the tenant.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,7 +52,10 @@ export interface PlanTotals {
 
 export interface BackfillPlan {
   groups: PlannedGroup[];
-  /** Every ineligible account, with why; those sharing an email with a group are also listed in that group. */
+  /**
+   * Every ineligible account, with why (those sharing an email with a group are also listed in that group); empty
+   * unless asked for, as a third of a large tenant may be skipped and only a full listing needs them.
+   */
   skipped: SkippedRef[];
   totals: PlanTotals;
 }
@@ -59,12 +63,14 @@ export interface BackfillPlan {
 export interface PlanStorage {
   /** 1 plans in memory; more spread the users over that many temporary files first. */
   partitions: number;
+  /** Keep every skipped account in `skipped` (default: counts only). */
+  listSkipped?: boolean;
   /** Where the partition files go (default: a new directory under the system's temp directory, removed afterwards). */
   dir?: string;
 }
 
-/** Users per partition that keep a partition's planning well under 100 MB. */
-export const USERS_PER_PARTITION = 50_000;
+/** Users per partition: planning one takes some 50 MB. */
+export const USERS_PER_PARTITION = 25_000;
 
 /** The partition count for a tenant of `users` users. */
 export function partitionsFor(users: number): number {
@@ -73,7 +79,7 @@ export function partitionsFor(users: number): number {
 
 /** Plans every user of `users` with the Action's policy. */
 export async function planTenant(users: AsyncIterable<User>, options: PolicyOptions, storage: PlanStorage = { partitions: 1 }): Promise<BackfillPlan> {
-  const result = emptyPlan();
+  const result = emptyPlan(storage.listSkipped ?? false);
   if (storage.partitions <= 1) {
     const all: PolicyUser[] = [];
     for await (const user of users) all.push(policyView(user));
@@ -138,11 +144,15 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-function emptyPlan(): BackfillPlan {
-  return { groups: [], skipped: [], totals: { users: 0, eligible: 0, groups: 0, links: 0, alone: 0, skipped: 0, skippedByReason: {} } };
+interface PlanBuilder extends BackfillPlan {
+  listSkipped: boolean;
 }
 
-function addPartition(plan: BackfillPlan, partition: TenantPlan<PolicyUser>, options: PolicyOptions): void {
+function emptyPlan(listSkipped: boolean): PlanBuilder {
+  return { groups: [], skipped: [], totals: { users: 0, eligible: 0, groups: 0, links: 0, alone: 0, skipped: 0, skippedByReason: {} }, listSkipped };
+}
+
+function addPartition(plan: PlanBuilder, partition: TenantPlan<PolicyUser>, options: PolicyOptions): void {
   const { totals } = plan;
   for (const group of partition.groups) {
     const members = 1 + group.secondaries.length;
@@ -169,8 +179,8 @@ function addPartition(plan: BackfillPlan, partition: TenantPlan<PolicyUser>, opt
   }
 }
 
-function addSkipped(plan: BackfillPlan, user: PolicyUser, reason: IneligibleReason): void {
-  plan.skipped.push({ ...ref(user), reason });
+function addSkipped(plan: PlanBuilder, user: PolicyUser, reason: IneligibleReason): void {
+  if (plan.listSkipped) plan.skipped.push({ ...ref(user), reason });
   plan.totals.skipped += 1;
   plan.totals.skippedByReason[reason] = (plan.totals.skippedByReason[reason] ?? 0) + 1;
 }
@@ -181,9 +191,9 @@ function ref(user: PolicyUser): AccountRef {
   return out;
 }
 
-function finish(plan: BackfillPlan): BackfillPlan {
+function finish({ groups, skipped, totals }: PlanBuilder): BackfillPlan {
   const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  plan.groups.sort((a, b) => byText(a.email, b.email));
-  plan.skipped.sort((a, b) => byText(a.user_id, b.user_id));
-  return plan;
+  groups.sort((a, b) => byText(a.email, b.email));
+  skipped.sort((a, b) => byText(a.user_id, b.user_id));
+  return { groups, skipped, totals };
 }

@@ -32,7 +32,7 @@ export function planText(plan: BackfillPlan, options: { maxGroups: number; prima
     for (const skipped of group.skipped) rows.push(accountRow('  skip', skipped, REASON_TEXT[skipped.reason]));
   }
   lines.push(...table(rows));
-  if (plan.groups.length > shown.length || plan.skipped.length > 0) {
+  if (plan.groups.length > shown.length || plan.totals.skipped > 0) {
     lines.push('', 'Every group and every skipped account, with why: --json, or --csv <file>.');
   }
   return lines.join('\n');

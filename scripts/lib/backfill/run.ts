@@ -28,6 +28,8 @@ export interface BackfillOptions {
   concurrency: number;
   /** Partition count for planning; default from the tenant's size. */
   partitions?: number;
+  /** Keep every skipped account in the plan (for a listing: JSON, CSV); otherwise only their counts. */
+  listSkipped?: boolean;
   pollMs?: SourceOptions['pollMs'];
   signal?: AbortSignal;
   now?: () => Date;
@@ -112,7 +114,7 @@ async function readAndPlan(api: TenantApi, options: BackfillOptions, progress: (
       yield user;
     }
   };
-  const plan = await planTenant(counted(), options.policy, { partitions: options.partitions ?? partitionsFor(source.total) });
+  const plan = await planTenant(counted(), options.policy, { partitions: options.partitions ?? partitionsFor(source.total), listSkipped: options.listSkipped ?? false });
   bar.finish();
   return { plan, via: source.via };
 }
