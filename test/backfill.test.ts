@@ -183,7 +183,7 @@ describe('backfill --apply', () => {
     expect(primary.app_metadata).toEqual({ plan: 'pro', [LINKS_KEY]: [linkRecordFor(ann2Before, 'backfill', NOW)], [CHECKED_KEY]: checkedMark('ann@example.com', NOW) });
     expect(primary.user_metadata).toEqual({ theme: 'dark' });
     expect(snapshot(tenant.state).filter((s) => s.user_id !== u.ann1.user_id)).toEqual(untouched);
-    expect(journalOf(journal).map((r) => r.type)).toEqual(['run', 'planned', 'plan-complete', 'patched', 'linked', 'group-done', 'finished']);
+    expect(journalOf(journal).map((r) => r.type)).toEqual(['run', 'planned', 'plan-complete', 'patching', 'linked', 'group-done', 'finished']);
 
     const again = await backfill(envFor(tenant, client), ['--apply', '--journal', journal]);
     expect(again.code).toBe(1);

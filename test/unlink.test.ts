@@ -14,8 +14,8 @@ import { DATABASE, useInProcessTenant } from './support/tenant.ts';
 
 const NOW = new Date('2025-07-01T00:00:00.000Z');
 
-function backfill(env: Env, journal: string) {
-  return runCli(backfillSpec, backfillCommand({ env, progressStream: quiet, run: { now: () => NOW } }), ['--apply', '--journal', journal, '--json']);
+function backfill(env: Env, journal: string, deps: { fetch?: Fetch; signal?: AbortSignal } = {}) {
+  return runCli(backfillSpec, backfillCommand({ env, progressStream: quiet, ...deps, run: { now: () => NOW } }), ['--apply', '--journal', journal, '--json']);
 }
 
 function unlink(env: Env, argv: string[], deps: { fetch?: Fetch; signal?: AbortSignal } = {}) {
@@ -83,6 +83,30 @@ describe('unlink --journal', () => {
 
     const third = await unlink(env, ['--journal', journal, '--apply']);
     expect(third.code).toBe(0);
+    expect(snapshot(tenant.state)).toEqual(before);
+  });
+});
+
+describe('unlink after a backfill that was killed', () => {
+  const get = useInProcessTenant(generated);
+
+  it('restores the tenant when the backfill died right after Auth0 applied an audit record write', async () => {
+    const { tenant, client } = get();
+    const env = envFor(tenant, client);
+    const before = snapshot(tenant.state);
+    const journal = join(tempDir(), 'journal.ndjson');
+    // The 3rd audit record write reaches the tenant, and the process dies before its answer.
+    const kill = new AbortController();
+    let patches = 0;
+    const dying: Fetch = async (input, init) => {
+      if (init?.method !== 'PATCH' || ++patches !== 3) return fetch(input, init);
+      await fetch(input, init);
+      kill.abort();
+      throw new DOMException('the process was killed', 'AbortError');
+    };
+    expect((await backfill(env, journal, { fetch: dying, signal: kill.signal })).code).toBe(1);
+    expect((await backfill(env, journal)).code).toBe(0);
+    expect((await unlink(env, ['--journal', journal, '--apply'])).code).toBe(0);
     expect(snapshot(tenant.state)).toEqual(before);
   });
 });

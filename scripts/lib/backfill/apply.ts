@@ -127,14 +127,16 @@ async function applyGroup(
   }
   const { primary, secondaries } = plan;
   const stamp = now();
+  // Journaled before the write: a run killed after Auth0 applied it but before its answer came must not take this
+  // run's own mark for the one the primary had.
+  const checkedBefore = (primary.app_metadata?.[CHECKED_KEY] as CheckedMark | undefined) ?? null;
+  record({ type: 'patching', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), checked_before: checkedBefore, at: at() });
   await api.patchMetadata(primary.user_id, {
     app_metadata: {
       [LINKS_KEY]: mergeLinkRecords(linkRecords(primary), secondaries.map((s) => linkRecordFor(s, 'backfill', stamp))),
       [CHECKED_KEY]: checkedMark(primary.email!, stamp),
     },
   });
-  const checkedBefore = (primary.app_metadata?.[CHECKED_KEY] as CheckedMark | undefined) ?? null;
-  record({ type: 'patched', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), checked_before: checkedBefore, at: at() });
   const gone: string[] = [];
   for (const secondary of secondaries) {
     options.signal?.throwIfAborted();

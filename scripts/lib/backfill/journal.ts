@@ -16,9 +16,9 @@ export type JournalRecord =
   | { type: 'planned'; email: string; primary: string; secondaries: string[] }
   /** The plan is whole: applying may start (a journal without this line is restarted from scratch). */
   | { type: 'plan-complete'; totals: PlanTotals }
-  /** The audit record and the checked mark were written on the primary, before its links; `checked_before` is the
-   *  mark it had (null: none), which undo puts back. */
-  | { type: 'patched'; email: string; primary: string; secondaries: string[]; checked_before: CheckedMark | null; at: string }
+  /** The audit record and the checked mark are about to be written on the primary (before its links); `checked_before`
+   *  is the mark it has (null: none), which undo puts back. The first such line of a primary is the one that counts. */
+  | { type: 'patching'; email: string; primary: string; secondaries: string[]; checked_before: CheckedMark | null; at: string }
   /** `verified`: the link was found already made on the tenant (a run stopped after linking, before this line). */
   | { type: 'linked'; email: string; primary: string; secondary: string; at: string; verified?: boolean }
   | { type: 'group-done'; email: string; primary: string; outcome: GroupOutcome; note?: string }
@@ -47,7 +47,7 @@ export interface JournalState {
   finishedGroups: Set<string>;
   /** Every link made or found made, in order. */
   links: Array<{ primary: string; secondary: string }>;
-  /** The checked mark each patched primary had before its first patch (null: none). */
+  /** The checked mark each patched primary had before the backfill's first patch (null: none). */
   checkedBefore: Map<string, CheckedMark | null>;
   finished: boolean;
 }
@@ -66,7 +66,7 @@ export async function loadJournal(path: string): Promise<JournalState> {
       case 'plan-complete':
         state.totals = record.totals;
         break;
-      case 'patched':
+      case 'patching':
         if (!state.checkedBefore.has(record.primary)) state.checkedBefore.set(record.primary, record.checked_before ?? null);
         break;
       case 'linked':
