@@ -182,7 +182,7 @@ async function linkOne(api: TenantApi, primaryId: string, secondary: User): Prom
 }
 
 /** True when `identities` hold the main identity of `userId` (`provider|id`). */
-export function holds(identities: readonly Identity[], userId: string): boolean {
+function holds(identities: readonly Identity[], userId: string): boolean {
   const bar = userId.indexOf('|');
   return bar > 0 && identities.some((i) => sameIdentity(i, { provider: userId.slice(0, bar), user_id: userId.slice(bar + 1) }));
 }

@@ -134,7 +134,7 @@ export class Journal {
 }
 
 /** Every record of a journal file, in order; a half-written last line is ignored. */
-export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
+async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
   if (!existsSync(path)) throw new CliError(`journal ${path} does not exist: check the path`);
   try {
     for await (const { value } of readNdjson(path)) yield value as JournalRecord;

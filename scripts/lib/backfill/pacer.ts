@@ -136,18 +136,13 @@ export class Pacer {
     }
   }
 
-  /** Throws the abort reason when the run was stopped. */
-  checkAborted(): void {
-    this.signal?.throwIfAborted();
-  }
-
   private get msPerToken(): number | undefined {
     return this.estimates.length === 0 ? undefined : Math.min(this.maxWaitMs, Math.min(...this.estimates) * this.penalty);
   }
 
   private async acquire(): Promise<void> {
     for (;;) {
-      this.checkAborted();
+      this.signal?.throwIfAborted();
       const now = this.now();
       const wait = Math.max(this.blockedUntil - now, this.tokenShortfallMs(now));
       if (wait > 0) {

@@ -7,7 +7,7 @@ import type { ApplySummary } from './apply.ts';
 import type { PacerStats } from './pacer.ts';
 import type { AccountRef, BackfillPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
 
-export const REASON_TEXT: Record<IneligibleReason, string> = {
+const REASON_TEXT: Record<IneligibleReason, string> = {
   'no-email': 'no email',
   unverified: 'email not verified',
   'untrusted-connection': 'connection not trusted for linking',
@@ -15,7 +15,7 @@ export const REASON_TEXT: Record<IneligibleReason, string> = {
   blocked: 'blocked',
 };
 
-export function primaryReasonText(why: PrimaryReason, primaryConnection: string | undefined): string {
+function primaryReasonText(why: PrimaryReason, primaryConnection: string | undefined): string {
   return why === 'primary-connection' ? `oldest on PRIMARY_CONNECTION ${primaryConnection ?? ''}`.trim() : 'oldest eligible account';
 }
 

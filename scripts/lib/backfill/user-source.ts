@@ -54,7 +54,7 @@ async function* exported(api: TenantApi, options: SourceOptions): AsyncGenerator
 }
 
 /** Starts the export job and polls it until its file is ready; returns the file's URL. */
-export async function waitForExport(api: TenantApi, options: SourceOptions): Promise<string> {
+async function waitForExport(api: TenantApi, options: SourceOptions): Promise<string> {
   const poll = options.pollMs ?? { first: 1000, max: 10_000 };
   let job = await api.startExport(options.fields);
   for (let wait = poll.first; ; wait = Math.min(poll.max, wait * 1.5)) {
