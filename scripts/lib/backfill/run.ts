@@ -20,7 +20,7 @@ export const PLAN_FIELDS = USER_FIELDS.filter((field) => field !== 'user_metadat
 
 export interface BackfillOptions {
   apply: boolean;
-  /** The journal of an --apply run; resumed when it exists. */
+  /** The journal of an --apply run (required with apply); resumed when it exists. */
   journalPath: string | undefined;
   domain: string;
   policy: PolicyOptions;
@@ -73,7 +73,8 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
     groups = plan.groups.map((g) => ({ email: g.email, primary: g.primary.user_id, secondaries: g.secondaries.map((s) => s.user_id) }));
   }
   const result: BackfillResult = { mode: options.apply ? 'apply' : 'dry-run', via, totals, plan, journal: options.journalPath, applied: undefined, requests: api.pacer.stats, seconds: 0 };
-  if (!options.apply || options.journalPath === undefined) return { ...result, seconds: (Date.now() - started) / 1000 };
+  if (!options.apply) return { ...result, seconds: (Date.now() - started) / 1000 };
+  if (options.journalPath === undefined) throw new Error('runBackfill: apply needs a journalPath (resuming and undo depend on it)');
 
   const journal = resumed ? Journal.reopen(options.journalPath) : Journal.create(options.journalPath);
   try {
