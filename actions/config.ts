@@ -4,7 +4,7 @@ import type { TrustRule } from './policy.ts';
 export type LinkMode = 'link' | 'dry-run';
 
 export interface Config {
-  /** `on` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
+  /** `link` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
   mode: LinkMode;
   /** The tenant's canonical domain (not a custom domain): the Management API audience is `https://{domain}/api/v2/`. */
   domain: string;

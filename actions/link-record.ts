@@ -1,6 +1,7 @@
 // What this project keeps in a user's app_metadata: the audit record of links, the "already checked" mark, the opt-out flag.
 // Each lives under its own top-level key because PATCH /users merges app_metadata at the top level only:
 // writing the mark must never overwrite the audit record, and an admin setting the opt-out must not either.
+import { foldEmail } from './email.ts';
 import type { Identity, Metadata, User } from './types.ts';
 
 /** app_metadata key of the audit record: an array of LinkRecordEntry, newest last. */
@@ -71,13 +72,13 @@ export function mergeLinkRecords(existing: LinkRecordEntry[], entries: LinkRecor
 
 /** The mark for a user whose email has just been checked. */
 export function checkedMark(email: string, now: Date): CheckedMark {
-  return { email: email.toLowerCase(), at: now.toISOString() };
+  return { email: foldEmail(email), at: now.toISOString() };
 }
 
 /** True when the user carries a mark for its current email: its logins need no lookup. */
 export function isChecked(user: Pick<User, 'app_metadata' | 'email'>): boolean {
   const mark = user.app_metadata?.[CHECKED_KEY] as Partial<CheckedMark> | undefined;
-  return typeof mark?.email === 'string' && typeof user.email === 'string' && mark.email === user.email.toLowerCase();
+  return typeof mark?.email === 'string' && typeof user.email === 'string' && mark.email === foldEmail(user.email);
 }
 
 /** True when an admin has excluded the account from automatic linking. */

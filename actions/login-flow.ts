@@ -2,6 +2,7 @@
 // Order matters: the audit record (with the metadata Auth0 discards on link) is written on the primary BEFORE any link,
 // the login user's own link comes first, and setPrimaryUser is called only once that link exists.
 import type { Config } from './config.ts';
+import { foldEmail } from './email.ts';
 import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords } from './link-record.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
@@ -60,7 +61,7 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
 
 /** users-by-email is case-sensitive: ask for the email as given and lower-cased (Auth0 stores its own connections' emails lower-cased). */
 async function findCandidates(client: ManagementClient, email: string): Promise<User[]> {
-  const lower = email.toLowerCase();
+  const lower = foldEmail(email);
   const lists = await Promise.all((lower === email ? [email] : [email, lower]).map((e) => client.usersByEmail(e, USER_FIELDS)));
   const byId = new Map<string, User>();
   for (const user of lists.flat()) if (!byId.has(user.user_id)) byId.set(user.user_id, user);

@@ -1,6 +1,7 @@
 // The linking policy, pure: which accounts may be linked, which one is the primary, what a login or a whole tenant should link.
 // The one source of truth shared by the Action (planLogin) and the backfill (planGroups); no I/O and no clock reads.
 import { connectionKind, type ConnectionKind } from './strategies.ts';
+import { foldEmail } from './email.ts';
 import { isExcluded } from './link-record.ts';
 import type { Identity, User } from './types.ts';
 
@@ -49,9 +50,9 @@ export function eligibility(user: PolicyUser, trust: TrustRule): Eligibility {
   return { eligible: true };
 }
 
-/** The key accounts are grouped by: the lower-cased email. */
+/** The key accounts are grouped by: the email with its ASCII letters lower-cased (see email.ts for why ASCII only). */
 export function groupKey(email: string): string {
-  return email.toLowerCase();
+  return foldEmail(email);
 }
 
 /** Oldest first (unparseable dates last), then smallest user_id: a total order, so every caller picks the same primary. */

@@ -115,6 +115,19 @@ describe('a login with no other account to link', () => {
   });
 });
 
+describe('Unicode lookalikes', () => {
+  it('never links a verified "\u212Aate@…" (Kelvin sign) into "kate@…": JavaScript would lower-case it to the victim’s address', async () => {
+    const victim = create(DATABASE, { email: 'kate@mail.io', created_at: OLD });
+    const attacker = create('github', { email: '\u212Aate@mail.io', created_at: NEW });
+    const { action } = await loadAction(current());
+    const result = succeeded(await action.login({ userId: attacker.user_id }), current());
+    expect(result.subject).toBe(attacker.user_id);
+    expect(calls(result)).toEqual(LOOKUP);
+    expect(current().tenant.state.getUser(victim.user_id)!.identities).toHaveLength(1);
+    expect(current().tenant.state.getUser(attacker.user_id)).toBeDefined();
+  });
+});
+
 describe('a login that links', () => {
   it('links the login user into the older account: audit record and mark first, then the link, then setPrimaryUser and the claim', async () => {
     const db = create(DATABASE, { created_at: OLD, app_metadata: { plan: 'pro', [LINKS_KEY]: [{ user_id: 'github|earlier', by: 'backfill' }] } });

@@ -105,6 +105,16 @@ describe('planGroups', () => {
     expect(plan.skipped).toEqual([]);
   });
 
+  it('folds the case of ASCII letters only: a Kelvin sign or a long s is another mailbox, never grouped with k or s', () => {
+    const victim = user('db', { email: 'kate@x.io', created_at: '2020-01-01T00:00:00.000Z' });
+    const kelvin = user('github', { email: '\u212Aate@x.io' });
+    const longS = user('github', { email: 'ki\u017F@x.io' });
+    const kis = user('db', { email: 'kis@x.io', created_at: '2020-01-01T00:00:00.000Z' });
+    const plan = planGroups([victim, kelvin, longS, kis], OPTIONS);
+    expect(plan.groups.every((g) => g.secondaries.length === 0)).toBe(true);
+    expect(planLogin(kelvin, [kelvin, victim], OPTIONS)).toEqual({ kind: 'none', reason: 'alone' });
+  });
+
   it('breaks a created_at tie by the smallest user_id, and puts unparseable dates last', () => {
     const b = user('db', { user_id: 'auth0|b' });
     const a = user('db', { user_id: 'auth0|a' });
@@ -187,7 +197,8 @@ describe('planLogin', () => {
 
 // --- properties over arbitrary tenants --------------------------------------------------------------------------
 
-const EMAILS = ['ann@x.io', 'Ann@X.io', 'ANN@x.io', 'bob@y.io', 'Bob@y.io', 'cy@z.io', '', undefined] as const;
+// The Kelvin sign (\u212A) and the long s (\u017F) are distinct mailboxes that Unicode case mapping confuses with k and s.
+const EMAILS = ['ann@x.io', 'Ann@X.io', 'ANN@x.io', 'bob@y.io', 'Bob@y.io', 'cy@z.io', 'kate@x.io', '\u212Aate@x.io', 'sam@x.io', '\u017Fam@x.io', '', undefined] as const;
 const DATES = ['2020-01-01T00:00:00.000Z', '2021-06-01T00:00:00.000Z', '2022-01-01T00:00:00.000Z', 'garbage'] as const;
 const NAMES = Object.keys(CONNECTIONS) as ConnectionName[];
 
@@ -237,8 +248,16 @@ function safeToLink(u: User, trust: TrustRule): boolean {
   return u.email_verified === true && typeof u.email === 'string' && u.email !== '' && u.blocked !== true && u.app_metadata?.auto_link_exclude !== true && u.identities.length > 0 && u.identities.every(trusted);
 }
 
+/** Same mailbox as far as linking goes: equal but for the case of ASCII letters (an oracle written apart from the policy). */
+function sameMailbox(a: string | undefined, b: string | undefined): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string' || a.length !== b.length) return false;
+  const fold = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+  for (let i = 0; i < a.length; i++) if (fold(a.charCodeAt(i)) !== fold(b.charCodeAt(i))) return false;
+  return true;
+}
+
 function sameKey(a: User, b: User): boolean {
-  return typeof a.email === 'string' && typeof b.email === 'string' && a.email.toLowerCase() === b.email.toLowerCase();
+  return sameMailbox(a.email, b.email);
 }
 
 describe('policy properties', () => {
@@ -269,7 +288,7 @@ describe('policy properties', () => {
         expect(new Set(plan.groups.map((g) => g.email)).size).toBe(plan.groups.length);
         for (const group of plan.groups) {
           const members = [group.primary, ...group.secondaries];
-          const eligibleWithKey = users.filter((u) => u.email?.toLowerCase() === group.email && eligibility(u, DEFAULT_TRUST).eligible);
+          const eligibleWithKey = users.filter((u) => sameMailbox(u.email, group.email) && eligibility(u, DEFAULT_TRUST).eligible);
           expect(members.map((u) => u.user_id).sort()).toEqual(eligibleWithKey.map((u) => u.user_id).sort());
           const times = members.map((u) => Date.parse(u.created_at)).map((t) => (Number.isNaN(t) ? Infinity : t));
           expect(times[0]).toBe(Math.min(...times));
@@ -307,7 +326,7 @@ describe('policy properties', () => {
             expect(plan).toEqual({ kind: 'none', reason: verdict.reason });
             continue;
           }
-          const group = groups.find((g) => g.email === login.email!.toLowerCase())!;
+          const group = groups.find((g) => sameMailbox(g.email, login.email))!;
           if (group.secondaries.length === 0) expect(plan).toEqual({ kind: 'none', reason: 'alone' });
           else expect(plan).toEqual({ kind: 'link', primary: group.primary, secondaries: group.secondaries, setPrimaryUser: group.primary !== login });
         }
