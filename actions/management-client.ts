@@ -185,7 +185,8 @@ async function readBody(response: Response): Promise<unknown> {
 function messageOf(body: unknown): string | undefined {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const message = [fields.message, fields.error_description, fields.error].find((v): v is string => typeof v === 'string' && v !== '');
-  return message === undefined ? undefined : message.slice(0, MESSAGE_LIMIT);
+  // Auth0 may echo a queried value (an email) in a validation message: logs never carry a person's address.
+  return message === undefined ? undefined : message.replace(/[^\s"'<>]+@[^\s"'<>]+/g, '<email>').slice(0, MESSAGE_LIMIT);
 }
 
 /** Milliseconds until a 429 clears: Retry-After (seconds or an HTTP date), else x-ratelimit-reset (UNIX seconds). */

@@ -122,6 +122,12 @@ describe('failures never fail the login, and leave the login user unmarked to re
     expect(result.logs[0]).toMatch(/^auto-link: Management API 403 on PATCH \/users\/\{id\}/);
   });
 
+  it('an error message echoing the email: the address never reaches the log', async () => {
+    const body = { statusCode: 400, error: 'Bad Request', message: 'Query validation error: "ann@example.com" is not valid' };
+    const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 400, body }));
+    expect(result.logs[0]).toBe('auto-link: Management API 400 on GET /users-by-email: Query validation error: "<email>" is not valid, will retry next login');
+  });
+
   it('a token endpoint failure', async () => {
     const result = await failingLogin((t) => t.tenant.faults.fail({ path: '/oauth/token', status: 500 }));
     expect(result.logs[0]).toMatch(/^auto-link: Management API 500 on POST \/oauth\/token/);

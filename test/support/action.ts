@@ -46,6 +46,7 @@ export function succeeded(result: LoginResult, t: TestTenant): LoginSuccess {
     expect(line.length).toBeLessThan(256);
     expect(line).not.toContain(t.client.client_secret);
     expect(line).not.toMatch(/bearer|[A-Za-z0-9_-]{60,}/i);
+    expect(line).not.toMatch(/[^\s<]+@[^\s>]+/);
   }
   return result;
 }
