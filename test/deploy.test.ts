@@ -257,6 +257,25 @@ describe('deploy (in-process tenant)', () => {
     expect(second.stdout).toContain(`Action application "auto-link Action": reused (client id ${app.client_id})`);
     expect(tenant.state.listClients().filter((c) => c.name === 'auto-link Action')).toHaveLength(1);
   });
+
+  it("--create-client lists applications without their secrets and reads only the reused application's secret", async () => {
+    const { tenant } = get();
+    const env = envFor(tenant, tenant.state.listClients()[0]!, { ACTION_CLIENT_ID: '', ACTION_CLIENT_SECRET: '' });
+    expect((await deploy(env, ['--create-client'])).code).toBe(0);
+    const answers: Array<{ path: string; body: string }> = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      if (path.startsWith('/api/v2/clients')) answers.push({ path, body: await response.clone().text() });
+      return response;
+    };
+    const reused = await deploy(env, ['--create-client', '--json'], { fetch: recording });
+    expect(reused.code).toBe(0);
+    const app = tenant.state.listClients().find((c) => c.name === 'auto-link Action')!;
+    const reads = answers.filter((a) => a.body.includes('client_secret'));
+    expect(reads).toEqual([{ path: `/api/v2/clients/${app.client_id}`, body: JSON.stringify({ client_secret: app.client_secret }) }]);
+    expect(answers.filter((a) => a.path === '/api/v2/clients').length).toBeGreaterThan(0);
+  });
 });
 
 describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {

@@ -170,6 +170,9 @@ describe('applications and grants', () => {
     expect(listed.client_secret).toBeUndefined();
     const keyReader = managementClient(tenant, tenant.state.addClient({ name: 'key reader', scopes: ['read:client_keys'] }));
     expect((await keyReader.clients.get(app.client_id!)).client_secret).toBe(app.client_secret);
+    expect(await keyReader.clients.get(app.client_id!, { fields: 'client_secret', include_fields: true })).toEqual({ client_secret: app.client_secret });
+    const clientReader = managementClient(tenant, tenant.state.addClient({ name: 'client reader', scopes: ['read:clients'] }));
+    expect(await clientReader.clients.get(app.client_id!, { fields: 'client_secret', include_fields: true })).toEqual({});
   });
 });
 

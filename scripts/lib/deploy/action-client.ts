@@ -40,10 +40,11 @@ export async function ensureActionClient(client: ManagementClient, audience: str
   if (existing.app_type !== undefined && existing.app_type !== 'non_interactive') {
     throw new CliError(`the application "${name}" is a ${existing.app_type} application, not machine-to-machine: pick another with --client-name`);
   }
-  if (!existing.client_secret) {
+  const clientSecret = await secretOf(client, clientId);
+  if (!clientSecret) {
     throw new CliError(`the application "${name}" exists but Auth0 shows its secret only to read:client_keys: grant that scope to the deployer, or set ACTION_CLIENT_ID and ACTION_CLIENT_SECRET instead of --create-client`);
   }
-  const result: ActionClient = { name, clientId, clientSecret: existing.client_secret, created: false, grantCreated: false, warnings: [] };
+  const result: ActionClient = { name, clientId, clientSecret, created: false, grantCreated: false, warnings: [] };
   const grants = (await client.clientGrants.list({ client_id: clientId, audience })).data;
   const grant = grants[0];
   if (!grant) {
@@ -61,10 +62,17 @@ export async function ensureActionClient(client: ManagementClient, audience: str
   return result;
 }
 
-async function findByName(client: ManagementClient, name: string): Promise<Array<{ client_id?: string; client_secret?: string; app_type?: string }>> {
-  const found: Array<{ client_id?: string; client_secret?: string; app_type?: string }> = [];
-  for await (const app of await client.clients.list({ per_page: 100, include_totals: true, fields: 'client_id,name,client_secret,app_type', include_fields: true })) {
+/** Listed without secrets: only the one application reused needs its secret read (secretOf). */
+async function findByName(client: ManagementClient, name: string): Promise<Array<{ client_id?: string; app_type?: string }>> {
+  const found: Array<{ client_id?: string; app_type?: string }> = [];
+  for await (const app of await client.clients.list({ per_page: 100, include_totals: true, fields: 'client_id,name,app_type', include_fields: true })) {
     if (app.name === name) found.push(app);
   }
   return found;
+}
+
+/** The application's secret, or undefined when the token lacks read:client_keys (Auth0 then leaves the field out). */
+async function secretOf(client: ManagementClient, clientId: string): Promise<string | undefined> {
+  const app = await client.clients.get(clientId, { fields: 'client_secret', include_fields: true });
+  return app.client_secret ?? undefined;
 }
