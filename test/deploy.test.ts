@@ -167,6 +167,24 @@ describe('deploy (in-process tenant)', () => {
     expect(bound(store)).toEqual(['auto-link', 'mfa']);
   });
 
+  it('says the new version is deployed when only the bindings write failed, and that the bindings were not changed', async () => {
+    const { tenant, client } = get();
+    const store = actionsStoreOf(tenant.state);
+    otherAction(store, 'mfa');
+    store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
+    tenant.faults.fail({ method: 'PATCH', path: '/api/v2/actions/triggers/:triggerId/bindings', status: 400 });
+    const run = await deploy(envFor(tenant, client));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('writing the post-login bindings failed: Auth0 answered 400');
+    expect(run.stderr).toContain('version 1 is deployed; the post-login bindings were not changed');
+    expect(run.stderr).not.toContain('the post-login flow was not changed');
+    expect(store.versions(store.list().find((a) => a.name === 'auto-link')!.id)).toHaveLength(1);
+    expect(bound(store)).toEqual(['mfa']);
+    const rerun = await deploy(envFor(tenant, client));
+    expect(rerun.code).toBe(0);
+    expect(bound(store)).toEqual(['auto-link', 'mfa']);
+  });
+
   it('refuses to drop a secret the configuration does not set, naming it, unless --allow-drop-secrets', async () => {
     const { tenant, client } = get();
     const store = actionsStoreOf(tenant.state);

@@ -5,7 +5,7 @@ import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, managementClient } from '../management.ts';
 import type { Fetch } from '../routed-fetch.ts';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
-import { deployAction, rollbackAction } from './execute.ts';
+import { BindingsNotWrittenError, deployAction, rollbackAction } from './execute.ts';
 import { parsePosition } from './plan.ts';
 import { deployReport, deploySummary, rollbackSummary } from './report.ts';
 import { actionSecrets } from './secrets.ts';
@@ -115,6 +115,7 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
       return { summary: deploySummary(report), result: report };
     } catch (error) {
       if (error instanceof CliError || error instanceof UsageError) throw error;
+      if (error instanceof BindingsNotWrittenError) throw new CliError(`${describeApiError(error.cause, 'writing the post-login bindings')}; ${error.message}`);
       throw new CliError(`${describeApiError(error, flags.rollback ? 'the rollback' : 'the deploy')}; the post-login flow was not changed`);
     }
   };

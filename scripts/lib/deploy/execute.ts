@@ -1,5 +1,5 @@
 // Carries out a deploy plan with the SDK: create or update the Action, wait for its build, deploy it, then write the bindings back whole.
-// Bindings are written last and only after a successful deploy, so a failure at any step leaves the flow as it was.
+// Bindings are written last and only after a successful deploy, so a failure before the deploy leaves the flow as it was and one after it the bindings.
 import type { ManagementClient } from 'auth0';
 import { CliError } from '../cli.ts';
 import type { ProgressOptions } from '../progress.ts';
@@ -62,8 +62,27 @@ export async function deployAction(client: ManagementClient, request: DeployRequ
     const version = await client.actions.deploy(actionId!, { maxRetries: 0 });
     if (version.number !== undefined) result.version = version.number;
   }
-  if (plan.bindings.changed) await writeBindings(client, actionId!, request, plan);
+  if (plan.bindings.changed) {
+    try {
+      await writeBindings(client, actionId!, request, plan);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new BindingsNotWrittenError(result.version, error);
+    }
+  }
   return result;
+}
+
+/** An SDK error met after the Action was deployed, while writing the bindings: the flow's bindings are as they were. */
+export class BindingsNotWrittenError extends Error {
+  /** The deployed version, when Auth0 answered its number. */
+  readonly version: number | undefined;
+
+  constructor(version: number | undefined, cause: unknown) {
+    super(`${version === undefined ? 'the Action is deployed' : `version ${version} is deployed`}; the post-login bindings were not changed`, { cause });
+    this.name = 'BindingsNotWrittenError';
+    this.version = version;
+  }
 }
 
 /**
