@@ -95,6 +95,7 @@ export class Pacer {
   /** Grows on each 429 and decays on success: covers a clock skewed against the tenant's, which makes the headers lie. */
   private penalty = 1;
   private consecutiveThrottles = 0;
+  private answered = false;
 
   constructor(options: PacerOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
@@ -113,13 +114,14 @@ export class Pacer {
     for (let attempt = 1; ; attempt++) {
       await this.acquire();
       let answer: Answer<T>;
+      const sentAt = this.now();
       try {
         this.stats.requests += 1;
         answer = await send();
       } catch (error) {
         this.release();
         const reading = readRateLimit(error instanceof ManagementError ? error.rawResponse?.headers : undefined);
-        this.observe(reading);
+        this.observe(reading, sentAt);
         if (statusOfError(error) === 429) this.throttled(reading);
         if (!isRetryable(error) || attempt >= this.maxAttempts) throw error;
         this.stats.retries += 1;
@@ -127,7 +129,7 @@ export class Pacer {
         continue;
       }
       this.release();
-      this.observe(readRateLimit(answer.rawResponse.headers));
+      this.observe(readRateLimit(answer.rawResponse.headers), sentAt);
       this.consecutiveThrottles = 0;
       // Additive increase: about one more concurrent request per window's worth of successes.
       this.window = Math.min(this.maxConcurrency, this.window + 1 / this.window);
@@ -149,7 +151,9 @@ export class Pacer {
         await this.sleep(wait, this.signal);
         continue;
       }
-      if (this.inFlight >= Math.floor(this.window)) {
+      // Until a first answer (and its headers) came, one request at a time: a burst of 2 (Auth0 Free) would 429 the rest.
+      const slots = this.answered ? Math.floor(this.window) : 1;
+      if (this.inFlight >= slots) {
         await new Promise<void>((resolve) => this.queue.push(resolve));
         continue;
       }
@@ -160,6 +164,7 @@ export class Pacer {
   }
 
   private release(): void {
+    this.answered = true;
     this.inFlight -= 1;
     this.queue.shift()?.();
   }
@@ -173,8 +178,11 @@ export class Pacer {
     return Math.max(MIN_WAIT_MS, (1 - this.tokens) * (msPerToken ?? MIN_WAIT_MS));
   }
 
-  /** Updates the mirror from a response's rate-limit headers. */
-  private observe(reading: RateLimitReading | undefined): void {
+  /**
+   * Updates the mirror from a response's rate-limit headers. The tenant read its bucket somewhere between `sentAt` and
+   * now: the tokens are counted from now and the time to full from `sentAt`, both on the slow side.
+   */
+  private observe(reading: RateLimitReading | undefined, sentAt: number): void {
     if (!reading) return;
     const now = this.now();
     this.limit = reading.limit;
@@ -182,7 +190,7 @@ export class Pacer {
     this.tokens = reading.remaining - this.inFlight;
     this.tokensAt = now;
     const missing = reading.limit - reading.remaining;
-    const untilFull = reading.resetAt - now;
+    const untilFull = reading.resetAt - sentAt;
     if (missing > 0 && untilFull > 0) {
       this.estimates.push(untilFull / missing);
       if (this.estimates.length > ESTIMATES_KEPT) this.estimates.shift();
