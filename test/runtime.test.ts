@@ -190,6 +190,25 @@ describe('login outcomes', () => {
   });
 });
 
+describe('several Actions as one flow', () => {
+  it('lets a later Action drop, with undefined, a metadata key an earlier one set, so that it is never written', async () => {
+    const { state, ann } = tenant();
+    const rt = runtime(state);
+    const first = rt.load(action('api.user.setAppMetadata("transient", "for the next Action"); api.user.setAppMetadata("stays", 1);'), { name: 'first' });
+    const second = rt.load(action('api.idToken.setCustomClaim("read", event.user.app_metadata.transient); api.user.setAppMetadata("transient", undefined);'), { name: 'second' });
+    const result = success(await rt.loginThrough([first, second], { userId: ann.user_id }));
+    expect(result.idTokenClaims.read).toBe('for the next Action');
+    expect(result.appMetadataApplied).toEqual({ stays: 1 });
+    expect(state.getUser(ann.user_id)!.app_metadata).toEqual({ plan: 'pro', keep: 1, stays: 1 });
+  });
+
+  it('runs only Actions loaded by the same runtime', async () => {
+    const { state, ann } = tenant();
+    const other = runtime(state).load(action(''), { name: 'elsewhere' });
+    await expect(runtime(state).loginThrough([other], { userId: ann.user_id })).rejects.toThrow('the Action elsewhere was loaded by another runtime');
+  });
+});
+
 describe('setPrimaryUser', () => {
   const linkThenSwitch = action(`
     api.user.setAppMetadata("lost", true);

@@ -186,7 +186,7 @@ describe('logins through the post-login flow', () => {
     const user = tenant.state.createUser({ connection: DATABASE, email: 'u@x.io', email_verified: true });
     const runtime = createActionsRuntime({ state: tenant.state, timeoutMs: 2000 });
     const none = await loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
-    expect(none).toMatchObject({ outcome: 'success', subject: user.user_id, steps: [], httpCalls: 0 });
+    expect(none).toMatchObject({ outcome: 'success', subject: user.user_id, steps: [], httpCalls: [] });
 
     const first = await m.actions.create({ name: 'first', supported_triggers: POST_LOGIN, code: claim('first'), secrets: [{ name: 'K', value: 'one' }] });
     await m.actions.deploy(first.id!);
@@ -199,11 +199,8 @@ describe('logins through the post-login flow', () => {
     const a = await login();
     const b = await login();
     for (const [result, runs] of [[a, 1], [b, 2]] as const) {
-      expect(result.outcome).toBe('success');
-      expect(result.steps.map((s) => [s.action, s.version, s.result.outcome === 'success' && s.result.idTokenClaims])).toEqual([
-        ['second', 1, { second: ['two', runs] }],
-        ['first', 1, { first: ['one', runs] }],
-      ]);
+      expect(result.outcome === 'success' && result.idTokenClaims).toEqual({ second: ['two', runs], first: ['one', runs] });
+      expect(result.steps.map((s) => [s.action, s.version])).toEqual([['second', 1], ['first', 1]]);
     }
   });
 
@@ -217,5 +214,73 @@ describe('logins through the post-login flow', () => {
     const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { userId: user.user_id });
     expect(result).toMatchObject({ outcome: 'failure', reason: 'denied: no', failedAction: 'deny' });
     expect(result.steps.map((s) => s.action)).toEqual(['deny']);
+  });
+
+  /** Binds `actions` (name → code, secret P = `primary`) to post-login in this order. */
+  async function bindFlow(actions: Record<string, string>, primary = ''): Promise<void> {
+    const m = admin();
+    for (const [name, code] of Object.entries(actions)) {
+      const made = await m.actions.create({ name, supported_triggers: POST_LOGIN, code, secrets: [{ name: 'P', value: primary }] });
+      await m.actions.deploy(made.id!);
+    }
+    await m.actions.triggers.bindings.updateMany('post-login', { bindings: Object.keys(actions).map((value) => ({ ref: { type: 'action_name' as const, value } })) });
+  }
+
+  it('runs the bound Actions as one transaction: later Actions see the metadata earlier ones set, written once at the end', async () => {
+    const { tenant } = get();
+    const user = tenant.state.createUser({ connection: DATABASE, email: 'w@x.io', email_verified: true, app_metadata: { kept: true } });
+    await bindFlow({
+      first: 'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("from_first", 1); api.idToken.setCustomClaim("tx_first", event.transaction.id); };',
+      second: `exports.onExecutePostLogin = async (event, api) => {
+        const stored = await (await fetch("https://tenant.local/stored")).json();
+        api.idToken.setCustomClaim("seen", event.user.app_metadata);
+        api.idToken.setCustomClaim("stored", stored);
+        api.idToken.setCustomClaim("tx_second", event.transaction.id);
+        api.idToken.setCustomClaim("count", event.stats.logins_count);
+        api.user.setAppMetadata("from_second", 2);
+      };`,
+    });
+    // What the tenant holds while the second Action runs, as a Management API read would show it.
+    const fetch = async () => Response.json(tenant.state.getUser(user.user_id)!.app_metadata);
+    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { userId: user.user_id });
+    if (result.outcome !== 'success') throw new Error(result.reason);
+    const claims = result.idTokenClaims;
+    expect(claims.seen).toEqual({ kept: true, from_first: 1 });
+    expect(claims.stored).toEqual({ kept: true });
+    expect(claims.tx_second).toBe(claims.tx_first);
+    expect(claims.count).toBe(1);
+    expect(result.appMetadataApplied).toEqual({ from_first: 1, from_second: 2 });
+    expect(tenant.state.getUser(user.user_id)).toMatchObject({ logins_count: 1, app_metadata: { kept: true, from_first: 1, from_second: 2 } });
+  });
+
+  it('checks setPrimaryUser once, after the last Action, and discards the metadata of the whole flow when it was called', async () => {
+    const { tenant } = get();
+    const primary = tenant.state.createUser({ connection: DATABASE, email: 'p@x.io', email_verified: true });
+    const google = tenant.state.createUser({ connection: 'google-oauth2', email: 'p@x.io', email_verified: true });
+    const identity = { provider: 'google-oauth2', user_id: google.identities[0]!.user_id };
+    await bindFlow({
+      switcher: 'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("lost", 1); api.authentication.setPrimaryUser(event.secrets.P); };',
+      linker: 'exports.onExecutePostLogin = async (event, api) => { await fetch("https://tenant.local/link"); api.user.setAppMetadata("lost_too", 2); };',
+    }, primary.user_id);
+    const fetch = async () => {
+      tenant.state.link(primary.user_id, identity);
+      return new Response(null, { status: 201 });
+    };
+    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { identity });
+    expect(result).toMatchObject({ outcome: 'success', subject: primary.user_id, appMetadataApplied: undefined });
+    expect(result.steps.map((s) => s.action)).toEqual(['switcher', 'linker']);
+    expect(tenant.state.getUser(primary.user_id)!.app_metadata ?? {}).toEqual({});
+  });
+
+  it('refuses a second setPrimaryUser in a later Action of the same flow', async () => {
+    const { tenant } = get();
+    const primary = tenant.state.createUser({ connection: DATABASE, email: 'q@x.io', email_verified: true });
+    const google = tenant.state.createUser({ connection: 'google-oauth2', email: 'q@x.io', email_verified: true });
+    const identity = { provider: 'google-oauth2', user_id: google.identities[0]!.user_id };
+    tenant.state.link(primary.user_id, identity);
+    const switcher = 'exports.onExecutePostLogin = async (event, api) => { api.authentication.setPrimaryUser(event.secrets.P); };';
+    await bindFlow({ one: switcher, two: switcher }, primary.user_id);
+    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { identity });
+    expect(result).toMatchObject({ outcome: 'failure', kind: 'error', failedAction: 'two', reason: 'error: api.authentication.setPrimaryUser can be called once per transaction' });
   });
 });

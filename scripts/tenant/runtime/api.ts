@@ -1,7 +1,8 @@
 // The post-login `api` given to one execution: it records what the Action asks for; execute.ts decides what takes effect.
 // Rules from actions/reference/post-login/post-login-api-object.mdx and customize/actions/limitations.mdx
 // ("Account Linking (setPrimaryUser)"): setPrimaryUser once per transaction, its id at most 128 characters;
-// metadata set with api.user is applied once at the end of the flow, a null value removing the key.
+// metadata set with api.user is applied once at the end of the flow, a null value removing the key. The Actions of one
+// flow share one Commands record, so these rules hold across the flow and not per Action.
 import type { Metadata, PostLoginApi } from '../../../actions/types.ts';
 import type { ActionsCache } from './cache.ts';
 
@@ -17,14 +18,24 @@ export interface Commands {
 
 const PRIMARY_USER_ID_MAX = 128;
 
-/** An `api` for one execution and the commands it records. `isOpen` false (the execution is over) makes every call a no-op. */
-export function createPostLoginApi(cache: ActionsCache, isOpen: () => boolean): { api: PostLoginApi; commands: Commands } {
-  const commands: Commands = { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {} };
+/** Nothing asked for yet: the start of a flow. */
+export function newCommands(): Commands {
+  return { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {} };
+}
+
+/**
+ * An `api` for one execution, recording into `commands` (shared by the Actions of one flow). `isOpen` false (the
+ * execution is over) makes every call a no-op.
+ */
+export function createPostLoginApi(cache: ActionsCache, isOpen: () => boolean, commands: Commands = newCommands()): { api: PostLoginApi; commands: Commands } {
   const record = (target: Metadata, name: string, value: unknown): PostLoginApi => {
     if (typeof name !== 'string' || name === '') throw new TypeError('the name must be a non-empty string');
-    // The value is taken as it is now (a later change to the object must not reach the tenant); undefined, which
-    // JSON cannot carry to Auth0, changes nothing.
-    if (isOpen() && value !== undefined) target[name] = structuredClone(value);
+    if (!isOpen()) return api;
+    // The value is taken as it is now (a later change to the object must not reach the tenant). Undefined, which JSON
+    // cannot carry, drops what an earlier call set for the name: Auth0's "How to Pass Transient Data Between Actions"
+    // (community.auth0.com/t/152115) sets keys to undefined in the last Action so that the profile is not updated.
+    if (value === undefined) delete target[name];
+    else target[name] = structuredClone(value);
     return api;
   };
   const api: PostLoginApi = {

@@ -1,8 +1,9 @@
-// Runs one login through an Action instance and settles it the way Auth0 does: time limit, uncaught error, deny,
-// setPrimaryUser check against the tenant as it is when the Action ends, and metadata written once at the end.
-import type { Metadata } from '../../../actions/types.ts';
-import type { TenantState } from '../state.ts';
-import { createPostLoginApi, type Commands } from './api.ts';
+// Runs a login through the Actions of a post-login flow and settles it the way Auth0 does: one transaction for the whole
+// flow (one time limit, one setPrimaryUser, metadata written once at the end), an uncaught error or a deny stopping the
+// flow, and the setPrimaryUser check against the tenant as it is when the last Action ends.
+import type { Metadata, PostLoginEvent, PostLoginUser } from '../../../actions/types.ts';
+import { mergeTopLevel, type TenantState } from '../state.ts';
+import { createPostLoginApi, newCommands, type Commands } from './api.ts';
 import type { ActionsCache } from './cache.ts';
 import { newExecutionContext, runIn, type HttpCall } from './context.ts';
 import { buildEvent, findIdentity, resolveLogin, type LoginIdentity, type LoginRequest } from './event.ts';
@@ -11,16 +12,16 @@ import type { ActionInstance } from './load.ts';
 /** Each execution of a trigger must finish within 20 s (customize/actions/limitations.mdx, "Executions"). */
 export const EXECUTION_LIMIT_MS = 20_000;
 
-/** Why a login failed: the Action threw, denied, ran too long, named a wrong primary, or left its user linked away. */
+/** Why a login failed: an Action threw, denied, ran too long, named a wrong primary, or left its user linked away. */
 export type FailureKind = 'error' | 'denied' | 'timeout' | 'setPrimaryUser' | 'userGone';
 
 /** What every login result tells, success or not. */
 export interface ExecutionReport {
-  /** The user the Action ran for (`event.user.user_id`): the owner of the login identity when the login began. */
+  /** The user the flow ran for (`event.user.user_id`): the owner of the login identity when the login began. */
   eventUserId: string;
-  /** The Action's console output, one entry a line, each cut to 256 characters. */
+  /** The Actions' console output, one entry a line, each cut to 256 characters. */
   logs: string[];
-  /** The requests the Action made through the fetch it was given, in order. */
+  /** The requests the Actions made through the fetch they were given, in order. */
   httpCalls: HttpCall[];
   durationMs: number;
   /** The app_metadata keys written to the tenant user at the end (undefined when nothing was written). */
@@ -32,7 +33,7 @@ export interface LoginSuccess extends ExecutionReport {
   outcome: 'success';
   /** The user_id the tokens are issued for (`sub`). */
   subject: string;
-  /** Custom claims the Action set on the ID token and the access token. */
+  /** Custom claims the Actions set on the ID token and the access token. */
   idTokenClaims: Metadata;
   accessTokenClaims: Metadata;
 }
@@ -46,57 +47,124 @@ export interface LoginFailure extends ExecutionReport {
 
 export type LoginResult = LoginSuccess | LoginFailure;
 
-/** What a login needs besides the instance and the request. */
+/** One Action of a flow as it ran. */
+export interface StepReport {
+  action: string;
+  logs: string[];
+  httpCalls: HttpCall[];
+  durationMs: number;
+}
+
+/** A login through several Actions: the login's result, each Action that ran, and the one that failed the login. */
+export type FlowResult<Step extends StepReport = StepReport> = LoginResult & {
+  steps: Step[];
+  /** The Action that threw, denied, ran out of time or called setPrimaryUser with a wrong primary; absent on success and for userGone. */
+  failedAction?: string;
+};
+
+/** An Action of the flow: a warm instance with its secrets. */
+export interface FlowAction {
+  name: string;
+  instance: ActionInstance;
+  secrets: Readonly<Record<string, string>>;
+}
+
+/** What a login needs besides the Actions and the request. */
 export interface LoginEnvironment {
   state: TenantState;
   cache: ActionsCache;
-  secrets: Readonly<Record<string, string>>;
+  /** The time limit of the whole flow. */
   timeoutMs: number;
   now: () => Date;
 }
 
 type Settled = { type: 'resolved' } | { type: 'threw'; error: unknown } | { type: 'timeout' };
 
-/** Runs `request` through `instance`. Throws only for a request the tenant cannot serve (unknown user or identity). */
-export async function executeLogin(instance: ActionInstance, request: LoginRequest, env: LoginEnvironment): Promise<LoginResult> {
+/**
+ * Runs `request` through `actions` in order as one transaction. Throws only for a request the tenant cannot serve
+ * (unknown user or identity). The login counts once in logins_count, and every Action sees the same transaction.
+ */
+export async function executeFlow(actions: readonly FlowAction[], request: LoginRequest, env: LoginEnvironment): Promise<FlowResult> {
   const { state } = env;
   const { user, identity } = resolveLogin(state, request);
-  const event = buildEvent(state, user, identity, request, env.secrets, countLogin(user, request, env.now()));
-  const context = newExecutionContext();
-  const { api, commands } = createPostLoginApi(env.cache, () => !context.closed);
-
+  const base = buildEvent(state, user, identity, request, {}, countLogin(user, request, env.now()));
+  const commands = newCommands();
+  const steps: StepReport[] = [];
   const started = performance.now();
-  const run = runIn(context, async () => {
-    await instance.handler()(event, api);
-  });
-  const settled = await withTimeout(run, env.timeoutMs);
-  context.closed = true;
-  const report = { eventUserId: user.user_id, logs: [...context.logs], httpCalls: [...context.httpCalls], durationMs: performance.now() - started };
+  let primaryCalledBy: string | undefined;
 
-  const fail = (kind: FailureKind, reason: string, applied = noMetadata): LoginFailure => ({ outcome: 'failure', kind, reason, ...report, ...applied });
-  if (settled.type === 'timeout') return fail('timeout', 'timeout');
-  if (settled.type === 'threw') return fail('error', `error: ${messageOf(settled.error)}`);
-  // A deny does "NOT cancel other user-related side-effects (such as metadata changes)" (post-login API reference).
-  if (commands.denied !== undefined) return fail('denied', `denied: ${commands.denied}`, applyMetadata(state, user.user_id, commands));
+  const report = (): Omit<ExecutionReport, keyof Applied> => ({
+    eventUserId: user.user_id,
+    logs: steps.flatMap((s) => s.logs),
+    httpCalls: steps.flatMap((s) => s.httpCalls),
+    durationMs: performance.now() - started,
+  });
+  const fail = (kind: FailureKind, reason: string, failedAction: string | undefined, applied = noMetadata): FlowResult => ({
+    outcome: 'failure',
+    kind,
+    reason,
+    ...report(),
+    ...applied,
+    steps,
+    ...(failedAction === undefined ? {} : { failedAction }),
+  });
+  // Metadata set anywhere in a flow that calls setPrimaryUser is discarded (limitations.mdx, "Account Linking").
+  const settleMetadata = (): Applied => (commands.primaryUserId === undefined ? applyMetadata(state, user.user_id, commands) : noMetadata);
+
+  for (const action of actions) {
+    const event: PostLoginEvent = { ...base, user: userForStep(state, base.user, commands), secrets: action.secrets };
+    const context = newExecutionContext();
+    const { api } = createPostLoginApi(env.cache, () => !context.closed, commands);
+    const stepStarted = performance.now();
+    const run = runIn(context, async () => {
+      await action.instance.handler()(event, api);
+    });
+    // The limit is the trigger's: what earlier Actions used is gone for later ones.
+    const settled = await withTimeout(run, Math.max(0, env.timeoutMs - (performance.now() - started)));
+    context.closed = true;
+    steps.push({ action: action.name, logs: [...context.logs], httpCalls: [...context.httpCalls], durationMs: performance.now() - stepStarted });
+    if (primaryCalledBy === undefined && commands.primaryUserId !== undefined) primaryCalledBy = action.name;
+
+    if (settled.type === 'timeout') return fail('timeout', 'timeout', action.name);
+    if (settled.type === 'threw') return fail('error', `error: ${messageOf(settled.error)}`, action.name);
+    // A deny does "NOT cancel other user-related side-effects (such as metadata changes)" and "no further Actions will
+    // be executed" (post-login API reference).
+    if (commands.denied !== undefined) return fail('denied', `denied: ${commands.denied}`, action.name, settleMetadata());
+  }
 
   if (commands.primaryUserId !== undefined) {
     const primary = state.getUser(commands.primaryUserId);
     const secondaries = primary ? primary.identities.slice(1) : [];
     if (!secondaries.some((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id)) {
-      return fail('setPrimaryUser', `setPrimaryUser: identity not among secondaries of ${commands.primaryUserId}`);
+      return fail('setPrimaryUser', `setPrimaryUser: identity not among secondaries of ${commands.primaryUserId}`, primaryCalledBy);
     }
-    // Metadata set in the same Action as setPrimaryUser is discarded (limitations.mdx, "Account Linking").
-    return success(commands.primaryUserId, commands, report, noMetadata);
+    return { ...success(commands.primaryUserId, commands, report(), noMetadata), steps };
   }
 
-  // Without setPrimaryUser the login goes on as the event's user. If the Action linked that user away under another
+  // Without setPrimaryUser the login goes on as the event's user. If an Action linked that user away under another
   // primary, the user no longer exists and Auth0 fails the login ("Account Linking in Actions - How to Keep the User
   // Logged In", Auth0 support article: the user has to log in again).
   if (!state.getUser(user.user_id)) {
     const owner = ownerOf(state, identity);
-    return fail('userGone', `user gone: ${user.user_id} no longer exists${owner ? ` (its identity is now under ${owner})` : ''}; the Action must call api.authentication.setPrimaryUser`);
+    return fail('userGone', `user gone: ${user.user_id} no longer exists${owner ? ` (its identity is now under ${owner})` : ''}; the Action must call api.authentication.setPrimaryUser`, undefined);
   }
-  return success(user.user_id, commands, report, applyMetadata(state, user.user_id, commands));
+  return { ...success(user.user_id, commands, report(), settleMetadata()), steps };
+}
+
+/**
+ * `event.user` for the next Action of the flow: the tenant's user as it is now (a link an earlier Action made shows in
+ * its identities), or the user as the flow began when an earlier Action linked it away, with the metadata the flow has
+ * set so far merged in. Later Actions read what earlier ones set with api.user (Auth0's "How to Pass Transient Data
+ * Between Actions", community.auth0.com/t/152115: "Action2 and subsequent executed actions can read the values in the
+ * event.user object"); that they see Management API changes too is what users report ("When is event.user updated in
+ * the Actions lifecycle", community.auth0.com/t/84051), not documented.
+ */
+function userForStep(state: TenantState, initial: PostLoginUser, commands: Commands): PostLoginUser {
+  const current = state.getUser(initial.user_id);
+  const user = structuredClone(current ?? initial) as PostLoginUser;
+  user.app_metadata = mergeTopLevel(user.app_metadata ?? {}, commands.appMetadata);
+  user.user_metadata = mergeTopLevel(user.user_metadata ?? {}, commands.userMetadata);
+  return user;
 }
 
 type Applied = Pick<ExecutionReport, 'appMetadataApplied' | 'userMetadataApplied'>;

@@ -4,12 +4,12 @@ import type { TenantState } from '../state.ts';
 import type { Fetch } from '../../lib/routed-fetch.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
-import { EXECUTION_LIMIT_MS, executeLogin, type LoginResult } from './execute.ts';
-import { CompiledAction, type ActionDependency, type ActionInstance } from './load.ts';
+import { EXECUTION_LIMIT_MS, executeFlow, type FlowAction, type FlowResult, type LoginResult } from './execute.ts';
+import { CompiledAction, type ActionDependency } from './load.ts';
 
 export type { ActionDependency } from './load.ts';
 export type { LoginIdentity, LoginRequest } from './event.ts';
-export type { ExecutionReport, FailureKind, LoginFailure, LoginResult, LoginSuccess } from './execute.ts';
+export type { ExecutionReport, FailureKind, FlowResult, LoginFailure, LoginResult, LoginSuccess, StepReport } from './execute.ts';
 export type { HttpCall } from './context.ts';
 export { ActionsCache } from './cache.ts';
 export { EXECUTION_LIMIT_MS } from './execute.ts';
@@ -39,7 +39,7 @@ export interface LoadOptions {
 /** One loaded Action: one warm instance whose module state persists across its logins. */
 export interface LoadedAction {
   readonly name: string;
-  /** Logs a user in through the Action. Rejects only when the tenant has no such user or identity. */
+  /** Logs a user in through this Action alone (a flow of one). Rejects only when the tenant has no such user or identity. */
   login(request: LoginRequest): Promise<LoginResult>;
   /** A cold instance of the same code: module-level code runs again, module state starts fresh; the cache is shared. */
   newInstance(): LoadedAction;
@@ -48,6 +48,13 @@ export interface LoadedAction {
 export interface ActionsRuntime {
   /** Compiles `code` (CommonJS JavaScript exporting `onExecutePostLogin`); throws when it does not compile. */
   load(code: string, options?: LoadOptions): LoadedAction;
+  /**
+   * Logs a user in through `actions` (loaded by this runtime) in order, as Auth0 runs the Actions bound to a trigger:
+   * one transaction, one time limit, setPrimaryUser once, metadata written once at the end, and each Action seeing in
+   * `event.user` the metadata earlier ones set. Rejects only when the tenant has no such user or identity, or an Action
+   * was loaded by another runtime.
+   */
+  loginThrough(actions: readonly LoadedAction[], request: LoginRequest): Promise<FlowResult>;
   /** The trigger's `api.cache`; `cache.clear()` simulates Auth0 evicting it. */
   readonly cache: ActionsCache;
 }
@@ -63,13 +70,24 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
   const fetch = (): Fetch => options.fetch ?? globalThis.fetch;
   const cache = new ActionsCache(() => now().getTime());
 
+  const env = { state, cache, timeoutMs, now };
+  /** What runs each LoadedAction this runtime made; a LoadedAction of another runtime is not in it. */
+  const flowActions = new WeakMap<LoadedAction, FlowAction>();
+  const flowActionOf = (action: LoadedAction): FlowAction => {
+    const found = flowActions.get(action);
+    if (!found) throw new Error(`the Action ${action.name} was loaded by another runtime: load it with this one`);
+    return found;
+  };
+
   const loaded = (compiled: CompiledAction, secrets: Readonly<Record<string, string>>): LoadedAction => {
-    const instance: ActionInstance = compiled.instance(fetch);
-    return {
+    const flowAction: FlowAction = { name: compiled.name, instance: compiled.instance(fetch), secrets };
+    const action: LoadedAction = {
       name: compiled.name,
-      login: (request) => executeLogin(instance, request, { state, cache, secrets, timeoutMs, now }),
+      login: (request) => executeFlow([flowAction], request, env),
       newInstance: () => loaded(compiled, secrets),
     };
+    flowActions.set(action, flowAction);
+    return action;
   };
 
   return {
@@ -79,6 +97,7 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
       const secrets = checkedSecrets(name, loadOptions.secrets ?? {});
       return loaded(new CompiledAction(code, name, loadOptions.dependencies ?? []), secrets);
     },
+    loginThrough: async (actions, request) => executeFlow(actions.map(flowActionOf), request, env),
   };
 }
 
