@@ -18,6 +18,34 @@ describe('tenant state', () => {
     expect(state.usersByEmail('Ann@Example.com').map((u) => u.user_id)).toEqual([google.user_id]);
   });
 
+  it('lowercases a changed database or passwordless email as on create; social emails keep their case', () => {
+    const state = tenant();
+    const database = state.createUser({ connection: 'Username-Password-Authentication', email: 'old@x.io', email_verified: true });
+    const google = state.createUser({ connection: 'google-oauth2', email: 'Old@X.io', email_verified: true });
+    expect(state.patchUser(database.user_id, { email: 'New@X.io' })).toMatchObject({ email: 'new@x.io', email_verified: false });
+    expect(state.patchUser(google.user_id, { email: 'New@X.io', email_verified: true }).email).toBe('New@X.io');
+    expect(state.usersByEmail('new@x.io').map((u) => u.user_id)).toEqual([database.user_id]);
+    expect(state.patchUser(database.user_id, { email: 'NEW@x.io', email_verified: true }).email_verified).toBe(true);
+  });
+
+  it('holds one account per email on a database connection, whatever its case, and the email again on another connection', () => {
+    const state = tenant();
+    state.addConnection({ name: 'Other-Database', strategy: 'auth0' });
+    const ann = state.createUser({ connection: 'Username-Password-Authentication', email: 'ann@x.io', email_verified: true });
+    expect(() => state.createUser({ connection: 'Username-Password-Authentication', email: 'Ann@X.io' })).toThrow('The user already exists.');
+    state.createUser({ connection: 'Other-Database', email: 'ann@x.io' });
+    state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true });
+    state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true });
+    expect(state.usersByEmail('ann@x.io')).toHaveLength(4);
+    // Linked under another primary, the database identity still holds its email.
+    const primary = state.createUser({ connection: 'Other-Database', email: 'bob@x.io', email_verified: true });
+    const bob = state.createUser({ connection: 'Username-Password-Authentication', email: 'bob@x.io', email_verified: true });
+    state.link(primary.user_id, { provider: 'auth0', user_id: bob.identities[0]!.user_id });
+    expect(() => state.createUser({ connection: 'Username-Password-Authentication', email: 'bob@x.io' })).toThrow('The user already exists.');
+    state.deleteUser(ann.user_id);
+    expect(state.createUser({ connection: 'Username-Password-Authentication', email: 'ann@x.io' }).email).toBe('ann@x.io');
+  });
+
   it('links: identities move, the secondary disappears with its metadata, its profile becomes profileData', () => {
     const state = tenant();
     const primary = state.createUser({ connection: 'Username-Password-Authentication', email: 'a@x.io', email_verified: true });

@@ -163,8 +163,13 @@ export class TenantState {
       app_metadata: { ...(input.app_metadata ?? {}) },
       user_metadata: { ...(input.user_metadata ?? {}) },
     };
-    // Auth0 lowercases the emails it stores for its own connections; social and enterprise keep the IdP's case.
-    if (input.email !== undefined) user.email = provider === 'auth0' || provider === 'email' ? input.email.toLowerCase() : input.email;
+    if (input.email !== undefined) {
+      user.email = storedEmail(provider, input.email);
+      if (connection.strategy === 'auth0' && this.hasEmailOn(connection.name, user.email)) {
+        // A database connection holds one account per email (a signup with a taken email fails).
+        throw new ApiError(409, 'The user already exists.', 'user_exists');
+      }
+    }
     if (input.email_verified !== undefined || input.email !== undefined) user.email_verified = input.email_verified ?? false;
     if (input.name !== undefined) user.name = input.name;
     if (input.nickname !== undefined) user.nickname = input.nickname;
@@ -203,6 +208,16 @@ export class TenantState {
     return (typeof ids === 'string' ? [ids] : ids).map((id) => this.requireUser(id));
   }
 
+  /**
+   * Whether an identity on `connection` carries `email` (a main identity its user's email, a linked one its profileData's),
+   * among the users the email index finds: a linked identity counts when its primary has that email too.
+   */
+  private hasEmailOn(connection: string, email: string): boolean {
+    return this.usersByEmail(email).some((user) =>
+      user.identities.some((identity, index) => identity.connection === connection && (index === 0 ? user.email : identity.profileData?.email) === email),
+    );
+  }
+
   /** Every user, in creation (insertion) order. */
   allUsers(): IterableIterator<User> {
     return this.users.values();
@@ -227,10 +242,11 @@ export class TenantState {
     const user = this.requireUser(userId);
     if (patch.app_metadata !== undefined) user.app_metadata = mergeTopLevel(user.app_metadata ?? {}, patch.app_metadata);
     if (patch.user_metadata !== undefined) user.user_metadata = mergeTopLevel(user.user_metadata ?? {}, patch.user_metadata);
-    if (patch.email !== undefined && patch.email !== user.email) {
+    const email = patch.email === undefined ? undefined : storedEmail(user.identities[0]!.provider, patch.email);
+    if (email !== undefined && email !== user.email) {
       if (user.email !== undefined) this.unindexEmail(user.email, user.user_id);
-      user.email = patch.email;
-      this.indexEmail(patch.email, user.user_id);
+      user.email = email;
+      this.indexEmail(email, user.user_id);
       // Auth0 marks a changed email unverified unless the same request says otherwise.
       user.email_verified = patch.email_verified ?? false;
     } else if (patch.email_verified !== undefined) {
@@ -331,6 +347,11 @@ export class TenantState {
     if (rest.length === 0) this.byEmail.delete(email);
     else this.byEmail.set(email, rest.length === 1 ? rest[0]! : rest);
   }
+}
+
+/** An email as Auth0 stores it: lowercased for its own connections (database, passwordless email); social and enterprise keep the IdP's case. */
+function storedEmail(provider: string, email: string): string {
+  return provider === 'auth0' || provider === 'email' ? email.toLowerCase() : email;
 }
 
 /** Top-level merge: keys of `patch` replace those of `base`; a null value removes the key. A null patch clears all. */
