@@ -7,6 +7,7 @@ import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeL
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
 import { planLogin, sameIdentity } from './policy.ts';
+import { connectionKind } from './strategies.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
 /** What the policy and the audit record read; everything else of a user is left on the server. */
@@ -54,7 +55,7 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       // The login user's link first: the login can then end on the primary even if a later link fails.
       const ordered = login ? [login, ...plan.secondaries.filter((s) => s !== login)] : plan.secondaries;
       if (dryRun) return { kind: 'would-link', primary: plan.primary.user_id, secondaries: ordered.map((s) => s.user_id), setPrimaryUser: plan.setPrimaryUser };
-      return await linkAll(client, api, config, plan.primary, ordered, event.user.user_id, now);
+      return await linkAll(client, api, config, plan.primary, ordered, event, now);
     }
   }
 }
@@ -74,9 +75,10 @@ async function linkAll(
   config: Config,
   primary: User,
   secondaries: User[],
-  loginUserId: string,
+  event: PostLoginEvent,
   now: Date,
 ): Promise<Outcome> {
+  const loginUserId = event.user.user_id;
   // One write before any link: the records keep what Auth0 discards; the primary's mark rides along for free.
   // An account whose link then fails stays unmarked, so its own next login retries.
   await client.patchAppMetadata(primary.user_id, {
@@ -87,7 +89,7 @@ async function linkAll(
   let error: unknown;
   try {
     for (const secondary of secondaries) {
-      await linkOne(client, primary, secondary);
+      await linkOne(client, primary, secondary, secondary.user_id === loginUserId ? loginConnectionId(secondary, event) : undefined);
       linked.push(secondary.user_id);
     }
   } catch (caught) {
@@ -109,15 +111,25 @@ export const VERIFY_GRACE_MS = 1500;
  * identity already exists." or 400 "Provided secondary account not found.") and when no clear answer came (timeout,
  * dropped connection, 5xx) — the login must then end on the primary, or Auth0 fails it for a user that is gone.
  */
-async function linkOne(client: ManagementClient, primary: User, secondary: User): Promise<void> {
+async function linkOne(client: ManagementClient, primary: User, secondary: User, connectionId: string | undefined): Promise<void> {
   const identity = secondary.identities[0]!;
   try {
-    await client.link(primary.user_id, identity);
+    await client.link(primary.user_id, identity, connectionId);
   } catch (error) {
     if (!mayHaveLinked(error)) throw error;
     const current = await client.getUser(primary.user_id, ['user_id', 'identities'], { graceMs: VERIFY_GRACE_MS }).catch(() => undefined);
     if (!current?.identities?.some((i) => sameIdentity(i, identity))) throw error;
   }
+}
+
+/**
+ * The connection id to link the login user with: Auth0 documents `connection_id` as needed to pick among several
+ * database connections. The event names the login's connection for free, so it is sent when the login user's main
+ * identity is a database identity on that connection; other accounts would need a connections read (Known limitations).
+ */
+function loginConnectionId(loginUser: User, event: PostLoginEvent): string | undefined {
+  const main = loginUser.identities[0]!;
+  return connectionKind(main.provider) === 'database' && main.connection === event.connection.name ? event.connection.id : undefined;
 }
 
 function mayHaveLinked(error: unknown): boolean {

@@ -44,8 +44,11 @@ export interface ManagementClient {
   usersByEmail(email: string, fields: readonly string[]): Promise<User[]>;
   /** `GET /api/v2/users/{id}`; `graceMs` lets this one request run past the deadline (a check after an ambiguous failure). */
   getUser(userId: string, fields: readonly string[], options?: { graceMs?: number }): Promise<User>;
-  /** `POST /api/v2/users/{primaryId}/identities`: the primary's identities afterwards. */
-  link(primaryId: string, secondary: Pick<Identity, 'provider' | 'user_id'>): Promise<Identity[]>;
+  /**
+   * `POST /api/v2/users/{primaryId}/identities`: the primary's identities afterwards. `connectionId` names the
+   * secondary's database connection, which Auth0 needs when the tenant has more than one.
+   */
+  link(primaryId: string, secondary: Pick<Identity, 'provider' | 'user_id'>, connectionId?: string): Promise<Identity[]>;
   /** `PATCH /api/v2/users/{id}` with app_metadata only (merged by Auth0 at the top level). */
   patchAppMetadata(userId: string, appMetadata: Metadata): Promise<void>;
 }
@@ -157,12 +160,12 @@ export function createManagementClient(options: ManagementClientOptions): Manage
       const path = `${userPath(userId)}?${fieldsQuery(fields)}`;
       return (await authorized({ route: 'GET /users/{id}', method: 'GET', path, deadline: options.deadline + graceMs })) as User;
     },
-    async link(primaryId, secondary) {
+    async link(primaryId, secondary, connectionId) {
       const body = await authorized({
         route: 'POST /users/{id}/identities',
         method: 'POST',
         path: `${userPath(primaryId)}/identities`,
-        body: { provider: secondary.provider, user_id: String(secondary.user_id) },
+        body: { provider: secondary.provider, user_id: String(secondary.user_id), ...(connectionId === undefined ? {} : { connection_id: connectionId }) },
       });
       return Array.isArray(body) ? (body as Identity[]) : [];
     },

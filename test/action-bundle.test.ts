@@ -163,6 +163,27 @@ describe('a login that links', () => {
     expect(succeeded(await action.login({ userId: db.user_id }), current()).httpCalls).toEqual([]);
   });
 
+  it("sends connection_id with the login user's own database identity, which Auth0 needs among several database connections", async () => {
+    const { state } = current().tenant;
+    const other = state.addConnection({ name: 'Other-Database', strategy: 'auth0' });
+    const google = create('google-oauth2', { created_at: OLD });
+    const db = create('Other-Database', { created_at: NEW });
+    const github = create('github', { created_at: '2025-01-01T00:00:00.000Z' });
+    const links: unknown[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/identities')) links.push(JSON.parse(String(init.body)));
+      return fetch(input, init);
+    };
+    const { action } = await loadAction(current(), {}, { fetch: recording });
+    const result = succeeded(await action.login({ userId: db.user_id }), current());
+    expect(result.subject).toBe(google.user_id);
+    expect(links).toEqual([
+      { provider: 'auth0', user_id: db.identities[0]!.user_id, connection_id: other.id },
+      { provider: 'github', user_id: github.identities[0]!.user_id },
+    ]);
+    expect(state.getUser(google.user_id)!.identities.map((i) => i.connection)).toEqual(['google-oauth2', 'Other-Database', 'github']);
+  });
+
   it('links the others into the login user when it is the primary, without setPrimaryUser', async () => {
     const db = create(DATABASE, { created_at: OLD });
     const google = create('google-oauth2', { created_at: NEW });

@@ -249,6 +249,26 @@ describe('PATCH /api/v2/users/:id', () => {
   });
 });
 
+describe('POST /api/v2/users/:id/identities', () => {
+  it("links with a connection_id only when it is the secondary's connection", async () => {
+    const { tenant } = current();
+    const other = tenant.state.addConnection({ name: 'Other-Database', strategy: 'auth0' });
+    const primary = tenant.state.createUser({ connection: 'google-oauth2', email: 'a@x.io', email_verified: true });
+    const secondary = tenant.state.createUser({ connection: DATABASE, email: 'a@x.io', email_verified: true });
+    const path = `/api/v2/users/${encodeURIComponent(primary.user_id)}/identities`;
+    const body = { provider: 'auth0', user_id: secondary.identities[0]!.user_id };
+    const issued = await token();
+    const wrong = await call('POST', path, { token: issued, body: { ...body, connection_id: other.id } });
+    expect(wrong).toMatchObject({ status: 400, body: { message: 'Provided secondary account not found.' } });
+    const malformed = await call('POST', path, { token: issued, body: { ...body, connection_id: 7 } });
+    expect(malformed).toMatchObject({ status: 400, body: { message: 'Payload validation error: connection_id must be a string.' } });
+    expect(tenant.state.getUser(secondary.user_id)).toBeDefined();
+    const linked = await call('POST', path, { token: issued, body: { ...body, connection_id: tenant.state.connection(DATABASE)!.id } });
+    expect(linked.status).toBe(201);
+    expect(linked.body.map((i: { connection: string }) => i.connection)).toEqual(['google-oauth2', DATABASE]);
+  });
+});
+
 describe('GET /api/v2/connections', () => {
   it('lists connections, narrowed by strategy', async () => {
     const { tenant } = current();

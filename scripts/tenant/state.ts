@@ -277,6 +277,9 @@ export class TenantState {
     if (typeof body.provider !== 'string' || (typeof body.user_id !== 'string' && typeof body.user_id !== 'number')) {
       throw new ApiError(400, 'Payload validation error: provider and user_id are required.', 'invalid_body');
     }
+    if (body.connection_id !== undefined && typeof body.connection_id !== 'string') {
+      throw new ApiError(400, 'Payload validation error: connection_id must be a string.', 'invalid_body');
+    }
     const primary = this.requireUser(primaryId);
     const secondaryId = `${body.provider}|${String(body.user_id)}`;
     if (secondaryId === primaryId) throw new ApiError(400, 'Main identity and the new one are the same.', 'invalid_body');
@@ -285,6 +288,7 @@ export class TenantState {
     }
     const secondary = this.users.get(secondaryId);
     if (!secondary) throw new ApiError(400, 'Provided secondary account not found.', 'invalid_body');
+    // connection_id picks the secondary's database connection among several; one that is not the secondary's finds no account.
     if (typeof body.connection_id === 'string') {
       const connection = this.connectionsById.get(body.connection_id);
       if (!connection || connection.name !== secondary.identities[0]?.connection) {
