@@ -7,9 +7,10 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '../actions/types.ts';
 import { LINKS_KEY, linkRecords } from '../actions/link-record.ts';
+import { eligibility } from '../actions/policy.ts';
 import { connectionKind } from '../actions/strategies.ts';
 import { exportLine } from '../scripts/tenant/export-format.ts';
-import { GENERATED_CONNECTIONS, generateTenant, isLinkCandidate, loadGenerated, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from '../scripts/tenant/generator.ts';
+import { GENERATED_CONNECTIONS, generateTenant, loadGenerated, TRUST_WITH_ENTERPRISE, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from '../scripts/tenant/generator.ts';
 import { loadSeedFile } from '../scripts/tenant/seed.ts';
 import { TenantState } from '../scripts/tenant/state.ts';
 
@@ -104,8 +105,8 @@ describe('generateTenant', () => {
     const groups = groupsOf(users);
     expect(groups).toHaveLength(summary.duplicateGroups);
     expect(groups.reduce((n, g) => n + g.length, 0)).toBe(summary.usersInDuplicateGroups);
-    expect(groups.filter((g) => g.filter((u) => isLinkCandidate(u)).length >= 2)).toHaveLength(summary.eligibleGroups);
-    expect(groups.filter((g) => g.filter((u) => isLinkCandidate(u, { trustEnterprise: true })).length >= 2)).toHaveLength(summary.eligibleGroupsTrustingEnterprise);
+    expect(groups.filter((g) => g.filter((u) => eligibility(u, { connections: undefined }).eligible).length >= 2)).toHaveLength(summary.eligibleGroups);
+    expect(groups.filter((g) => g.filter((u) => eligibility(u, TRUST_WITH_ENTERPRISE).eligible).length >= 2)).toHaveLength(summary.eligibleGroupsTrustingEnterprise);
     expect(summary.eligibleGroups).toBeGreaterThan(0);
     expect(summary.eligibleGroupsTrustingEnterprise).toBeGreaterThan(summary.eligibleGroups);
     // Auth0 allows one account per email per connection.
@@ -137,7 +138,7 @@ describe('generateTenant', () => {
     expect(traps.length).toBeLessThanOrEqual(big.summary.trapGroups);
     for (const group of traps) {
       const attacker = group.find((u) => u.identities[0]!.provider === 'auth0')!;
-      expect(isLinkCandidate(attacker)).toBe(false);
+      expect(eligibility(attacker, { connections: undefined })).toEqual({ eligible: false, reason: 'unverified' });
     }
   });
 

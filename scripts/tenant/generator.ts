@@ -4,6 +4,7 @@
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { connectionKind, isSocialStrategy, type ConnectionKind } from '../../actions/strategies.ts';
 import { EXCLUDE_KEY, LINKS_KEY, linkRecordFor } from '../../actions/link-record.ts';
+import { DEFAULT_TRUSTED_KINDS, eligibility, type TrustRule } from '../../actions/policy.ts';
 import { writeNdjson } from '../lib/ndjson.ts';
 import { exportLine } from './export-format.ts';
 import { ensureConnection } from './seed.ts';
@@ -74,22 +75,10 @@ export interface TenantSummary {
   caseVariantGroups: number;
   /** Groups where an unverified database signup shares the email of a verified account. */
   trapGroups: number;
-  /** Groups with at least two link candidates (see isLinkCandidate) under the default trust: no enterprise. */
+  /** Groups with at least two accounts eligible under the Action's policy (actions/policy.ts) and its default trust: no enterprise. */
   eligibleGroups: number;
   /** The same when enterprise connections are trusted too. */
   eligibleGroupsTrustingEnterprise: number;
-}
-
-/**
- * The rule the summary's eligible counts use: a user may take part in an automatic link when its email is verified,
- * no admin excluded it, and its main connection's verification is trusted (database, passwordless email, social;
- * enterprise only when asked, since enterprise IdPs assert email_verified for addresses nobody checked).
- * A test derives the expected groups from a loaded tenant by grouping users on lowercased email with this rule.
- */
-export function isLinkCandidate(user: User, options: { trustEnterprise?: boolean } = {}): boolean {
-  if (user.email === undefined || user.email_verified !== true || user.app_metadata?.[EXCLUDE_KEY] === true) return false;
-  const kind = connectionKind(user.identities[0]?.provider ?? '');
-  return kind === 'database' || kind === 'passwordless-email' || kind === 'social' || (kind === 'enterprise' && options.trustEnterprise === true);
 }
 
 interface Source {
@@ -116,6 +105,14 @@ const SOURCES: readonly Source[] = [
   { name: 'acme-saml', strategy: 'samlp', weight: 4, verified: 1, domain: 'acme.example' },
   { name: 'globex-oidc', strategy: 'oidc', weight: 3, verified: 1, domain: 'globex.example' },
 ];
+
+/**
+ * The trust the summary's eligibleGroupsTrustingEnterprise counts with (eligibleGroups counts with the Action's default):
+ * the default kinds' connections and the enterprise ones, as TRUSTED_CONNECTIONS would name them.
+ */
+export const TRUST_WITH_ENTERPRISE: TrustRule = {
+  connections: new Set(SOURCES.filter((s) => DEFAULT_TRUSTED_KINDS.has(connectionKind(s.strategy)) || connectionKind(s.strategy) === 'enterprise').map((s) => s.name)),
+};
 
 const SOURCE_WEIGHTS = SOURCES.map((s) => s.weight);
 const DATABASE = SOURCES[0]!;
@@ -463,8 +460,8 @@ class TenantGenerator {
     if (new Set(group.map((u) => u.email)).size > 1) s.caseVariantGroups += 1;
     const unverifiedSignup = group.some((u) => u.identities[0]!.provider === 'auth0' && u.email_verified === false);
     if (unverifiedSignup && group.some((u) => u.email_verified === true)) s.trapGroups += 1;
-    if (group.filter((u) => isLinkCandidate(u)).length >= 2) s.eligibleGroups += 1;
-    if (group.filter((u) => isLinkCandidate(u, { trustEnterprise: true })).length >= 2) s.eligibleGroupsTrustingEnterprise += 1;
+    if (group.filter((u) => eligibility(u, { connections: undefined }).eligible).length >= 2) s.eligibleGroups += 1;
+    if (group.filter((u) => eligibility(u, TRUST_WITH_ENTERPRISE).eligible).length >= 2) s.eligibleGroupsTrustingEnterprise += 1;
   }
 }
 
