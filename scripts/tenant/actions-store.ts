@@ -19,6 +19,7 @@ export interface ActionTrigger {
   version?: string;
 }
 
+/** An npm dependency declared with the Action, as the Management API takes it (`dependencies: [{name, version}]`). */
 export interface ActionDependency {
   name: string;
   version: string;

@@ -1,6 +1,6 @@
 // Bearer-token and scope check in front of every Management API route, answering with Auth0's 401 and 403 bodies.
 import { ApiError } from './api-error.ts';
-import type { IssuedToken, TenantState } from './state.ts';
+import type { TenantState, TokenGrant } from './state.ts';
 
 /**
  * The grant of the request's bearer token, when it holds any one of `scopes`; throws Auth0's errors otherwise.
@@ -9,7 +9,7 @@ import type { IssuedToken, TenantState } from './state.ts';
  * (recorded in auth0/auth0-cli internal/cli/api_test.go). Auth0 says `Expired token …` for an expired JWT; the
  * local tenant forgets expired tokens and answers `Invalid token`.
  */
-export function authorize(request: Request, state: TenantState, scopes: readonly string[]): IssuedToken {
+export function authorize(request: Request, state: TenantState, scopes: readonly string[]): TokenGrant {
   const header = request.headers.get('authorization');
   if (header === null || header.trim() === '') throw new ApiError(401, 'Missing authentication');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

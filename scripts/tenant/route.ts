@@ -1,5 +1,5 @@
 // What a route of the local tenant is: method, path pattern, required scopes and a handler; groups of them make up the API.
-import type { IssuedToken, TenantState } from './state.ts';
+import type { TenantState, TokenGrant } from './state.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -12,7 +12,7 @@ export interface RouteContext {
   state: TenantState;
   domain: string;
   /** The bearer token's grant; undefined on routes whose `scopes` is 'none'. */
-  grant: IssuedToken | undefined;
+  grant: TokenGrant | undefined;
 }
 
 /** A handler's answer; the body is sent as JSON. Errors are thrown as ApiError instead. */

@@ -14,7 +14,8 @@ export interface Client {
   scopes: string[];
 }
 
-export interface IssuedToken {
+/** What a Management API token issued by the local tenant grants (not the Action's cached token: actions/token-cache.ts). */
+export interface TokenGrant {
   clientId: string;
   scopes: ReadonlySet<string>;
   /** Epoch milliseconds. */
@@ -59,7 +60,7 @@ export class TenantState {
   private readonly connectionsByName = new Map<string, Connection>();
   private readonly connectionsById = new Map<string, Connection>();
   private readonly clients = new Map<string, Client>();
-  private readonly tokens = new Map<string, IssuedToken>();
+  private readonly tokens = new Map<string, TokenGrant>();
   private readonly users = new Map<string, User>();
   /** Exact (case-sensitive) email → user ids, as `users-by-email` matches. A lone id is kept unwrapped to save memory. */
   private readonly byEmail = new Map<string, string | string[]>();
@@ -123,15 +124,15 @@ export class TenantState {
   }
 
   /** Issues a Management API token for a client; the token's text is opaque but JWT-sized, like Auth0's. */
-  issueToken(clientId: string, scopes: string[]): { token: string; issued: IssuedToken } {
-    const issued: IssuedToken = { clientId, scopes: new Set(scopes), expiresAt: this.now().getTime() + TOKEN_LIFETIME_SECONDS * 1000 };
+  issueToken(clientId: string, scopes: string[]): { token: string; issued: TokenGrant } {
+    const issued: TokenGrant = { clientId, scopes: new Set(scopes), expiresAt: this.now().getTime() + TOKEN_LIFETIME_SECONDS * 1000 };
     const token = `${randomBytes(27).toString('base64url')}.${randomBytes(600).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
     this.tokens.set(token, issued);
     return { token, issued };
   }
 
   /** The token's grant, or undefined when it is unknown or expired. */
-  verifyToken(token: string): IssuedToken | undefined {
+  verifyToken(token: string): TokenGrant | undefined {
     const issued = this.tokens.get(token);
     if (!issued) return undefined;
     if (issued.expiresAt <= this.now().getTime()) {

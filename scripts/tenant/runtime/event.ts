@@ -5,10 +5,7 @@ import type { Identity, PostLoginEvent, PostLoginUser, TransactionProtocol, User
 import type { TenantState } from '../state.ts';
 
 /** The identity a login is made with: its provider and its own id (without the `provider|` prefix). */
-export interface LoginIdentity {
-  provider: string;
-  user_id: string;
-}
+export type LoginIdentity = Pick<Identity, 'provider' | 'user_id'>;
 
 /** The request around a login: who logs in and from where. */
 export interface LoginRequest {

@@ -5,9 +5,10 @@ import type { Fetch } from '../../lib/routed-fetch.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
 import { EXECUTION_LIMIT_MS, executeFlow, type FlowAction, type FlowResult, type LoginResult } from './execute.ts';
-import { CompiledAction, type ActionDependency } from './load.ts';
+import type { ActionDependency } from '../actions-store.ts';
+import { CompiledAction } from './load.ts';
 
-export type { ActionDependency } from './load.ts';
+export type { ActionDependency } from '../actions-store.ts';
 export type { LoginIdentity, LoginRequest } from './event.ts';
 export type { ExecutionReport, FailureKind, FlowResult, LoginFailure, LoginResult, LoginSuccess, StepReport } from './execute.ts';
 export type { HttpCall } from './context.ts';

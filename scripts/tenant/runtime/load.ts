@@ -7,13 +7,8 @@ import { createRequire, isBuiltin } from 'node:module';
 import vm from 'node:vm';
 import type { OnExecutePostLogin } from '../../../actions/types.ts';
 import type { Fetch } from '../../lib/routed-fetch.ts';
+import type { ActionDependency } from '../actions-store.ts';
 import { countingFetch, executionConsole } from './context.ts';
-
-/** An npm dependency declared with the Action, as the Management API takes it (`dependencies: [{name, version}]`). */
-export interface ActionDependency {
-  name: string;
-  version: string;
-}
 
 /** The CommonJS wrapper's parameters; `console` and `fetch` shadow the globals so output and calls are attributed. */
 const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', 'console', 'fetch'];
