@@ -88,9 +88,18 @@ function readMode(secrets: Secrets): LinkMode | 'off' {
 }
 
 function readDomain(secrets: Secrets): string {
-  const domain = required(secrets, 'AUTH0_DOMAIN').replace(/^https:\/\//i, '').replace(/\/+$/, '');
-  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) throw new SecretProblem('AUTH0_DOMAIN', 'is malformed: use the tenant host name, e.g. my-tenant.eu.auth0.com');
+  const domain = normalizeDomain(required(secrets, 'AUTH0_DOMAIN'));
+  if (domain === undefined) throw new SecretProblem('AUTH0_DOMAIN', 'is malformed: use the tenant host name, e.g. my-tenant.eu.auth0.com');
   return domain;
+}
+
+/**
+ * A tenant domain as given (`my-tenant.eu.auth0.com`, also with `https://` in any case and trailing slashes) reduced to
+ * its host name (and port), or undefined when it is not one. Shared with the scripts' AUTH0_DOMAIN.
+ */
+export function normalizeDomain(value: string): string | undefined {
+  const domain = value.trim().replace(/^https:\/\//i, '').replace(/\/+$/, '');
+  return /^[a-z0-9.-]+(:\d+)?$/i.test(domain) ? domain : undefined;
 }
 
 function readTrust(secrets: Secrets): TrustRule {

@@ -1,6 +1,7 @@
 // The Action's secrets: defaults, validation, and a problem that names the secret without showing its value.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIME_BUDGET_MS, describeInvalid, readConfig } from '../actions/config.ts';
+import { credentialsFromEnv } from '../scripts/lib/management.ts';
 
 const BASE = { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_CLIENT_ID: 'cid', AUTH0_CLIENT_SECRET: 's3cr3t-value' };
 
@@ -76,5 +77,15 @@ describe('readConfig', () => {
       expect(line).toContain(expected);
       for (const value of Object.values(secrets)) if (value.length > 2) expect(line).not.toContain(value);
     }
+  });
+
+  it("reads AUTH0_DOMAIN as the scripts do: scheme in any case and trailing slashes dropped, anything else refused", () => {
+    const env = { AUTH0_CLIENT_ID: 'cid', AUTH0_CLIENT_SECRET: 's3cr3t-value' };
+    for (const given of ['acme.eu.auth0.com', 'https://acme.eu.auth0.com/', 'HTTPS://acme.eu.auth0.com//']) {
+      expect(readConfig({ ...BASE, AUTH0_DOMAIN: given })).toMatchObject({ config: { domain: 'acme.eu.auth0.com' } });
+      expect(credentialsFromEnv({ ...env, AUTH0_DOMAIN: given }, 'test').domain).toBe('acme.eu.auth0.com');
+    }
+    expect(invalid({ ...BASE, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' })).toContain('secret AUTH0_DOMAIN is malformed');
+    expect(() => credentialsFromEnv({ ...env, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' }, 'test')).toThrow('AUTH0_DOMAIN "http://acme.eu.auth0.com" is not a host name');
   });
 });

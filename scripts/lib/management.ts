@@ -1,5 +1,6 @@
 // The scripts' Management API client: the `auth0` SDK from environment credentials, routed to AUTH0_BASE_URL when set, with errors an admin can act on.
 import { ManagementClient, ManagementError } from 'auth0';
+import { normalizeDomain } from '../../actions/config.ts';
 import { CliError } from './cli.ts';
 import { requireEnv, type Env } from './env.ts';
 import { routedFetch, type Fetch } from './routed-fetch.ts';
@@ -15,9 +16,9 @@ export interface TenantCredentials {
 /** The admin's credentials from AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (and AUTH0_BASE_URL). */
 export function credentialsFromEnv(env: Env, purpose: string): TenantCredentials {
   const values = requireEnv(env, ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'], purpose);
-  const domain = values.AUTH0_DOMAIN.replace(/^https:\/\//, '').replace(/\/+$/, '');
-  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
-    throw new CliError(`AUTH0_DOMAIN "${domain}" is not a host name: use the tenant's domain, e.g. my-tenant.eu.auth0.com`);
+  const domain = normalizeDomain(values.AUTH0_DOMAIN);
+  if (domain === undefined) {
+    throw new CliError(`AUTH0_DOMAIN "${values.AUTH0_DOMAIN}" is not a host name: use the tenant's domain, e.g. my-tenant.eu.auth0.com`);
   }
   const baseUrl = env.AUTH0_BASE_URL?.trim();
   if (baseUrl && !URL.canParse(baseUrl)) throw new CliError(`AUTH0_BASE_URL "${baseUrl}" is not a URL: use e.g. http://127.0.0.1:4010, or unset it for a real tenant`);
