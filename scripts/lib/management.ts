@@ -45,11 +45,6 @@ export function managementClient(credentials: TenantCredentials, options: { maxR
   });
 }
 
-/** The status code of an SDK error, if it has one. */
-export function statusOf(error: unknown): number | undefined {
-  return error instanceof ManagementError ? error.statusCode : undefined;
-}
-
 /**
  * One line an admin can act on for an SDK error: the status, Auth0's own message, and what to do.
  * Never includes request headers or bodies (they may hold a secret or a token).
