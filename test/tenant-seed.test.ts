@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '../actions/types.ts';
+import { DATABASE_CONNECTION as DB } from '../scripts/tenant/connection-names.ts';
 import { ensureConnection, loadSeed, loadSeedFile, loadUsersNdjson, SeedError, validateSeed } from '../scripts/tenant/seed.ts';
 import { TenantState } from '../scripts/tenant/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seed-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const DB = 'Username-Password-Authentication';
 
 const linkedUser: User = {
   user_id: 'auth0|aaaaaaaaaaaaaaaaaaaaaaaa',

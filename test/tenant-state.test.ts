@@ -1,10 +1,11 @@
 // The tenant state's Auth0 semantics: case-sensitive email lookup, link moves identities and discards metadata, unlink restores a user.
 import { describe, expect, it } from 'vitest';
+import { DATABASE_CONNECTION as DB } from '../scripts/tenant/connection-names.ts';
 import { TenantState } from '../scripts/tenant/state.ts';
 
 function tenant() {
   const state = new TenantState();
-  state.addConnection({ name: 'Username-Password-Authentication', strategy: 'auth0' });
+  state.addConnection({ name: DB, strategy: 'auth0' });
   state.addConnection({ name: 'google-oauth2', strategy: 'google-oauth2' });
   return state;
 }
@@ -12,7 +13,7 @@ function tenant() {
 describe('tenant state', () => {
   it('looks emails up case-sensitively, lowercasing database emails on the way in', () => {
     const state = tenant();
-    state.createUser({ connection: 'Username-Password-Authentication', email: 'Ann@Example.com', email_verified: true });
+    state.createUser({ connection: DB, email: 'Ann@Example.com', email_verified: true });
     const google = state.createUser({ connection: 'google-oauth2', email: 'Ann@Example.com', email_verified: true });
     expect(state.usersByEmail('ann@example.com')).toHaveLength(1);
     expect(state.usersByEmail('Ann@Example.com').map((u) => u.user_id)).toEqual([google.user_id]);
@@ -20,7 +21,7 @@ describe('tenant state', () => {
 
   it('lowercases a changed database or passwordless email as on create; social emails keep their case', () => {
     const state = tenant();
-    const database = state.createUser({ connection: 'Username-Password-Authentication', email: 'old@x.io', email_verified: true });
+    const database = state.createUser({ connection: DB, email: 'old@x.io', email_verified: true });
     const google = state.createUser({ connection: 'google-oauth2', email: 'Old@X.io', email_verified: true });
     expect(state.patchUser(database.user_id, { email: 'New@X.io' })).toMatchObject({ email: 'new@x.io', email_verified: false });
     expect(state.patchUser(google.user_id, { email: 'New@X.io', email_verified: true }).email).toBe('New@X.io');
@@ -31,24 +32,24 @@ describe('tenant state', () => {
   it('holds one account per email on a database connection, whatever its case, and the email again on another connection', () => {
     const state = tenant();
     state.addConnection({ name: 'Other-Database', strategy: 'auth0' });
-    const ann = state.createUser({ connection: 'Username-Password-Authentication', email: 'ann@x.io', email_verified: true });
-    expect(() => state.createUser({ connection: 'Username-Password-Authentication', email: 'Ann@X.io' })).toThrow('The user already exists.');
+    const ann = state.createUser({ connection: DB, email: 'ann@x.io', email_verified: true });
+    expect(() => state.createUser({ connection: DB, email: 'Ann@X.io' })).toThrow('The user already exists.');
     state.createUser({ connection: 'Other-Database', email: 'ann@x.io' });
     state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true });
     state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true });
     expect(state.usersByEmail('ann@x.io')).toHaveLength(4);
     // Linked under another primary, the database identity still holds its email.
     const primary = state.createUser({ connection: 'Other-Database', email: 'bob@x.io', email_verified: true });
-    const bob = state.createUser({ connection: 'Username-Password-Authentication', email: 'bob@x.io', email_verified: true });
+    const bob = state.createUser({ connection: DB, email: 'bob@x.io', email_verified: true });
     state.link(primary.user_id, { provider: 'auth0', user_id: bob.identities[0]!.user_id });
-    expect(() => state.createUser({ connection: 'Username-Password-Authentication', email: 'bob@x.io' })).toThrow('The user already exists.');
+    expect(() => state.createUser({ connection: DB, email: 'bob@x.io' })).toThrow('The user already exists.');
     state.deleteUser(ann.user_id);
-    expect(state.createUser({ connection: 'Username-Password-Authentication', email: 'ann@x.io' }).email).toBe('ann@x.io');
+    expect(state.createUser({ connection: DB, email: 'ann@x.io' }).email).toBe('ann@x.io');
   });
 
   it('links: identities move, the secondary disappears with its metadata, its profile becomes profileData', () => {
     const state = tenant();
-    const primary = state.createUser({ connection: 'Username-Password-Authentication', email: 'a@x.io', email_verified: true });
+    const primary = state.createUser({ connection: DB, email: 'a@x.io', email_verified: true });
     const secondary = state.createUser({ connection: 'google-oauth2', email: 'a@x.io', email_verified: true, user_metadata: { theme: 'dark' } });
     const identities = state.link(primary.user_id, { provider: 'google-oauth2', user_id: secondary.identities[0]!.user_id });
     expect(identities).toHaveLength(2);

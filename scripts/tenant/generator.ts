@@ -6,6 +6,7 @@ import { connectionKind, isSocialStrategy, type ConnectionKind } from '../../act
 import { EXCLUDE_KEY, LINKS_KEY, linkRecordFor } from '../../actions/link-record.ts';
 import { DEFAULT_TRUSTED_KINDS, eligibility, type TrustRule } from '../../actions/policy.ts';
 import { writeNdjson } from '../lib/ndjson.ts';
+import { DATABASE_CONNECTION } from './connection-names.ts';
 import { exportLine } from './export-format.ts';
 import { ensureConnection } from './seed.ts';
 import { profileOf, type TenantState } from './state.ts';
@@ -93,7 +94,7 @@ interface Source {
 }
 
 const SOURCES: readonly Source[] = [
-  { name: 'Username-Password-Authentication', strategy: 'auth0', weight: 46, verified: 0.7 },
+  { name: DATABASE_CONNECTION, strategy: 'auth0', weight: 46, verified: 0.7 },
   { name: 'google-oauth2', strategy: 'google-oauth2', weight: 20, verified: 1 },
   { name: 'github', strategy: 'github', weight: 5, verified: 0.9 },
   { name: 'facebook', strategy: 'facebook', weight: 5, verified: 0.95 },

@@ -2,6 +2,7 @@
 // without an older account sharing their email, in a seeded order, identical for every Action benchmarked.
 import { eligibility } from '../../../actions/policy.ts';
 import type { User } from '../../../actions/types.ts';
+import { DATABASE_CONNECTION } from '../../tenant/connection-names.ts';
 import type { LoginIdentity } from '../../tenant/runtime/index.ts';
 import type { NewUser, TenantState } from '../../tenant/state.ts';
 
@@ -18,7 +19,6 @@ export type LoginMix = Record<LoginCategory, number>;
  */
 export const DEFAULT_MIX: LoginMix = { returning: 0.85, refresh: 0.1, 'first-alone': 0.04, 'first-duplicate': 0.01 };
 
-export const DATABASE_CONNECTION = 'Username-Password-Authentication';
 /** Connections a signup of an existing person arrives on: each proves the email (Google, GitHub, passwordless email). */
 const VERIFYING_CONNECTIONS = ['google-oauth2', 'github', 'email'] as const;
 /** Share of lone signups on Google (email verified); the rest sign up with a password and have not verified yet. */
