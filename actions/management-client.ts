@@ -193,7 +193,7 @@ function messageOf(body: unknown): string | undefined {
 }
 
 /** Milliseconds until a 429 clears: Retry-After (seconds or an HTTP date), else x-ratelimit-reset (UNIX seconds). */
-export function rateLimitWait(headers: Headers, now: number): number | undefined {
+function rateLimitWait(headers: Headers, now: number): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
     const at = /^\d+$/.test(retryAfter) ? now + Number(retryAfter) * 1000 : Date.parse(retryAfter);

@@ -121,7 +121,7 @@ export const actionRoutes: RouteGroup = [
 ];
 
 /** The Action as `GET /actions/actions/{id}` answers it. */
-export function actionJson(store: ActionsStore, action: StoredAction): Record<string, unknown> {
+function actionJson(store: ActionsStore, action: StoredAction): Record<string, unknown> {
   const deployed = store.deployedVersion(action);
   const builtAt = store.builtAt(action);
   return {

@@ -34,7 +34,7 @@ export function runIn<T>(context: ExecutionContext, fn: () => T): T {
 }
 
 /** The current execution, when it is still open. */
-export function currentExecution(): ExecutionContext | undefined {
+function currentExecution(): ExecutionContext | undefined {
   const context = storage.getStore();
   return context && !context.closed ? context : undefined;
 }

@@ -23,7 +23,7 @@ export interface LoginRequest {
   roles?: string[];
 }
 
-export const DEFAULT_CLIENT_ID = 'local-login-application';
+const DEFAULT_CLIENT_ID = 'local-login-application';
 
 /** Who logs in: the user owning the login identity, and that identity. Throws a clear error when either is unknown. */
 export function resolveLogin(state: TenantState, request: LoginRequest): { user: User; identity: LoginIdentity } {
