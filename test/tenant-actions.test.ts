@@ -138,8 +138,9 @@ describe('post-login bindings', () => {
 describe('scopes', () => {
   it('needs read:actions to read, create:actions to create and deploy, update:actions to update and bind', async () => {
     const { tenant } = get();
+    await deployed(admin(), 'existing');
     const reader = managementClient(tenant, tenant.state.addClient({ name: 'reader', scopes: ['read:actions'] }));
-    await expect(reader.actions.list({})).resolves.toBeDefined();
+    expect((await reader.actions.list({})).data.map((a) => [a.name, a.supported_triggers?.[0]?.id])).toEqual([['existing', 'post-login']]);
     await expect(reader.actions.create({ name: 'n', supported_triggers: POST_LOGIN })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: create:actions' } });
     await expect(reader.actions.triggers.bindings.updateMany('post-login', { bindings: [] })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: update:actions' } });
   });
@@ -155,7 +156,8 @@ describe('applications and grants', () => {
     await expect(managementClient(tenant, appClient).users.list({})).rejects.toMatchObject({ statusCode: 403 });
     const grant = await m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users', 'update:users'] });
     expect(grant).toMatchObject({ client_id: app.client_id, audience: tenant.audience, scope: ['read:users', 'update:users'] });
-    await expect(managementClient(tenant, appClient).users.list({})).resolves.toBeDefined();
+    const user = tenant.state.createUser({ connection: DATABASE, email: 'granted@x.io', email_verified: true });
+    expect((await managementClient(tenant, appClient).users.list({})).data.map((u) => u.user_id)).toEqual([user.user_id]);
     await expect(managementClient(tenant, appClient).actions.list({})).rejects.toMatchObject({ statusCode: 403 });
     expect((await m.clientGrants.list({ client_id: app.client_id! })).data.map((g) => g.id)).toEqual([grant.id]);
     await expect(m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users'] })).rejects.toMatchObject({ statusCode: 409 });
