@@ -118,6 +118,11 @@ describe('backfill dry run', () => {
     const missing = await backfill({}, []);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET');
+    const unreachable = await backfill(envFor(tenant, client), [], {
+      fetch: () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } })),
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toBe("error: reading the tenant's users failed: fetch failed (ENOTFOUND); check AUTH0_DOMAIN and the network\n");
     const help = await backfill({}, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--apply');

@@ -45,6 +45,11 @@ export function managementClient(credentials: TenantCredentials, options: { maxR
   });
 }
 
+/** True for what reaching the tenant can throw: an answer from Auth0 (ManagementError) or no answer at all (fetch failed). */
+export function isTenantFailure(error: unknown): boolean {
+  return error instanceof ManagementError || (error instanceof TypeError && error.message === 'fetch failed');
+}
+
 /**
  * One line an admin can act on for an SDK error: the status, Auth0's own message, and what to do.
  * Never includes request headers or bodies (they may hold a secret or a token).

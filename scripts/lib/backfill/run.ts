@@ -3,9 +3,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { USER_FIELDS } from '../../../actions/login-flow.ts';
 import type { PolicyOptions } from '../../../actions/policy.ts';
-import { ManagementError } from 'auth0';
 import { CliError } from '../cli.ts';
-import { describeApiError } from '../management.ts';
+import { describeApiError, isTenantFailure } from '../management.ts';
 import type { Progress } from '../progress.ts';
 import { applyGroups, type ApplySummary } from './apply.ts';
 import { Journal, JOURNAL_VERSION, loadJournal, type GroupToApply } from './journal.ts';
@@ -66,7 +65,7 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
     totals = resumed.totals!;
   } else {
     ({ plan, via } = await readAndPlan(api, options, progress).catch((error: unknown) => {
-      if (error instanceof ManagementError) throw new CliError(describeApiError(error, "reading the tenant's users"));
+      if (isTenantFailure(error)) throw new CliError(describeApiError(error, "reading the tenant's users"));
       throw error;
     }));
     totals = plan.totals;
