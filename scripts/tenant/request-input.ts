@@ -16,6 +16,13 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return parsed as Record<string, unknown>;
 }
 
+/** `page` (from 0) and `per_page` (default 50, at most 100) as Auth0's list endpoints take them, and the first index. */
+export function pageParams(url: URL, minPerPage = 0): { page: number; perPage: number; start: number } {
+  const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
+  const perPage = intParam(url, 'per_page', 50, minPerPage, 100);
+  return { page, perPage, start: page * perPage };
+}
+
 /** An integer query parameter within [min, max], or `fallback` when absent. */
 export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);

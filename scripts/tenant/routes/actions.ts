@@ -2,11 +2,9 @@
 // Shapes and scopes from Auth0's Management API reference (docs-v2 main/docs/api/management/v2/actions/*.mdx) and the
 // `auth0` SDK's types; secret values never leave the store: secrets are answered as `{name, updated_at}`.
 import { actionsStoreOf, type ActionsStore, type Binding, type StoredAction, type Version } from '../actions-store.ts';
-import { boolParam, intParam, readJsonObject } from '../request-input.ts';
+import { boolParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
-const MAX_PER_PAGE = 100;
-const DEFAULT_PER_PAGE = 50;
 
 export const actionRoutes: RouteGroup = [
   {
@@ -210,9 +208,8 @@ function secretNames(secrets: ReadonlyArray<{ name: string; updated_at: string }
 
 /** One page (`page` from 0, `per_page`) of a list, with the paging fields Auth0 answers next to it. */
 function paged<T>(url: URL, all: readonly T[]): { total: number; page: number; per_page: number; items: T[] } {
-  const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-  const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
-  return { total: all.length, page, per_page: perPage, items: all.slice(page * perPage, (page + 1) * perPage) };
+  const { page, perPage, start } = pageParams(url, 1);
+  return { total: all.length, page, per_page: perPage, items: all.slice(start, start + perPage) };
 }
 
 function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {

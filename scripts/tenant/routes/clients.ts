@@ -4,7 +4,7 @@
 // answered on create and otherwise only to a token with read:client_keys, as Auth0 does.
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.ts';
-import { boolParam, fieldSelector, intParam, readJsonObject } from '../request-input.ts';
+import { boolParam, fieldSelector, intParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteContext, RouteGroup } from '../route.ts';
 import type { Client, TenantState } from '../state.ts';
 
@@ -45,14 +45,13 @@ export const clientRoutes: RouteGroup = [
     scopes: ['read:clients', 'read:client_keys'],
     handle(context) {
       const { url, state, domain } = context;
-      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-      const perPage = intParam(url, 'per_page', 50, 0, 100);
+      const { perPage, start } = pageParams(url);
       const appType = url.searchParams.get('app_type');
       const select = fieldSelector(url);
       const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(profileOf(state, c).app_type));
-      const clients = all.slice(page * perPage, (page + 1) * perPage).map((c) => select(clientJson(state, domain, c, mayReadKeys(context))));
+      const clients = all.slice(start, start + perPage).map((c) => select(clientJson(state, domain, c, mayReadKeys(context))));
       if (!boolParam(url, 'include_totals', false)) return { body: clients };
-      return { body: { start: page * perPage, limit: perPage, length: clients.length, total: all.length, clients } };
+      return { body: { start, limit: perPage, length: clients.length, total: all.length, clients } };
     },
   },
   {

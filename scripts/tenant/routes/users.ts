@@ -1,14 +1,12 @@
 // Management API user routes: list (paged, capped at 1000), get, users-by-email (case-sensitive) and PATCH (metadata merge).
 import type { User } from '../../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
-import { boolParam, fieldSelector, intParam, readJsonObject, requiredParam } from '../request-input.ts';
+import { boolParam, fieldSelector, pageParams, readJsonObject, requiredParam } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 import type { UserPatch } from '../state.ts';
 
 /** Auth0 lets `GET /users` page through the first 1000 results only; past that, use an export job. */
 const PAGING_CAP = 1000;
-const MAX_PER_PAGE = 100;
-const DEFAULT_PER_PAGE = 50;
 
 /** The PATCH properties the local tenant applies, and the JSON type each must have. */
 const PATCHABLE: Record<keyof UserPatch, 'object' | 'string' | 'boolean'> = {
@@ -31,9 +29,7 @@ export const userRoutes: RouteGroup = [
     path: '/api/v2/users',
     scopes: ['read:users'],
     handle({ url, state }) {
-      const page = intParam(url, 'page', 0, 0, Number.MAX_SAFE_INTEGER);
-      const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE, 0, MAX_PER_PAGE);
-      const start = page * perPage;
+      const { perPage, start } = pageParams(url);
       // Choice: a page is refused when it reaches past record 1000 (per_page 100: pages 0–9 pass, page 10 fails),
       // matching "100 users per page for 10 pages" in Auth0's docs (manage-users/user-search/view-search-results-by-page).
       if (start + perPage > PAGING_CAP) {
