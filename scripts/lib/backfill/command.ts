@@ -1,14 +1,13 @@
 // `npm run backfill`: flags, credentials, the run and its report, for scripts/backfill.ts and tests.
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, fetchFor, managementClient } from '../management.ts';
+import { credentialsFromEnv } from '../management.ts';
 import { createProgress } from '../progress.ts';
 import type { Fetch } from '../routed-fetch.ts';
-import { Pacer } from './pacer.ts';
 import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
 import { policyFromEnv } from './settings.ts';
-import { TenantApi } from './tenant-api.ts';
+import { pacedTenantApi } from './tenant-api.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SHOWN_GROUPS = 50;
@@ -73,10 +72,7 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
     const credentials = credentialsFromEnv(deps.env, 'npm run backfill');
     const policy = policyFromEnv(deps.env);
     const journalPath = flags.apply ? (flags.journal ?? defaultJournal(credentials.domain)) : undefined;
-    const pacer = new Pacer({ concurrency, ...(deps.signal ? { signal: deps.signal } : {}) });
-    // The pacer owns retries: the SDK's own would stack on its waits and hide 429s from it.
-    const client = managementClient(credentials, { maxRetries: 0, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-    const api = new TenantApi(client, pacer, fetchFor(credentials, deps.fetch));
+    const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
     const silent = flags.json ?? false;
     let result: BackfillResult;
     try {

@@ -4,8 +4,9 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ManagementClient } from 'auth0';
 import type { Identity, Metadata, User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
+import { fetchFor, managementClient, type TenantCredentials } from '../management.ts';
 import type { Fetch } from '../routed-fetch.ts';
-import { statusOfError, type Answer, type Pacer } from './pacer.ts';
+import { Pacer, statusOfError, type Answer } from './pacer.ts';
 
 export interface UsersPage {
   users: User[];
@@ -25,6 +26,16 @@ export interface MetadataPatch {
 }
 
 /** Paced Management API access; `fetch` is for the export file, which lives outside the API. */
+/**
+ * The TenantApi the scripts use for a tenant: paced, with the SDK's own retries off, since they would stack on the
+ * pacer's waits and hide 429s from it.
+ */
+export function pacedTenantApi(credentials: TenantCredentials, options: { concurrency: number; signal?: AbortSignal | undefined; fetch?: Fetch | undefined }): TenantApi {
+  const pacer = new Pacer({ concurrency: options.concurrency, ...(options.signal ? { signal: options.signal } : {}) });
+  const client = managementClient(credentials, { maxRetries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return new TenantApi(client, pacer, fetchFor(credentials, options.fetch));
+}
+
 export class TenantApi {
   readonly pacer: Pacer;
   private readonly client: ManagementClient;

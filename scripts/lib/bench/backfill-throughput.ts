@@ -8,10 +8,9 @@
 // a few requests and had time to refill), which makes the ceiling optimistic and the share a conservative one.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Pacer } from '../backfill/pacer.ts';
 import { runBackfill } from '../backfill/run.ts';
-import { TenantApi } from '../backfill/tenant-api.ts';
-import { fetchFor, managementClient, type TenantCredentials } from '../management.ts';
+import { pacedTenantApi } from '../backfill/tenant-api.ts';
+import type { TenantCredentials } from '../management.ts';
 import { loadGenerated } from '../../tenant/generator.ts';
 import { serveHttp } from '../../tenant/http-server.ts';
 import { createLocalTenant } from '../../tenant/local-tenant.ts';
@@ -71,8 +70,7 @@ export async function benchBackfill(options: BackfillThroughputOptions): Promise
   const server = await serveHttp(tenant);
   try {
     const credentials: TenantCredentials = { domain: DOMAIN, clientId: client.client_id, clientSecret: client.client_secret, baseUrl: server.url };
-    const pacer = new Pacer({ concurrency: options.concurrency });
-    const api = new TenantApi(managementClient(credentials, { maxRetries: 0 }), pacer, fetchFor(credentials));
+    const api = pacedTenantApi(credentials, { concurrency: options.concurrency });
     let linkingStarted: number | undefined;
     const started = performance.now();
     const result = await runBackfill(api, {

@@ -1,11 +1,11 @@
 // `npm run unlink`: flags, credentials, finding the links to take back and undoing them, for scripts/unlink.ts and tests.
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, describeApiError, fetchFor, managementClient } from '../management.ts';
+import { credentialsFromEnv, describeApiError } from '../management.ts';
 import { createProgress } from '../progress.ts';
 import type { Fetch } from '../routed-fetch.ts';
-import { Pacer } from '../backfill/pacer.ts';
-import { TenantApi } from '../backfill/tenant-api.ts';
+import type { Pacer } from '../backfill/pacer.ts';
+import { pacedTenantApi } from '../backfill/tenant-api.ts';
 import type { SourceOptions } from '../backfill/user-source.ts';
 import { findTargets, type TargetSelector } from './targets.ts';
 import { undoLinks, type UndoItem, type UndoStatus } from './undo.ts';
@@ -67,8 +67,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
     const dryRun = !flags.apply;
     const concurrency = numberFlag('concurrency', flags.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 64, integer: true });
     const credentials = credentialsFromEnv(deps.env, 'npm run unlink');
-    const pacer = new Pacer({ concurrency, ...(deps.signal ? { signal: deps.signal } : {}) });
-    const api = new TenantApi(managementClient(credentials, { maxRetries: 0, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), pacer, fetchFor(credentials, deps.fetch));
+    const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
     const progress = (label: string, total: number) => createProgress({ label, total, silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) });
     const started = Date.now();
     try {
@@ -89,7 +88,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       bar.finish();
-      return outcome(summary.items, summary.interrupted, dryRun, flags.exclude ?? false, pacer, (Date.now() - started) / 1000);
+      return outcome(summary.items, summary.interrupted, dryRun, flags.exclude ?? false, api.pacer, (Date.now() - started) / 1000);
     } catch (error) {
       if (error instanceof CliError || error instanceof UsageError) throw error;
       if (deps.signal?.aborted) throw new CliError('interrupted: run the same command again to finish (what is done is skipped)');
