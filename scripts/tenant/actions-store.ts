@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
 import { ACTION_SIZE_LIMIT } from '../lib/build-action.ts';
+import { SECRET_LIMITS } from './secret-limits.ts';
 import { ApiError } from './api-error.ts';
 import type { TenantState } from './state.ts';
 
@@ -88,9 +89,6 @@ export interface BoundAction {
   runtime: string;
   secrets: Record<string, string>;
 }
-
-/** Auth0's limits (customize/actions/limitations.mdx): 30 secrets of ≤ 128-character names and ≤ 4096-character values, 100 kB of code. */
-const ACTION_LIMITS = { secrets: 30, secretName: 128, secretValue: 4096, codeBytes: ACTION_SIZE_LIMIT } as const;
 
 /** Triggers the local tenant knows; only post-login runs, the others are accepted as Auth0 accepts them. */
 const TRIGGERS = new Set(['post-login', 'credentials-exchange', 'pre-user-registration', 'post-user-registration', 'post-change-password', 'send-phone-message']);
@@ -362,7 +360,7 @@ export class ActionsStore {
 function checkBuild(code: string): ActionError[] {
   const errors: ActionError[] = [];
   const bytes = Buffer.byteLength(code);
-  if (bytes > ACTION_LIMITS.codeBytes) errors.push({ id: 'code_too_large', msg: `The code is ${bytes} bytes; the limit is ${ACTION_LIMITS.codeBytes} bytes.` });
+  if (bytes > ACTION_SIZE_LIMIT) errors.push({ id: 'code_too_large', msg: `The code is ${bytes} bytes; the limit is ${ACTION_SIZE_LIMIT} bytes.` });
   try {
     new Script(`(function (exports, require, module) {\n${code}\n})`, { filename: 'action.js' });
   } catch (error) {
@@ -412,11 +410,11 @@ function dependenciesOf(value: unknown): ActionDependency[] {
 /** Secrets of a create or update: each needs a name and a value (the local tenant does not keep a value sent without one). */
 function secretsOf(value: unknown, at: string): Secret[] {
   if (!Array.isArray(value)) throw invalid('secrets must be an array');
-  if (value.length > ACTION_LIMITS.secrets) throw invalid(`at most ${ACTION_LIMITS.secrets} secrets`);
+  if (value.length > SECRET_LIMITS.count) throw invalid(`at most ${SECRET_LIMITS.count} secrets`);
   const names = new Set<string>();
   return value.map((s: { name?: unknown; value?: unknown }) => {
-    if (typeof s?.name !== 'string' || s.name === '' || s.name.length > ACTION_LIMITS.secretName) throw invalid(`each secret needs a name of 1 to ${ACTION_LIMITS.secretName} characters`);
-    if (typeof s.value !== 'string' || s.value.length > ACTION_LIMITS.secretValue) throw invalid(`secret ${s.name} needs a value of at most ${ACTION_LIMITS.secretValue} characters`);
+    if (typeof s?.name !== 'string' || s.name === '' || s.name.length > SECRET_LIMITS.name) throw invalid(`each secret needs a name of 1 to ${SECRET_LIMITS.name} characters`);
+    if (typeof s.value !== 'string' || s.value.length > SECRET_LIMITS.value) throw invalid(`secret ${s.name} needs a value of at most ${SECRET_LIMITS.value} characters`);
     if (names.has(s.name)) throw invalid(`secret ${s.name} is given twice`);
     names.add(s.name);
     return { name: s.name, value: s.value, updated_at: at };

@@ -2,6 +2,7 @@
 // One runtime stands for one tenant's post-login trigger: its cache is shared by every Action and instance loaded here.
 import type { TenantState } from '../state.ts';
 import type { Fetch } from '../../lib/routed-fetch.ts';
+import { SECRET_LIMITS } from '../secret-limits.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
 import { EXECUTION_LIMIT_MS, executeFlow, type FlowAction, type FlowResult, type LoginResult } from './execute.ts';
@@ -60,10 +61,6 @@ export interface ActionsRuntime {
   readonly cache: ActionsCache;
 }
 
-const SECRETS_MAX = 30;
-const SECRET_NAME_MAX = 128;
-const SECRET_VALUE_MAX = 4096;
-
 export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRuntime {
   const { state } = options;
   const now = options.now ?? (() => state.now());
@@ -105,11 +102,11 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
 /** A frozen copy of the secrets after Auth0's limits (customize/actions/limitations.mdx, "Secrets"); errors name, never show, a value. */
 function checkedSecrets(action: string, secrets: Record<string, string>): Readonly<Record<string, string>> {
   const entries = Object.entries(secrets);
-  if (entries.length > SECRETS_MAX) throw new Error(`Action ${action}: ${entries.length} secrets, Auth0 allows at most ${SECRETS_MAX}`);
+  if (entries.length > SECRET_LIMITS.count) throw new Error(`Action ${action}: ${entries.length} secrets, Auth0 allows at most ${SECRET_LIMITS.count}`);
   for (const [name, value] of entries) {
-    if (name.length > SECRET_NAME_MAX) throw new Error(`Action ${action}: the secret name ${name.slice(0, 32)}… is longer than ${SECRET_NAME_MAX} characters`);
+    if (name.length > SECRET_LIMITS.name) throw new Error(`Action ${action}: the secret name ${name.slice(0, 32)}… is longer than ${SECRET_LIMITS.name} characters`);
     if (typeof value !== 'string') throw new Error(`Action ${action}: the secret ${name} is not a string; secrets are strings`);
-    if (value.length > SECRET_VALUE_MAX) throw new Error(`Action ${action}: the value of secret ${name} is longer than ${SECRET_VALUE_MAX} characters`);
+    if (value.length > SECRET_LIMITS.value) throw new Error(`Action ${action}: the value of secret ${name} is longer than ${SECRET_LIMITS.value} characters`);
   }
   return Object.freeze({ ...secrets });
 }
