@@ -6,7 +6,8 @@ import type { PlannedGroup } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import { loadGenerated } from '../scripts/tenant/generator.ts';
 import { jobsOf } from '../scripts/tenant/jobs-store.ts';
-import { bareTenant, envFor, quiet, runCli, snapshot, tempDir } from './support/backfill.ts';
+import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
+import { quiet, runCli } from './support/cli.ts';
 import { useInProcessTenant } from './support/tenant.ts';
 
 const TRUST = { trust: { connections: undefined } };

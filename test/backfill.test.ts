@@ -12,7 +12,8 @@ import type { PlannedGroup, SkippedRef } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import { loadGenerated } from '../scripts/tenant/generator.ts';
 import type { TenantState } from '../scripts/tenant/state.ts';
-import { bareTenant, envFor, quiet, runCli, snapshot, tempDir } from './support/backfill.ts';
+import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
+import { quiet, runCli } from './support/cli.ts';
 import { DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 const NOW = new Date('2025-06-01T10:00:00.000Z');

@@ -1,15 +1,14 @@
 // `npm run deploy` against the local tenant, in-process and over loopback HTTP: create, update, idempotent rerun, bindings, secrets, failures.
 import { spawn } from 'node:child_process';
-import { Writable } from 'node:stream';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
-import { runCommand } from '../scripts/lib/cli.ts';
 import { deployCommand, deploySpec, type DeployDeps } from '../scripts/lib/deploy/command.ts';
 import { planDeploy, type CurrentAction, type CurrentBinding } from '../scripts/lib/deploy/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import { actionsStoreOf, type ActionsStore } from '../scripts/tenant/actions-store.ts';
 import type { LocalTenant } from '../scripts/tenant/local-tenant.ts';
 import type { Client } from '../scripts/tenant/state.ts';
+import { quiet, runCli, type Run } from './support/cli.ts';
 import { createTestTenant, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 const DEPLOYER_SCOPES = ['read:actions', 'create:actions', 'update:actions'];
@@ -44,27 +43,9 @@ function envFor(tenant: LocalTenant, actionClient: Client, extra: Env = {}): Env
   };
 }
 
-const quiet = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the deploy command as the CLI does (flag parsing, exit codes, output), capturing what it prints. */
-async function deploy(env: Env, argv: string[] = [], deps: Partial<DeployDeps> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runCommand(deploySpec, deployCommand({ env, build: async () => built, progressStream: quiet, pollIntervalMs: 10, ...deps }), argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+function deploy(env: Env, argv: string[] = [], deps: Partial<DeployDeps> = {}): Promise<Run> {
+  return runCli(deploySpec, deployCommand({ env, build: async () => built, progressStream: quiet, pollIntervalMs: 10, ...deps }), argv);
 }
 
 function bound(store: ActionsStore): string[] {
@@ -320,7 +301,7 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
   });
 });
 
-function child(env: Env, argv: string[]): Promise<Run> {
+function child(env: Env, argv: string[]): Promise<Omit<Run, 'json'>> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['scripts/deploy.ts', ...argv], { env: { PATH: process.env.PATH, ...env }, cwd: process.cwd() });
     let stdout = '';

@@ -9,7 +9,8 @@ import type { Env } from '../scripts/lib/env.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { loadGenerated } from '../scripts/tenant/generator.ts';
-import { bareTenant, envFor, quiet, runCli, snapshot, tempDir } from './support/backfill.ts';
+import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
+import { quiet, runCli } from './support/cli.ts';
 import { DATABASE, useInProcessTenant } from './support/tenant.ts';
 
 const NOW = new Date('2025-07-01T00:00:00.000Z');

@@ -1,19 +1,12 @@
-// Helpers for the backfill and undo tests: env for a tenant's client, running a command as the CLI does, and a tenant snapshot.
+// Helpers for the backfill and undo tests: env for a tenant's client, a bare tenant, temp dirs and a tenant snapshot.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import type { ParseArgsOptionsConfig } from 'node:util';
-import { vi } from 'vitest';
 import type { User } from '../../actions/types.ts';
-import { runCommand, type CommandOutcome, type CommandSpec, type ParsedValues } from '../../scripts/lib/cli.ts';
 import type { Env } from '../../scripts/lib/env.ts';
 import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/tenant/local-tenant.ts';
 import type { Client, TenantState } from '../../scripts/tenant/state.ts';
 import type { TestTenant } from './tenant.ts';
-
-/** A progress stream that swallows everything. */
-export const quiet = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
 
 export function envFor(tenant: LocalTenant, client: Client, extra: Env = {}): Env {
   return { AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: client.client_id, AUTH0_CLIENT_SECRET: client.client_secret, ...extra };
@@ -24,31 +17,6 @@ export function bareTenant(options: LocalTenantOptions = {}): TestTenant {
   const tenant = createLocalTenant(options);
   const client = tenant.state.addClient({ name: 'auto-link scripts', scopes: ['read:users', 'update:users'] });
   return { tenant, client };
-}
-
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed, for --json runs. */
-  json: Record<string, unknown> | undefined;
-}
-
-/** Runs a command as the CLI does (flag parsing, output, exit code), capturing what it prints. */
-export async function runCli<O extends ParseArgsOptionsConfig>(spec: CommandSpec<O>, body: (flags: ParsedValues<O>) => Promise<CommandOutcome>, argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runCommand(spec, body, argv);
-    let json: Record<string, unknown> | undefined;
-    if (argv.includes('--json')) json = JSON.parse(stdout) as Record<string, unknown>;
-    return { code, stdout, stderr, json };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 export function tempDir(): string {
