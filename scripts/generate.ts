@@ -2,8 +2,8 @@
 import { relative } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
 import { createProgress } from './lib/progress.ts';
-import { exportLine } from './tenant/export-format.ts';
-import { GENERATED_CONNECTIONS, GENERATOR_DEFAULTS, resolveOptions, writeGenerated, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from './tenant/generator.ts';
+import { exportLine } from './local-tenant/export-format.ts';
+import { GENERATED_CONNECTIONS, GENERATOR_DEFAULTS, resolveOptions, writeGenerated, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from './local-tenant/generator.ts';
 
 const d = GENERATOR_DEFAULTS;
 
@@ -12,7 +12,7 @@ main(
     usage: 'npx node scripts/generate.ts --users <n> [options] (--out <file.ndjson.gz> | --seed-json <file.json>)',
     summary: 'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, '
       + 'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in '
-      + 'the shape of Auth0\'s users-export job (format json); --seed-json writes a seed for scripts/tenant/seed.ts '
+      + 'the shape of Auth0\'s users-export job (format json); --seed-json writes a seed for scripts/local-tenant/seed.ts '
       + '(fine up to ~100k users; use --out beyond, which the seed loader streams).',
     options: {
       users: { type: 'string', short: 'n' },

@@ -1,8 +1,8 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
-import { demoSummary, runDemo, type DemoRun } from './lib/demo/run.ts';
-import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/demo/tenant.ts';
+import { demoSummary, runDemo, type DemoRun } from './lib/start/run.ts';
+import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/start/tenant.ts';
 
 main(
   {

@@ -1,7 +1,7 @@
 // The Action's secrets: defaults, validation, and a problem that names the secret without showing its value.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIME_BUDGET_MS, describeInvalid, readConfig } from '../actions/config.ts';
-import { credentialsFromEnv } from '../scripts/lib/management.ts';
+import { credentialsFromEnv } from '../scripts/lib/management/client.ts';
 
 const BASE = { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_CLIENT_ID: 'cid', AUTH0_CLIENT_SECRET: 's3cr3t-value' };
 

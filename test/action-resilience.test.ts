@@ -4,7 +4,7 @@ import { CHECKED_KEY } from '../actions/link-record.ts';
 import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.ts';
-import type { LoginResult } from '../scripts/tenant/runtime/index.ts';
+import type { LoginResult } from '../scripts/local-tenant/runtime/index.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_SIZE_LIMIT, ActionBuildError, buildAction, formatSize } from '../scripts/lib/build-action.ts';
-import { createActionsRuntime } from '../scripts/tenant/runtime/index.ts';
-import { TenantState } from '../scripts/tenant/state.ts';
+import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
 
 const run = promisify(execFile);
 let dir: string;

@@ -5,9 +5,9 @@ import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec, type DeployDeps } from '../scripts/lib/deploy/command.ts';
 import { planDeploy, type CurrentAction, type CurrentBinding } from '../scripts/lib/deploy/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import { actionsStoreOf, type ActionsStore } from '../scripts/tenant/actions-store.ts';
-import type { LocalTenant } from '../scripts/tenant/local-tenant.ts';
-import type { Client } from '../scripts/tenant/state.ts';
+import { actionsStoreOf, type ActionsStore } from '../scripts/local-tenant/actions-store.ts';
+import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
+import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
 import { createTestTenant, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 

@@ -1,7 +1,7 @@
 // api.cache in the local Actions runtime keeps Auth0's limits: sizes, entry count, lifetimes in milliseconds, sharing and eviction.
 import { describe, expect, it } from 'vitest';
-import { TenantState } from '../scripts/tenant/state.ts';
-import { createActionsRuntime } from '../scripts/tenant/runtime/index.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
+import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,6 +1,6 @@
 // An Action run by the local Actions runtime reaches the local tenant's Management API with fetch, in-process and over loopback HTTP.
 import { describe, expect, it } from 'vitest';
-import { createActionsRuntime, type LoginResult } from '../scripts/tenant/runtime/index.ts';
+import { createActionsRuntime, type LoginResult } from '../scripts/local-tenant/runtime/index.ts';
 import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 /** Links the login account under the oldest other account with its verified email, reusing its token through api.cache. */

@@ -1,8 +1,8 @@
 // The local Actions runtime runs post-login Action code as Auth0 does: module state, login outcomes, linking, metadata timing, logs, require.
 import { describe, expect, it } from 'vitest';
-import { DATABASE_CONNECTION as DB } from '../scripts/tenant/connection-names.ts';
-import { TenantState } from '../scripts/tenant/state.ts';
-import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult } from '../scripts/tenant/runtime/index.ts';
+import { DATABASE_CONNECTION as DB } from '../scripts/local-tenant/connection-names.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
+import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult } from '../scripts/local-tenant/runtime/index.ts';
 
 function tenant() {
   const state = new TenantState({ domain: 'acme.local' });

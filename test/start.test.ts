@@ -1,7 +1,7 @@
 // `npm start` end to end: the Action deployed by the deploy command over HTTP, the demo logins linked as they should be, the traps left alone.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { demoSummary, runDemo } from '../scripts/lib/demo/run.ts';
+import { demoSummary, runDemo } from '../scripts/lib/start/run.ts';
 
 const ANA = 'auth0|65f0a1b2c3d4e5f601234567';
 const TRAP = 'auth0|65f0a1b2c3d4e5f6badc0ffe';

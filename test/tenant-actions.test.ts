@@ -1,9 +1,9 @@
 // The local tenant's Actions and applications endpoints through the unmodified SDK: build states, deploy, versions, bindings, secrets, grants.
 import { describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
-import { actionsStoreOf } from '../scripts/tenant/actions-store.ts';
-import { loginThroughFlow } from '../scripts/tenant/login.ts';
-import { createActionsRuntime } from '../scripts/tenant/runtime/index.ts';
+import { actionsStoreOf } from '../scripts/local-tenant/actions-store.ts';
+import { loginThroughFlow } from '../scripts/local-tenant/login.ts';
+import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
 import { createTestTenant, DATABASE, managementClient, useInProcessTenant } from './support/tenant.ts';
 
 const ACTIONS_ADMIN = ['read:actions', 'create:actions', 'update:actions'];

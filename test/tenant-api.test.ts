@@ -1,6 +1,6 @@
 // The local tenant's Management API answers as Auth0 does: tokens, 401/403, users-by-email, users paging, PATCH, linking.
 import { describe, expect, it } from 'vitest';
-import type { LocalTenant } from '../scripts/tenant/local-tenant.ts';
+import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import { DATABASE, managementToken, useInProcessTenant } from './support/tenant.ts';
 
 const current = useInProcessTenant();

@@ -9,10 +9,10 @@ import type { User } from '../actions/types.ts';
 import { LINKS_KEY, linkRecords } from '../actions/link-record.ts';
 import { eligibility } from '../actions/policy.ts';
 import { connectionKind } from '../actions/strategies.ts';
-import { exportLine } from '../scripts/tenant/export-format.ts';
-import { GENERATED_CONNECTIONS, generateTenant, loadGenerated, TRUST_WITH_ENTERPRISE, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from '../scripts/tenant/generator.ts';
-import { loadSeedFile } from '../scripts/tenant/seed.ts';
-import { TenantState } from '../scripts/tenant/state.ts';
+import { exportLine } from '../scripts/local-tenant/export-format.ts';
+import { GENERATED_CONNECTIONS, generateTenant, loadGenerated, TRUST_WITH_ENTERPRISE, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from '../scripts/local-tenant/generator.ts';
+import { loadSeedFile } from '../scripts/local-tenant/seed.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'generator-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

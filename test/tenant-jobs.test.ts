@@ -2,7 +2,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManagementError } from 'auth0';
-import { jobsOf } from '../scripts/tenant/jobs-store.ts';
+import { jobsOf } from '../scripts/local-tenant/jobs-store.ts';
 import { createTestTenant, DATABASE, managementClient, useHttpTenant, useInProcessTenant } from './support/tenant.ts';
 
 let clock = Date.parse('2025-03-01T12:00:00Z');

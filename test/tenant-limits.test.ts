@@ -1,6 +1,6 @@
 // The local tenant's rate limit, faults, request log and route groups, served in-process with a frozen clock where time matters.
 import { describe, expect, it } from 'vitest';
-import { RATE_LIMITED_BODY } from '../scripts/tenant/rate-limit.ts';
+import { RATE_LIMITED_BODY } from '../scripts/local-tenant/rate-limit.ts';
 import { createTestTenant, DATABASE, managementClient, managementToken, useInProcessTenant } from './support/tenant.ts';
 
 /** A clock the tests move by hand. */

@@ -1,7 +1,7 @@
 // The unmodified `auth0` SDK (v7 ManagementClient) works against the local tenant, intercepted in-process and over loopback HTTP.
 import { describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
-import type { Client } from '../scripts/tenant/state.ts';
+import type { Client } from '../scripts/local-tenant/state.ts';
 import { DATABASE, managementClient, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 interface Transport {

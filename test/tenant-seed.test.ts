@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '../actions/types.ts';
-import { DATABASE_CONNECTION as DB } from '../scripts/tenant/connection-names.ts';
-import { ensureConnection, loadSeed, loadSeedFile, loadUsersNdjson, SeedError, validateSeed } from '../scripts/tenant/seed.ts';
-import { TenantState } from '../scripts/tenant/state.ts';
+import { DATABASE_CONNECTION as DB } from '../scripts/local-tenant/connection-names.ts';
+import { ensureConnection, loadSeed, loadSeedFile, loadUsersNdjson, SeedError, validateSeed } from '../scripts/local-tenant/seed.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seed-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

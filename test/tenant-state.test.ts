@@ -1,7 +1,7 @@
 // The tenant state's Auth0 semantics: case-sensitive email lookup, link moves identities and discards metadata, unlink restores a user.
 import { describe, expect, it } from 'vitest';
-import { DATABASE_CONNECTION as DB } from '../scripts/tenant/connection-names.ts';
-import { TenantState } from '../scripts/tenant/state.ts';
+import { DATABASE_CONNECTION as DB } from '../scripts/local-tenant/connection-names.ts';
+import { TenantState } from '../scripts/local-tenant/state.ts';
 
 function tenant() {
   const state = new TenantState();

@@ -8,7 +8,7 @@ import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.t
 import type { Env } from '../scripts/lib/env.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
-import { loadGenerated } from '../scripts/tenant/generator.ts';
+import { loadGenerated } from '../scripts/local-tenant/generator.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { DATABASE, useInProcessTenant } from './support/tenant.ts';

@@ -1,7 +1,7 @@
 // Test fixtures for the BUILT Action: the bundle built once, loaded in the local Actions runtime with secrets for a test tenant.
 import { expect } from 'vitest';
 import { buildAction } from '../../scripts/lib/build-action.ts';
-import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult, type LoginSuccess } from '../../scripts/tenant/runtime/index.ts';
+import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult, type LoginSuccess } from '../../scripts/local-tenant/runtime/index.ts';
 import type { TestTenant } from './tenant.ts';
 
 let built: Promise<string> | undefined;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { User } from '../../actions/types.ts';
 import type { Env } from '../../scripts/lib/env.ts';
-import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/tenant/local-tenant.ts';
-import type { Client, TenantState } from '../../scripts/tenant/state.ts';
+import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/local-tenant/local-tenant.ts';
+import type { Client, TenantState } from '../../scripts/local-tenant/state.ts';
 import type { TestTenant } from './tenant.ts';
 
 export function envFor(tenant: LocalTenant, client: Client, extra: Env = {}): Env {

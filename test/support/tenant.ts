@@ -2,11 +2,11 @@
 import { afterEach, beforeEach } from 'vitest';
 import { ManagementClient } from 'auth0';
 import { routedFetch, type Fetch } from '../../scripts/lib/routed-fetch.ts';
-import { DATABASE_CONNECTION } from '../../scripts/tenant/connection-names.ts';
-import { serveHttp, type TenantHttpServer } from '../../scripts/tenant/http-server.ts';
-import { startInProcess, type InProcessTenant } from '../../scripts/tenant/in-process.ts';
-import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/tenant/local-tenant.ts';
-import type { Client } from '../../scripts/tenant/state.ts';
+import { DATABASE_CONNECTION } from '../../scripts/local-tenant/connection-names.ts';
+import { serveHttp, type TenantHttpServer } from '../../scripts/local-tenant/http-server.ts';
+import { startInProcess, type InProcessTenant } from '../../scripts/local-tenant/in-process.ts';
+import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/local-tenant/local-tenant.ts';
+import type { Client } from '../../scripts/local-tenant/state.ts';
 
 /** The test tenant's database connection: the one Auth0 makes with every tenant. */
 export const DATABASE = DATABASE_CONNECTION;

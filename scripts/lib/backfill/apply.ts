@@ -6,9 +6,9 @@ import { USER_FIELDS } from '../../../actions/login-flow.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
 import type { GroupToApply, Journal, JournalRecord } from './journal.ts';
-import { statusOfError } from './pacer.ts';
-import type { TenantApi } from './tenant-api.ts';
-import { forEachConcurrently } from './workers.ts';
+import { statusOfError } from '../management/pacer.ts';
+import type { TenantApi } from '../management/tenant-api.ts';
+import { forEachConcurrently } from '../management/workers.ts';
 
 /** What earlier runs on the same journal did. */
 export interface PriorProgress {

@@ -1,13 +1,13 @@
 // `npm run backfill`: flags, credentials, the run and its report, for scripts/backfill.ts and tests.
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv } from '../management.ts';
+import { credentialsFromEnv } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
 import type { Fetch } from '../routed-fetch.ts';
 import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
 import { policyFromEnv } from './settings.ts';
-import { pacedTenantApi } from './tenant-api.ts';
+import { pacedTenantApi } from '../management/tenant-api.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SHOWN_GROUPS = 50;

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { IneligibleReason } from '../../../actions/policy.ts';
 import type { ApplySummary } from './apply.ts';
-import type { PacerStats } from './pacer.ts';
+import type { PacerStats } from '../management/pacer.ts';
 import type { AccountRef, BackfillPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
 
 const REASON_TEXT: Record<IneligibleReason, string> = {

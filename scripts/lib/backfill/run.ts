@@ -4,15 +4,15 @@ import { existsSync, rmSync } from 'node:fs';
 import { USER_FIELDS } from '../../../actions/login-flow.ts';
 import type { PolicyOptions } from '../../../actions/policy.ts';
 import { CliError } from '../cli.ts';
-import { describeApiError, isTenantFailure } from '../management.ts';
+import { describeApiError, isTenantFailure } from '../management/client.ts';
 import type { Progress } from '../progress.ts';
 import { applyGroups, type ApplySummary } from './apply.ts';
 import { Journal, JOURNAL_VERSION, loadJournal, type GroupToApply } from './journal.ts';
-import type { PacerStats } from './pacer.ts';
+import type { PacerStats } from '../management/pacer.ts';
 import { partitionsFor, planTenant, type BackfillPlan, type PlanTotals } from './plan.ts';
 import { settingsOf } from './settings.ts';
-import type { TenantApi } from './tenant-api.ts';
-import { openUserSource, type SourceOptions } from './user-source.ts';
+import type { TenantApi } from '../management/tenant-api.ts';
+import { openUserSource, type SourceOptions } from '../management/user-source.ts';
 
 /** The user fields the plan reads: the Action's list without user_metadata, which only the apply step reads (fresh). */
 export const PLAN_FIELDS = USER_FIELDS.filter((field) => field !== 'user_metadata');

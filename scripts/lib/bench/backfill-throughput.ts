@@ -9,11 +9,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackfill } from '../backfill/run.ts';
-import { pacedTenantApi } from '../backfill/tenant-api.ts';
-import type { TenantCredentials } from '../management.ts';
-import { loadGenerated } from '../../tenant/generator.ts';
-import { serveHttp } from '../../tenant/http-server.ts';
-import { createLocalTenant } from '../../tenant/local-tenant.ts';
+import { pacedTenantApi } from '../management/tenant-api.ts';
+import type { TenantCredentials } from '../management/client.ts';
+import { loadGenerated } from '../../local-tenant/generator.ts';
+import { serveHttp } from '../../local-tenant/http-server.ts';
+import { createLocalTenant } from '../../local-tenant/local-tenant.ts';
 
 export interface BackfillThroughputOptions {
   users: number;

@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import type { OnExecutePostLogin, PostLoginEvent } from '../../../actions/types.ts';
 import { routedFetch } from '../routed-fetch.ts';
-import { createPostLoginApi } from '../../tenant/runtime/api.ts';
-import { ActionsCache } from '../../tenant/runtime/cache.ts';
+import { createPostLoginApi } from '../../local-tenant/runtime/api.ts';
+import { ActionsCache } from '../../local-tenant/runtime/cache.ts';
 
 export interface ColdStartInput {
   code: string;

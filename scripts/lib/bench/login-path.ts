@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { buildAction } from '../build-action.ts';
 import { routedFetch } from '../routed-fetch.ts';
-import { loadGenerated } from '../../tenant/generator.ts';
-import { serveHttp } from '../../tenant/http-server.ts';
-import { createLocalTenant, type LocalTenant } from '../../tenant/local-tenant.ts';
-import { createActionsRuntime, type LoadedAction, type LoginResult } from '../../tenant/runtime/index.ts';
+import { loadGenerated } from '../../local-tenant/generator.ts';
+import { serveHttp } from '../../local-tenant/http-server.ts';
+import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
+import { createActionsRuntime, type LoadedAction, type LoginResult } from '../../local-tenant/runtime/index.ts';
 import { CATEGORIES, mixCounts, planLogins, type LoginCategory, type LoginMix, type MixCounts, type PlannedLogin } from './login-mix.ts';
 import { runPool } from './pool.ts';
 import { mean, percentile } from './stats.ts';

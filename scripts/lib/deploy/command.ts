@@ -2,7 +2,7 @@
 import { ActionBuildError, buildAction, type BuiltAction } from '../build-action.ts';
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, describeApiError, managementClient } from '../management.ts';
+import { credentialsFromEnv, describeApiError, managementClient } from '../management/client.ts';
 import type { Fetch } from '../routed-fetch.ts';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
 import { BindingsNotWrittenError, deployAction, rollbackAction } from './execute.ts';

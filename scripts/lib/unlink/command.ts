@@ -1,14 +1,14 @@
 // `npm run unlink`: flags, credentials, finding the links to take back and undoing them, for scripts/unlink.ts and tests.
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, describeApiError } from '../management.ts';
+import { credentialsFromEnv, describeApiError } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
 import type { Fetch } from '../routed-fetch.ts';
-import type { Pacer } from '../backfill/pacer.ts';
-import { pacedTenantApi } from '../backfill/tenant-api.ts';
-import type { SourceOptions } from '../backfill/user-source.ts';
+import type { Pacer } from '../management/pacer.ts';
+import { pacedTenantApi } from '../management/tenant-api.ts';
+import type { SourceOptions } from '../management/user-source.ts';
 import { findTargets, type TargetSelector } from './targets.ts';
-import { undoLinks, type UndoItem, type UndoStatus } from './undo.ts';
+import { undoLinks, type UndoItem, type UndoStatus } from './unlink.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const SHOWN_ITEMS = 50;

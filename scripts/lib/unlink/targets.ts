@@ -4,8 +4,8 @@
 import { linkRecords, type CheckedMark, type LinkRecordEntry } from '../../../actions/link-record.ts';
 import { CliError } from '../cli.ts';
 import { loadJournal } from '../backfill/journal.ts';
-import type { TenantApi } from '../backfill/tenant-api.ts';
-import { openUserSource, type SourceOptions } from '../backfill/user-source.ts';
+import type { TenantApi } from '../management/tenant-api.ts';
+import { openUserSource, type SourceOptions } from '../management/user-source.ts';
 
 /** The links of one primary to undo. */
 export interface PrimaryTargets {

@@ -1,12 +1,12 @@
 // The demo tenant of `npm start`: seeds/demo.json plus the deployer application and the Action's own M2M application.
 import { fileURLToPath } from 'node:url';
-import { createLocalTenant, type LocalTenant } from '../../tenant/local-tenant.ts';
-import { actionsStoreOf } from '../../tenant/actions-store.ts';
-import { loadSeedFile } from '../../tenant/seed.ts';
-import type { Client } from '../../tenant/state.ts';
+import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
+import { actionsStoreOf } from '../../local-tenant/actions-store.ts';
+import { loadSeedFile } from '../../local-tenant/seed.ts';
+import type { Client } from '../../local-tenant/state.ts';
 
 export const DEMO_DOMAIN = 'demo-tenant.local';
-export const DEMO_SEED = fileURLToPath(new URL('../../tenant/seeds/demo.json', import.meta.url));
+export const DEMO_SEED = fileURLToPath(new URL('../../local-tenant/seeds/demo.json', import.meta.url));
 
 /**
  * The local admin application. Its secret is a fixed, documented, obviously-local value, not a secret: it opens an

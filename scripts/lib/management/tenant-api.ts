@@ -4,7 +4,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ManagementClient } from 'auth0';
 import type { Identity, Metadata, User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
-import { fetchFor, managementClient, type TenantCredentials } from '../management.ts';
+import { fetchFor, managementClient, type TenantCredentials } from './client.ts';
 import type { Fetch } from '../routed-fetch.ts';
 import { Pacer, statusOfError, type Answer } from './pacer.ts';
 

@@ -1,9 +1,9 @@
 // The logins `npm start` replays on the demo tenant, and what each did: who logged in, what got linked, whom the tokens are for, calls made.
 import type { TransactionProtocol } from '../../../actions/types.ts';
-import { DATABASE_CONNECTION as DATABASE } from '../../tenant/connection-names.ts';
-import { loginThroughFlow } from '../../tenant/login.ts';
-import type { ActionsRuntime } from '../../tenant/runtime/index.ts';
-import type { TenantState } from '../../tenant/state.ts';
+import { DATABASE_CONNECTION as DATABASE } from '../../local-tenant/connection-names.ts';
+import { loginThroughFlow } from '../../local-tenant/login.ts';
+import type { ActionsRuntime } from '../../local-tenant/runtime/index.ts';
+import type { TenantState } from '../../local-tenant/state.ts';
 
 export interface DemoLogin {
   /** Connection name and the identity's own id, as in seeds/demo.json. */

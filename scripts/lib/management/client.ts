@@ -1,9 +1,9 @@
 // The scripts' Management API client: the `auth0` SDK from environment credentials, routed to AUTH0_BASE_URL when set, with errors an admin can act on.
 import { ManagementClient, ManagementError } from 'auth0';
-import { normalizeDomain } from '../../actions/config.ts';
-import { CliError } from './cli.ts';
-import { requireEnv, type Env } from './env.ts';
-import { routedFetch, type Fetch } from './routed-fetch.ts';
+import { normalizeDomain } from '../../../actions/config.ts';
+import { CliError } from '../cli.ts';
+import { requireEnv, type Env } from '../env.ts';
+import { routedFetch, type Fetch } from '../routed-fetch.ts';
 
 export interface TenantCredentials {
   domain: string;

@@ -6,9 +6,9 @@ import { sameIdentity } from '../../../actions/policy.ts';
 import { CHECKED_KEY, EXCLUDE_KEY, LINKS_KEY, linkRecords, type LinkRecordEntry } from '../../../actions/link-record.ts';
 import { USER_FIELDS } from '../../../actions/login-flow.ts';
 import type { Identity, Metadata } from '../../../actions/types.ts';
-import { statusOfError } from '../backfill/pacer.ts';
-import type { TenantApi } from '../backfill/tenant-api.ts';
-import { forEachConcurrently } from '../backfill/workers.ts';
+import { statusOfError } from '../management/pacer.ts';
+import type { TenantApi } from '../management/tenant-api.ts';
+import { forEachConcurrently } from '../management/workers.ts';
 import type { PrimaryTargets } from './targets.ts';
 
 export type UndoStatus =

@@ -2,8 +2,8 @@
 import { deployCommand } from '../deploy/command.ts';
 import type { DeployReport } from '../deploy/report.ts';
 import { routedFetch } from '../routed-fetch.ts';
-import { serveHttp, type TenantHttpServer } from '../../tenant/http-server.ts';
-import { createActionsRuntime } from '../../tenant/runtime/index.ts';
+import { serveHttp, type TenantHttpServer } from '../../local-tenant/http-server.ts';
+import { createActionsRuntime } from '../../local-tenant/runtime/index.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
 import { loginTable } from './table.ts';
 import { createDemoTenant, DEMO_DOMAIN, type DemoTenant } from './tenant.ts';

@@ -1,6 +1,6 @@
 // Works through items a few at a time until done or aborted; an authorization error stops everything, as every item would fail alike.
 import { CliError } from '../cli.ts';
-import { describeApiError } from '../management.ts';
+import { describeApiError } from './client.ts';
 import { statusOfError } from './pacer.ts';
 
 export interface WorkerOptions {
