@@ -19,10 +19,7 @@ export interface Config {
   claimName: string;
 }
 
-export type ConfigResult =
-  | { status: 'off' }
-  | { status: 'invalid'; secret: string; problem: string }
-  | { status: 'ready'; config: Config };
+export type ConfigResult = { status: 'off' } | { status: 'invalid'; secret: string; problem: string } | { status: 'ready'; config: Config };
 
 export const DEFAULT_TIME_BUDGET_MS = 5000;
 /** Auth0 stops an execution at 20 s; the rest of the flow (other Actions, token issuance) needs the remainder. */
@@ -98,7 +95,10 @@ function readDomain(secrets: Secrets): string {
  * its host name (and port), or undefined when it is not one. Shared with the scripts' AUTH0_DOMAIN.
  */
 export function normalizeDomain(value: string): string | undefined {
-  const domain = value.trim().replace(/^https:\/\//i, '').replace(/\/+$/, '');
+  const domain = value
+    .trim()
+    .replace(/^https:\/\//i, '')
+    .replace(/\/+$/, '');
   return /^[a-z0-9.-]+(:\d+)?$/i.test(domain) ? domain : undefined;
 }
 

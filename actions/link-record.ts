@@ -85,4 +85,3 @@ export function isChecked(user: Pick<User, 'app_metadata' | 'email'>): boolean {
 export function isExcluded(user: Pick<User, 'app_metadata'>): boolean {
   return user.app_metadata?.[EXCLUDE_KEY] === true;
 }
-

@@ -82,7 +82,10 @@ async function linkAll(
   // One write before any link: the records keep what Auth0 discards; the primary's mark rides along for free.
   // An account whose link then fails stays unmarked, so its own next login retries.
   await client.patchAppMetadata(primary.user_id, {
-    [LINKS_KEY]: mergeLinkRecords(linkRecords(primary), secondaries.map((s) => linkRecordFor(s, 'action', now))),
+    [LINKS_KEY]: mergeLinkRecords(
+      linkRecords(primary),
+      secondaries.map((s) => linkRecordFor(s, 'action', now)),
+    ),
     [CHECKED_KEY]: checkedMark(primary.email!, now),
   });
   const linked: string[] = [];

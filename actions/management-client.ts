@@ -18,7 +18,9 @@ export class ManagementApiError extends Error {
 
   constructor(failure: Failure, route: string, status?: number, apiMessage?: string) {
     const what = failure === 'network' ? 'unreachable' : failure === 'timeout' ? 'timeout' : String(status);
-    super(`Management API ${what} on ${route}${apiMessage ? `: ${apiMessage}` : failure === 'rate-limited' ? ': rate limit resets after the time budget' : ''}`);
+    super(
+      `Management API ${what} on ${route}${apiMessage ? `: ${apiMessage}` : failure === 'rate-limited' ? ': rate limit resets after the time budget' : ''}`,
+    );
     this.name = 'ManagementApiError';
     this.failure = failure;
     this.route = route;

@@ -5,8 +5,20 @@ export type ConnectionKind = 'database' | 'passwordless-email' | 'passwordless-s
 
 /** Enterprise strategies: the IdP asserts `email_verified` itself, for addresses Auth0 never checked. */
 const ENTERPRISE = new Set([
-  'ad', 'adfs', 'auth0-adldap', 'custom', 'google-apps', 'ip', 'office365', 'oidc', 'okta', 'pingfederate',
-  'samlp', 'sharepoint', 'waad', 'wsfed',
+  'ad',
+  'adfs',
+  'auth0-adldap',
+  'custom',
+  'google-apps',
+  'ip',
+  'office365',
+  'oidc',
+  'okta',
+  'pingfederate',
+  'samlp',
+  'sharepoint',
+  'waad',
+  'wsfed',
 ]);
 
 /**
@@ -25,11 +37,45 @@ export function connectionKind(strategy: string): ConnectionKind {
 
 /** Social strategies Auth0 ships (isSocial is true for their identities). */
 const SOCIAL = new Set([
-  'amazon', 'apple', 'baidu', 'bitbucket', 'box', 'dropbox', 'dwolla', 'evernote', 'evernote-sandbox', 'exact',
-  'facebook', 'fitbit', 'github', 'google-oauth2', 'instagram', 'line', 'linkedin', 'miicard', 'paypal',
-  'paypal-sandbox', 'planningcenter', 'renren', 'salesforce', 'salesforce-community', 'salesforce-sandbox',
-  'shopify', 'soundcloud', 'thecity', 'thecity-sandbox', 'thirtysevensignals', 'twitter', 'untappd', 'vkontakte',
-  'weibo', 'windowslive', 'wordpress', 'yahoo', 'yammer', 'yandex',
+  'amazon',
+  'apple',
+  'baidu',
+  'bitbucket',
+  'box',
+  'dropbox',
+  'dwolla',
+  'evernote',
+  'evernote-sandbox',
+  'exact',
+  'facebook',
+  'fitbit',
+  'github',
+  'google-oauth2',
+  'instagram',
+  'line',
+  'linkedin',
+  'miicard',
+  'paypal',
+  'paypal-sandbox',
+  'planningcenter',
+  'renren',
+  'salesforce',
+  'salesforce-community',
+  'salesforce-sandbox',
+  'shopify',
+  'soundcloud',
+  'thecity',
+  'thecity-sandbox',
+  'thirtysevensignals',
+  'twitter',
+  'untappd',
+  'vkontakte',
+  'weibo',
+  'windowslive',
+  'wordpress',
+  'yahoo',
+  'yammer',
+  'yandex',
 ]);
 
 /** True for identities Auth0 reports with `isSocial: true`. */

@@ -105,7 +105,10 @@ function seal(token: string, key: Buffer): string {
 /** The token, or undefined when the value was not sealed with this key (another secret, tampering, old format). */
 function unseal(value: string, key: Buffer): string | undefined {
   if (!value.startsWith(SEALED_PREFIX)) return undefined;
-  const [iv, body, tag] = value.slice(SEALED_PREFIX.length).split('.').map((part) => Buffer.from(part, 'base64url'));
+  const [iv, body, tag] = value
+    .slice(SEALED_PREFIX.length)
+    .split('.')
+    .map((part) => Buffer.from(part, 'base64url'));
   if (!iv || !body || !tag || iv.length !== 12 || tag.length !== 16) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);

@@ -71,7 +71,8 @@ main(
     ],
   },
   async (flags) => {
-    const integer = (name: string, value: string | undefined, fallback: number, min: number): number => numberFlag(name, value, fallback, { min, integer: true });
+    const integer = (name: string, value: string | undefined, fallback: number, min: number): number =>
+      numberFlag(name, value, fallback, { min, integer: true });
     const options = {
       sections: parseSections(flags.sections),
       seed: integer('seed', flags.seed, DEFAULTS.seed, 0),
@@ -102,7 +103,10 @@ main(
 
 function parseSections(value: string | undefined): Section[] {
   if (value === undefined) return [...SECTIONS];
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) throw new UsageError(`--sections takes names from ${SECTIONS.join(', ')}, got "${value}"`);
   return names as Section[];

@@ -9,7 +9,8 @@ const DEFAULT_OUT = 'dist/auto-link.js';
 main(
   {
     usage: 'npm run build -- [options]',
-    summary: 'Bundles the post-login Action (actions/auto-link.ts) into one CommonJS file that requires only Node built-ins, checks it against Auth0\'s 100 kB code limit and writes it.',
+    summary:
+      "Bundles the post-login Action (actions/auto-link.ts) into one CommonJS file that requires only Node built-ins, checks it against Auth0's 100 kB code limit and writes it.",
     options: {
       out: { type: 'string', short: 'o' },
       minify: { type: 'boolean' },

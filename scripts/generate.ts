@@ -3,17 +3,26 @@ import { relative } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
 import { createProgress } from './lib/progress.ts';
 import { exportLine } from './local-tenant/export-format.ts';
-import { GENERATED_CONNECTIONS, GENERATOR_DEFAULTS, resolveOptions, writeGenerated, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from './local-tenant/generator.ts';
+import {
+  GENERATED_CONNECTIONS,
+  GENERATOR_DEFAULTS,
+  resolveOptions,
+  writeGenerated,
+  writeGeneratedNdjsonGz,
+  type GeneratorOptions,
+  type TenantSummary,
+} from './local-tenant/generator.ts';
 
 const d = GENERATOR_DEFAULTS;
 
 main(
   {
     usage: 'npx node scripts/generate.ts --users <n> [options] (--out <file.ndjson.gz> | --seed-json <file.json>)',
-    summary: 'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, '
-      + 'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in '
-      + 'the shape of Auth0\'s users-export job (format json); --seed-json writes a seed for scripts/local-tenant/seed.ts '
-      + '(fine up to ~100k users; use --out beyond, which the seed loader streams).',
+    summary:
+      'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, ' +
+      'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in ' +
+      "the shape of Auth0's users-export job (format json); --seed-json writes a seed for scripts/local-tenant/seed.ts " +
+      '(fine up to ~100k users; use --out beyond, which the seed loader streams).',
     options: {
       users: { type: 'string', short: 'n' },
       seed: { type: 'string' },
@@ -50,7 +59,8 @@ main(
   async (flags) => {
     if (flags.users === undefined) throw new UsageError('--users is required');
     if (flags.out === undefined && flags['seed-json'] === undefined) throw new UsageError('give --out <file.ndjson.gz>, --seed-json <file.json>, or both');
-    const share = (name: string, value: string | undefined): number | undefined => (value === undefined ? undefined : numberFlag(name, value, 0, { min: 0, max: 1 }));
+    const share = (name: string, value: string | undefined): number | undefined =>
+      value === undefined ? undefined : numberFlag(name, value, 0, { min: 0, max: 1 });
     const options: GeneratorOptions = {
       users: numberFlag('users', flags.users, 0, { min: 0, integer: true }),
       duplicates: share('duplicates', flags.duplicates),
@@ -93,8 +103,8 @@ main(
     return {
       summary: [
         `${s.users} users (${s.identities} identities) written to ${files.map((f) => relative(process.cwd(), f) || f).join(' and ')} in ${seconds.toFixed(1)} s`,
-        `duplicate groups ${s.duplicateGroups} holding ${s.usersInDuplicateGroups} users; eligible ${s.eligibleGroups} `
-          + `(${s.eligibleGroupsTrustingEnterprise} trusting enterprise); traps ${s.trapGroups}; case variants ${s.caseVariantGroups}; already linked ${s.linkedUsers}`,
+        `duplicate groups ${s.duplicateGroups} holding ${s.usersInDuplicateGroups} users; eligible ${s.eligibleGroups} ` +
+          `(${s.eligibleGroupsTrustingEnterprise} trusting enterprise); traps ${s.trapGroups}; case variants ${s.caseVariantGroups}; already linked ${s.linkedUsers}`,
       ].join('\n'),
       result: { ok: true, files, seconds, summary: s },
     };

@@ -20,7 +20,16 @@ function tenantWithUntrusted(): TestTenant {
 
 const current = useInProcessTenant(tenantWithUntrusted);
 
-function create(connection: string, fields: { email?: string; email_verified?: boolean; created_at?: string; app_metadata?: Record<string, unknown>; user_metadata?: Record<string, unknown> } = {}): User {
+function create(
+  connection: string,
+  fields: {
+    email?: string;
+    email_verified?: boolean;
+    created_at?: string;
+    app_metadata?: Record<string, unknown>;
+    user_metadata?: Record<string, unknown>;
+  } = {},
+): User {
   return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...fields });
 }
 

@@ -79,13 +79,15 @@ describe('readConfig', () => {
     }
   });
 
-  it("reads AUTH0_DOMAIN as the scripts do: scheme in any case and trailing slashes dropped, anything else refused", () => {
+  it('reads AUTH0_DOMAIN as the scripts do: scheme in any case and trailing slashes dropped, anything else refused', () => {
     const env = { AUTH0_CLIENT_ID: 'cid', AUTH0_CLIENT_SECRET: 's3cr3t-value' };
     for (const given of ['acme.eu.auth0.com', 'https://acme.eu.auth0.com/', 'HTTPS://acme.eu.auth0.com//']) {
       expect(readConfig({ ...BASE, AUTH0_DOMAIN: given })).toMatchObject({ config: { domain: 'acme.eu.auth0.com' } });
       expect(credentialsFromEnv({ ...env, AUTH0_DOMAIN: given }, 'test').domain).toBe('acme.eu.auth0.com');
     }
     expect(invalid({ ...BASE, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' })).toContain('secret AUTH0_DOMAIN is malformed');
-    expect(() => credentialsFromEnv({ ...env, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' }, 'test')).toThrow('AUTH0_DOMAIN "http://acme.eu.auth0.com" is not a host name');
+    expect(() => credentialsFromEnv({ ...env, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' }, 'test')).toThrow(
+      'AUTH0_DOMAIN "http://acme.eu.auth0.com" is not a host name',
+    );
   });
 });

@@ -43,7 +43,8 @@ describe('the Management API token', () => {
     const issued: string[] = [];
     const recording: Fetch = async (input, init) => {
       const response = await globalThis.fetch(input, init);
-      if (String(input instanceof Request ? input.url : input).endsWith('/oauth/token')) issued.push(((await response.clone().json()) as { access_token: string }).access_token);
+      if (String(input instanceof Request ? input.url : input).endsWith('/oauth/token'))
+        issued.push(((await response.clone().json()) as { access_token: string }).access_token);
       return response;
     };
     const { runtime, action } = await loadAction(current(), {}, { fetch: recording });
@@ -64,7 +65,12 @@ describe('the Management API token', () => {
   it('is replaced once when the API refuses a reused one', async () => {
     const { action } = await loadAction(current());
     succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current());
-    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 401, body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' } });
+    current().tenant.faults.fail({
+      method: 'GET',
+      path: '/api/v2/users-by-email',
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' },
+    });
     const result = succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current());
     expect(calls(result)).toEqual(['GET /api/v2/users-by-email', 'POST /oauth/token', 'GET /api/v2/users-by-email']);
     expect(result.logs).toEqual(['auto-link: no other account to link, marked checked']);
@@ -72,7 +78,12 @@ describe('the Management API token', () => {
 
   it('is not asked for again when a fresh one is refused', async () => {
     const { action } = await loadAction(current());
-    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 401, body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' } });
+    current().tenant.faults.fail({
+      method: 'GET',
+      path: '/api/v2/users-by-email',
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' },
+    });
     const result = succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current());
     expect(calls(result)).toEqual(LOOKUP);
     expect(result.logs).toEqual(['auto-link: Management API 401 on GET /users-by-email: Invalid token, will retry next login']);
@@ -140,7 +151,9 @@ describe('failures never fail the login, and leave the login user unmarked to re
 
   it('a 429 whose reset is beyond the budget: gives up at once', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 60);
-    const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset } }));
+    const result = await failingLogin((t) =>
+      t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset } }),
+    );
     expect(calls(result)).toEqual(LOOKUP);
     expect(result.logs).toEqual(['auto-link: Management API 429 on GET /users-by-email: rate limit resets after the time budget, will retry next login']);
   });

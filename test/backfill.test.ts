@@ -28,12 +28,32 @@ function people(state: TenantState) {
   state.addConnection({ name: 'acme', strategy: 'samlp' });
   const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
   return {
-    ann1: state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, created_at: at(2019), app_metadata: { plan: 'pro' }, user_metadata: { theme: 'dark' } }),
-    ann2: state.createUser({ connection: 'google-oauth2', email: 'Ann@Example.com', email_verified: true, created_at: at(2020), user_metadata: { locale: 'de' }, app_metadata: { crm: 7 } }),
+    ann1: state.createUser({
+      connection: DATABASE,
+      email: 'ann@example.com',
+      email_verified: true,
+      created_at: at(2019),
+      app_metadata: { plan: 'pro' },
+      user_metadata: { theme: 'dark' },
+    }),
+    ann2: state.createUser({
+      connection: 'google-oauth2',
+      email: 'Ann@Example.com',
+      email_verified: true,
+      created_at: at(2020),
+      user_metadata: { locale: 'de' },
+      app_metadata: { crm: 7 },
+    }),
     ann3: state.createUser({ connection: 'github', email: 'ann@example.com', email_verified: false, created_at: at(2021) }),
     bob1: state.createUser({ connection: DATABASE, email: 'bob@example.com', email_verified: true, created_at: at(2018) }),
     bob2: state.createUser({ connection: 'acme', email: 'bob@example.com', email_verified: true, created_at: at(2017) }),
-    cy1: state.createUser({ connection: DATABASE, email: 'cy@example.com', email_verified: true, created_at: at(2016), app_metadata: { auto_link_exclude: true } }),
+    cy1: state.createUser({
+      connection: DATABASE,
+      email: 'cy@example.com',
+      email_verified: true,
+      created_at: at(2016),
+      app_metadata: { auto_link_exclude: true },
+    }),
     cy2: state.createUser({ connection: 'google-oauth2', email: 'cy@example.com', email_verified: true, created_at: at(2022) }),
     dee: state.createUser({ connection: DATABASE, email: 'dee@example.com', email_verified: true, created_at: at(2020) }),
     eve: state.createUser({ connection: DATABASE, email: 'eve@example.com', email_verified: false, created_at: at(2020) }),
@@ -50,17 +70,30 @@ function generated(options: Parameters<typeof loadGenerated>[1], tenantOptions: 
 
 /** The policy run directly over the tenant in memory: groups with something to link, as ids. */
 function policyGroups(state: TenantState, options: PolicyOptions) {
-  return planGroups([...state.allUsers()], options).groups
-    .filter((g) => g.secondaries.length > 0)
-    .map((g) => ({ email: g.email, primary: g.primary.user_id, secondaries: g.secondaries.map((s) => s.user_id), skipped: g.skipped.map((s) => [s.user.user_id, s.reason]) }));
+  return planGroups([...state.allUsers()], options)
+    .groups.filter((g) => g.secondaries.length > 0)
+    .map((g) => ({
+      email: g.email,
+      primary: g.primary.user_id,
+      secondaries: g.secondaries.map((s) => s.user_id),
+      skipped: g.skipped.map((s) => [s.user.user_id, s.reason]),
+    }));
 }
 
 function asIds(groups: PlannedGroup[]) {
-  return groups.map((g) => ({ email: g.email, primary: g.primary.user_id, secondaries: g.secondaries.map((s) => s.user_id), skipped: g.skipped.map((s) => [s.user_id, s.reason]) }));
+  return groups.map((g) => ({
+    email: g.email,
+    primary: g.primary.user_id,
+    secondaries: g.secondaries.map((s) => s.user_id),
+    skipped: g.skipped.map((s) => [s.user_id, s.reason]),
+  }));
 }
 
 function journalOf(path: string): JournalRecord[] {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as JournalRecord);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as JournalRecord);
 }
 
 describe('backfill dry run', () => {
@@ -74,7 +107,15 @@ describe('backfill dry run', () => {
     expect(run.code).toBe(0);
     const result = run.json as { mode: string; via: string; totals: unknown; groups: PlannedGroup[]; skipped: SkippedRef[] };
     expect(result).toMatchObject({ mode: 'dry-run', via: 'paging' });
-    expect(result.totals).toEqual({ users: 9, eligible: 5, groups: 1, links: 1, alone: 3, skipped: 4, skippedByReason: { unverified: 2, 'untrusted-connection': 1, excluded: 1 } });
+    expect(result.totals).toEqual({
+      users: 9,
+      eligible: 5,
+      groups: 1,
+      links: 1,
+      alone: 3,
+      skipped: 4,
+      skippedByReason: { unverified: 2, 'untrusted-connection': 1, excluded: 1 },
+    });
     expect(result.groups).toEqual([
       {
         email: 'ann@example.com',
@@ -186,7 +227,11 @@ describe('backfill --apply', () => {
     const primary = tenant.state.getUser(u.ann1.user_id)!;
     expect(tenant.state.getUser(u.ann2.user_id)).toBeUndefined();
     expect(primary.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([u.ann1.user_id, u.ann2.user_id]);
-    expect(primary.app_metadata).toEqual({ plan: 'pro', [LINKS_KEY]: [linkRecordFor(ann2Before, 'backfill', NOW)], [CHECKED_KEY]: checkedMark('ann@example.com', NOW) });
+    expect(primary.app_metadata).toEqual({
+      plan: 'pro',
+      [LINKS_KEY]: [linkRecordFor(ann2Before, 'backfill', NOW)],
+      [CHECKED_KEY]: checkedMark('ann@example.com', NOW),
+    });
     expect(primary.user_metadata).toEqual({ theme: 'dark' });
     expect(snapshot(tenant.state).filter((s) => s.user_id !== u.ann1.user_id)).toEqual(untouched);
     expect(journalOf(journal).map((r) => r.type)).toEqual(['run', 'planned', 'plan-complete', 'patching', 'linked', 'group-done', 'finished']);
@@ -232,9 +277,15 @@ describe('backfill resume after a crash', () => {
     expect(policyGroups(tenant.state, { trust: { connections: undefined } })).toEqual([]);
     for (const group of planned) {
       const primary = tenant.state.getUser(group.primary)!;
-      expect(linkRecords(primary).map((r) => r.user_id).sort()).toEqual([...group.secondaries].sort());
+      expect(
+        linkRecords(primary)
+          .map((r) => r.user_id)
+          .sort(),
+      ).toEqual([...group.secondaries].sort());
     }
-    const linked = journalOf(journal).filter((r) => r.type === 'linked').map((r) => (r as { secondary: string }).secondary);
+    const linked = journalOf(journal)
+      .filter((r) => r.type === 'linked')
+      .map((r) => (r as { secondary: string }).secondary);
     expect(new Set(linked).size).toBe(links);
   });
 });
@@ -256,4 +307,3 @@ describe('backfill under 429 storms', () => {
     expect(tenant.requests.count({ status: 429 })).toBe(throttled);
   });
 });
-

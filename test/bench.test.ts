@@ -81,10 +81,34 @@ describe('backfill', () => {
 
 describe('report', () => {
   it('states each target as met or missed', () => {
-    const exportMemory = { users: 10, fileBytes: 1, generateSeconds: 0, readSeconds: 0, read: 10, planned: 9, groups: 0, links: 0, partitions: 1, peakRssAt: [{ share: 0.1, rssBytes: 1, heapUsedBytes: 1 }, { share: 1, rssBytes: 2, heapUsedBytes: 1 }], peakRssBytes: 400e6, peakHeapUsedBytes: 1, endRssBytes: 1, endHeapUsedBytes: 1, growthBytes: 1, samples: 2 };
+    const exportMemory = {
+      users: 10,
+      fileBytes: 1,
+      generateSeconds: 0,
+      readSeconds: 0,
+      read: 10,
+      planned: 9,
+      groups: 0,
+      links: 0,
+      partitions: 1,
+      peakRssAt: [
+        { share: 0.1, rssBytes: 1, heapUsedBytes: 1 },
+        { share: 1, rssBytes: 2, heapUsedBytes: 1 },
+      ],
+      peakRssBytes: 400e6,
+      peakHeapUsedBytes: 1,
+      endRssBytes: 1,
+      endHeapUsedBytes: 1,
+      growthBytes: 1,
+      samples: 2,
+    };
     const report = { machine: describeMachine(), seconds: 1, exportMemory };
     const found = verdicts(report);
-    expect(found.map((v) => [v.measure.split(' ')[0], v.met])).toEqual([['peak', false], ['memory', true], ['every', false]]);
+    expect(found.map((v) => [v.measure.split(' ')[0], v.met])).toEqual([
+      ['peak', false],
+      ['memory', true],
+      ['every', false],
+    ]);
     expect(renderMarkdown({ ...report, verdicts: found })).toContain('**missed**');
   });
 });

@@ -37,7 +37,9 @@ describe('buildAction', () => {
     const state = new TenantState();
     state.addConnection({ name: 'db', strategy: 'auth0' });
     const user = state.createUser({ connection: 'db', email: 'a@x.io', email_verified: true });
-    const result = await createActionsRuntime({ state }).load(built.code, { secrets: { LINK_MODE: 'off' } }).login({ userId: user.user_id });
+    const result = await createActionsRuntime({ state })
+      .load(built.code, { secrets: { LINK_MODE: 'off' } })
+      .login({ userId: user.user_id });
     expect(result).toMatchObject({ outcome: 'success', subject: user.user_id, httpCalls: [], logs: [] });
   });
 

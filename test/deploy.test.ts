@@ -59,10 +59,12 @@ function otherAction(store: ActionsStore, name: string): void {
 }
 
 function writes(tenant: LocalTenant): number {
-  return tenant.requests.count({ method: 'POST', route: '/api/v2/actions/actions' }) +
+  return (
+    tenant.requests.count({ method: 'POST', route: '/api/v2/actions/actions' }) +
     tenant.requests.count({ method: 'PATCH', route: '/api/v2/actions/actions/:id' }) +
     tenant.requests.count({ method: 'POST', route: '/api/v2/actions/actions/:id/deploy' }) +
-    tenant.requests.count({ method: 'PATCH', route: '/api/v2/actions/triggers/:triggerId/bindings' });
+    tenant.requests.count({ method: 'PATCH', route: '/api/v2/actions/triggers/:triggerId/bindings' })
+  );
 }
 
 describe('deploy (in-process tenant)', () => {
@@ -80,7 +82,11 @@ describe('deploy (in-process tenant)', () => {
     expect(action).toMatchObject({ name: 'auto-link', runtime: 'node22', supported_triggers: [{ id: 'post-login', version: 'v3' }] });
     expect(action!.code.startsWith(built.code)).toBe(true);
     expect(bound(store)).toEqual(['auto-link']);
-    expect(store.boundActions('post-login')[0]!.secrets).toEqual({ AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: client.client_id, AUTH0_CLIENT_SECRET: client.client_secret });
+    expect(store.boundActions('post-login')[0]!.secrets).toEqual({
+      AUTH0_DOMAIN: tenant.domain,
+      AUTH0_CLIENT_ID: client.client_id,
+      AUTH0_CLIENT_SECRET: client.client_secret,
+    });
 
     const writesBefore = writes(tenant);
     const second = await deploy(envFor(tenant, client));
@@ -115,7 +121,10 @@ describe('deploy (in-process tenant)', () => {
     const store = actionsStoreOf(tenant.state);
     otherAction(store, 'mfa');
     otherAction(store, 'claims');
-    store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' }, display_name: 'Require MFA' }, { ref: { type: 'action_name', value: 'claims' } }]);
+    store.setBindings('post-login', [
+      { ref: { type: 'action_name', value: 'mfa' }, display_name: 'Require MFA' },
+      { ref: { type: 'action_name', value: 'claims' } },
+    ]);
     expect((await deploy(envFor(tenant, client))).stdout).toContain('post-login flow: mfa → claims  ⇒  auto-link → mfa → claims');
     expect(bound(store)).toEqual(['auto-link', 'mfa', 'claims']);
     expect((await deploy(envFor(tenant, client), ['--position', 'last'])).code).toBe(0);
@@ -170,7 +179,9 @@ describe('deploy (in-process tenant)', () => {
     const { tenant, client } = get();
     const store = actionsStoreOf(tenant.state);
     await deploy(envFor(tenant, client, { TRUSTED_CONNECTIONS: 'Username-Password-Authentication,google-oauth2', PRIMARY_CONNECTION: 'google-oauth2' }));
-    const refused = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
+    const refused = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), [], {
+      build: async () => ({ ...built, code: `${built.code}\n// v2\n` }),
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('has secret TRUSTED_CONNECTIONS that the configuration does not set');
     expect(refused.stderr).toContain('--allow-drop-secrets');
@@ -178,7 +189,12 @@ describe('deploy (in-process tenant)', () => {
     const dropped = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), ['--allow-drop-secrets']);
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toContain('(dropped: TRUSTED_CONNECTIONS)');
-    expect(Object.keys(store.boundActions('post-login')[0]!.secrets).sort()).toEqual(['AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'AUTH0_DOMAIN', 'PRIMARY_CONNECTION']);
+    expect(Object.keys(store.boundActions('post-login')[0]!.secrets).sort()).toEqual([
+      'AUTH0_CLIENT_ID',
+      'AUTH0_CLIENT_SECRET',
+      'AUTH0_DOMAIN',
+      'PRIMARY_CONNECTION',
+    ]);
   });
 
   it('--dry-run prints the plan and changes nothing', async () => {
@@ -249,7 +265,10 @@ describe('deploy (in-process tenant)', () => {
     expect(report.client).toMatchObject({ name: 'auto-link Action', created: true, grantCreated: true });
     const app = tenant.state.client(report.client.clientId)!;
     expect(app.scopes).toEqual(['read:users', 'update:users']);
-    expect(actionsStoreOf(tenant.state).boundActions('post-login')[0]!.secrets).toMatchObject({ AUTH0_CLIENT_ID: app.client_id, AUTH0_CLIENT_SECRET: app.client_secret });
+    expect(actionsStoreOf(tenant.state).boundActions('post-login')[0]!.secrets).toMatchObject({
+      AUTH0_CLIENT_ID: app.client_id,
+      AUTH0_CLIENT_SECRET: app.client_secret,
+    });
     expect(first.stdout).not.toContain(app.client_secret);
     const second = await deploy(env, ['--create-client']);
     expect(second.stdout).toContain('is up to date');
@@ -294,7 +313,12 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
     const env = envFor(tenant, client, { AUTH0_BASE_URL: server.url });
     const ok = await child(env, ['--json']);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, changed: true, action: { name: 'auto-link', step: 'create', version: 1 }, bindings: { after: ['auto-link'] } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      ok: true,
+      changed: true,
+      action: { name: 'auto-link', step: 'create', version: 1 },
+      bindings: { after: ['auto-link'] },
+    });
     const bad = await child({ ...env, AUTH0_CLIENT_SECRET: 'wrong' }, []);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
@@ -340,7 +364,10 @@ describe('deploy planner', () => {
     expect(planDeploy(action, bindings, desired, options).bindings).toMatchObject({
       changed: true,
       after: ['auto-link', 'x'],
-      write: [{ ref: { type: 'action_id', value: 'act_1' }, display_name: 'mine' }, { ref: { type: 'action_id', value: 'x' }, display_name: 'X' }],
+      write: [
+        { ref: { type: 'action_id', value: 'act_1' }, display_name: 'mine' },
+        { ref: { type: 'action_id', value: 'x' }, display_name: 'X' },
+      ],
     });
     expect(planDeploy(action, bindings, desired, { ...options, position: { kind: 'index', index: 9 } }).bindings.changed).toBe(false);
   });

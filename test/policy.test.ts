@@ -198,7 +198,20 @@ describe('planLogin', () => {
 // --- properties over arbitrary tenants --------------------------------------------------------------------------
 
 // The Kelvin sign (\u212A) and the long s (\u017F) are distinct mailboxes that Unicode case mapping confuses with k and s.
-const EMAILS = ['ann@x.io', 'Ann@X.io', 'ANN@x.io', 'bob@y.io', 'Bob@y.io', 'cy@z.io', 'kate@x.io', '\u212Aate@x.io', 'sam@x.io', '\u017Fam@x.io', '', undefined] as const;
+const EMAILS = [
+  'ann@x.io',
+  'Ann@X.io',
+  'ANN@x.io',
+  'bob@y.io',
+  'Bob@y.io',
+  'cy@z.io',
+  'kate@x.io',
+  '\u212Aate@x.io',
+  'sam@x.io',
+  '\u017Fam@x.io',
+  '',
+  undefined,
+] as const;
 const DATES = ['2020-01-01T00:00:00.000Z', '2021-06-01T00:00:00.000Z', '2022-01-01T00:00:00.000Z', 'garbage'] as const;
 const NAMES = Object.keys(CONNECTIONS) as ConnectionName[];
 
@@ -213,25 +226,29 @@ const accountArb = fc.record({
 });
 
 /** A tenant of up to 12 accounts (fresh objects on every call, so plans can be applied to it). */
-const tenantArb = fc.array(accountArb, { maxLength: 12 }).map((accounts) => () =>
-  accounts.map((a, index): User => {
-    const main = identity(a.connection, `u${index}`);
-    const made: User = {
-      user_id: `${main.provider}|u${index}`,
-      created_at: a.created,
-      identities: [main, ...a.linked.map((c, i) => identity(c, `u${index}-${i}`))],
-      app_metadata: a.excluded ? { auto_link_exclude: true } : {},
-      user_metadata: {},
-    };
-    if (a.email !== undefined) made.email = a.email;
-    if (a.verified !== undefined) made.email_verified = a.verified;
-    if (a.blocked) made.blocked = true;
-    return made;
-  }),
+const tenantArb = fc.array(accountArb, { maxLength: 12 }).map(
+  (accounts) => () =>
+    accounts.map((a, index): User => {
+      const main = identity(a.connection, `u${index}`);
+      const made: User = {
+        user_id: `${main.provider}|u${index}`,
+        created_at: a.created,
+        identities: [main, ...a.linked.map((c, i) => identity(c, `u${index}-${i}`))],
+        app_metadata: a.excluded ? { auto_link_exclude: true } : {},
+        user_metadata: {},
+      };
+      if (a.email !== undefined) made.email = a.email;
+      if (a.verified !== undefined) made.email_verified = a.verified;
+      if (a.blocked) made.blocked = true;
+      return made;
+    }),
 );
 
 const optionsArb: fc.Arbitrary<PolicyOptions> = fc.record({
-  trust: fc.oneof(fc.constant(DEFAULT_TRUST), fc.subarray(NAMES).map((names): TrustRule => ({ connections: new Set(names) }))),
+  trust: fc.oneof(
+    fc.constant(DEFAULT_TRUST),
+    fc.subarray(NAMES).map((names): TrustRule => ({ connections: new Set(names) })),
+  ),
   primaryConnection: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
 });
 
@@ -244,8 +261,17 @@ function applyLinks(users: User[], primary: User, secondaries: User[]): User[] {
 
 /** The security rule stated independently of the policy's code: what an account must be to take part in a link. */
 function safeToLink(u: User, trust: TrustRule): boolean {
-  const trusted = (i: Identity) => (trust.connections ? trust.connections.has(i.connection) : ['auth0', 'email', 'google-oauth2', 'github'].includes(i.provider));
-  return u.email_verified === true && typeof u.email === 'string' && u.email !== '' && u.blocked !== true && u.app_metadata?.auto_link_exclude !== true && u.identities.length > 0 && u.identities.every(trusted);
+  const trusted = (i: Identity) =>
+    trust.connections ? trust.connections.has(i.connection) : ['auth0', 'email', 'google-oauth2', 'github'].includes(i.provider);
+  return (
+    u.email_verified === true &&
+    typeof u.email === 'string' &&
+    u.email !== '' &&
+    u.blocked !== true &&
+    u.app_metadata?.auto_link_exclude !== true &&
+    u.identities.length > 0 &&
+    u.identities.every(trusted)
+  );
 }
 
 /** Same mailbox as far as linking goes: equal but for the case of ASCII letters (an oracle written apart from the policy). */
@@ -266,10 +292,7 @@ describe('policy properties', () => {
       fc.property(tenantArb, optionsArb, (make, options) => {
         const users = make();
         const plan = planGroups(users, options);
-        const placed = [
-          ...plan.groups.flatMap((g) => [g.primary, ...g.secondaries, ...g.skipped.map((s) => s.user)]),
-          ...plan.skipped.map((s) => s.user),
-        ];
+        const placed = [...plan.groups.flatMap((g) => [g.primary, ...g.secondaries, ...g.skipped.map((s) => s.user)]), ...plan.skipped.map((s) => s.user)];
         expect(placed.map((u) => u.user_id).sort()).toEqual(users.map((u) => u.user_id).sort());
         for (const group of plan.groups) {
           for (const linked of [group.primary, ...group.secondaries]) expect(safeToLink(linked, options.trust)).toBe(true);
@@ -343,13 +366,21 @@ describe('policy properties', () => {
         for (const pick of order) {
           if (users.length === 0) break;
           const login = users[pick % users.length]!;
-          const plan = planLogin(login, users.filter((u) => sameKey(u, login)), options);
+          const plan = planLogin(
+            login,
+            users.filter((u) => sameKey(u, login)),
+            options,
+          );
           if (plan.kind === 'link') users = applyLinks(users, plan.primary, plan.secondaries);
         }
         // Every account that has not logged in yet is linked when it does: let each remaining one log in once.
         for (const login of [...users]) {
           if (!users.includes(login)) continue;
-          const plan = planLogin(login, users.filter((u) => sameKey(u, login)), options);
+          const plan = planLogin(
+            login,
+            users.filter((u) => sameKey(u, login)),
+            options,
+          );
           if (plan.kind === 'link') users = applyLinks(users, plan.primary, plan.secondaries);
         }
         const final = planGroups(users, options).groups;

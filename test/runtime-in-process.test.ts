@@ -36,7 +36,10 @@ function scenario({ tenant, client }: TestTenant, fetch?: typeof globalThis.fetc
   const primary = state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: '2020-01-01T00:00:00.000Z' });
   const google = state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true, created_at: '2024-01-01T00:00:00.000Z' });
   const runtime = createActionsRuntime({ state, timeoutMs: 5_000, ...(fetch ? { fetch } : {}) });
-  const action = runtime.load(LINKING_ACTION.replace('DOMAIN', tenant.domain), { name: 'linking', secrets: { CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret } });
+  const action = runtime.load(LINKING_ACTION.replace('DOMAIN', tenant.domain), {
+    name: 'linking',
+    secrets: { CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret },
+  });
   return { primary, google, action, googleIdentity: { provider: 'google-oauth2', user_id: google.identities[0]!.user_id } };
 }
 

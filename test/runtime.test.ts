@@ -51,14 +51,20 @@ describe('loading Action code', () => {
   it('lets the Action require Node built-ins and declared dependencies only', async () => {
     const { state, ann } = tenant();
     const rt = runtime(state);
-    const builtins = success(await rt.load(action('api.idToken.setCustomClaim("n", require("node:crypto").randomBytes(4).length + require("util").format("%d", 1).length);')).login({ userId: ann.user_id }));
+    const builtins = success(
+      await rt
+        .load(action('api.idToken.setCustomClaim("n", require("node:crypto").randomBytes(4).length + require("util").format("%d", 1).length);'))
+        .login({ userId: ann.user_id }),
+    );
     expect(builtins.idTokenClaims.n).toBe(5);
     const undeclared = failure(await rt.load(action('require("fast-check");')).login({ userId: ann.user_id }));
     expect(undeclared.kind).toBe('error');
     expect(undeclared.reason).toMatch(/^error: Cannot find module 'fast-check'/);
     const relative = failure(await rt.load(action('require("./helper");')).login({ userId: ann.user_id }));
     expect(relative.reason).toMatch(/^error: Cannot find module '\.\/helper'/);
-    const declared = rt.load(action('api.idToken.setCustomClaim("t", typeof require("fast-check").integer);'), { dependencies: [{ name: 'fast-check', version: '4.11.0' }] });
+    const declared = rt.load(action('api.idToken.setCustomClaim("t", typeof require("fast-check").integer);'), {
+      dependencies: [{ name: 'fast-check', version: '4.11.0' }],
+    });
     expect(success(await declared.login({ userId: ann.user_id })).idTokenClaims.t).toBe('function');
   });
 
@@ -94,7 +100,7 @@ describe('loading Action code', () => {
 });
 
 describe('the event', () => {
-  it('describes the user owning the login identity, the identity\'s connection, and the request', async () => {
+  it("describes the user owning the login identity, the identity's connection, and the request", async () => {
     const { state, ann, googleIdentity } = tenant();
     state.link(ann.user_id, googleIdentity);
     state.addClient({ client_id: 'spa', name: 'Storefront', scopes: [] });
@@ -119,7 +125,11 @@ describe('the event', () => {
     const { state, ann } = tenant();
     const bare = state.createUser({ connection: DB, email: 'bare@x.io' });
     delete bare.app_metadata;
-    const rt = runtime(state).load(action('event.user.app_metadata.plan = "hacked"; event.user.identities.pop(); api.idToken.setCustomClaim("meta", [event.user.app_metadata, event.user.user_metadata]);'));
+    const rt = runtime(state).load(
+      action(
+        'event.user.app_metadata.plan = "hacked"; event.user.identities.pop(); api.idToken.setCustomClaim("meta", [event.user.app_metadata, event.user.user_metadata]);',
+      ),
+    );
     expect(success(await rt.login({ userId: bare.user_id })).idTokenClaims.meta).toEqual([{ plan: 'hacked' }, {}]);
     await rt.login({ userId: ann.user_id });
     expect(state.getUser(ann.user_id)).toMatchObject({ app_metadata: { plan: 'pro' }, identities: [{ provider: 'auth0' }] });
@@ -152,7 +162,9 @@ describe('login outcomes', () => {
 
   it('fails on deny, and still writes the metadata the Action set, as Auth0 documents', async () => {
     const { state, ann } = tenant();
-    const result = failure(await runtime(state).load(action('api.user.setAppMetadata("flag", true); api.access.deny("not today");')).login({ userId: ann.user_id }));
+    const result = failure(
+      await runtime(state).load(action('api.user.setAppMetadata("flag", true); api.access.deny("not today");')).login({ userId: ann.user_id }),
+    );
     expect(result).toMatchObject({ kind: 'denied', reason: 'denied: not today', appMetadataApplied: { flag: true } });
     expect(state.getUser(ann.user_id)!.app_metadata).toMatchObject({ flag: true });
   });
@@ -161,7 +173,11 @@ describe('login outcomes', () => {
     const { state, ann } = tenant();
     const g = globalThis as { releaseSlowAction?: () => void };
     const rt = runtime(state, { timeoutMs: 20 });
-    const slow = rt.load(action('await new Promise((resolve) => { globalThis.releaseSlowAction = resolve; }); api.cache.set("late", "v"); api.user.setAppMetadata("late", true); console.log("late");'));
+    const slow = rt.load(
+      action(
+        'await new Promise((resolve) => { globalThis.releaseSlowAction = resolve; }); api.cache.set("late", "v"); api.user.setAppMetadata("late", true); console.log("late");',
+      ),
+    );
     const result = failure(await slow.login({ userId: ann.user_id }));
     expect(result).toMatchObject({ kind: 'timeout', reason: 'timeout', logs: [] });
     g.releaseSlowAction!();
@@ -194,7 +210,9 @@ describe('several Actions as one flow', () => {
     const { state, ann } = tenant();
     const rt = runtime(state);
     const first = rt.load(action('api.user.setAppMetadata("transient", "for the next Action"); api.user.setAppMetadata("stays", 1);'), { name: 'first' });
-    const second = rt.load(action('api.idToken.setCustomClaim("read", event.user.app_metadata.transient); api.user.setAppMetadata("transient", undefined);'), { name: 'second' });
+    const second = rt.load(action('api.idToken.setCustomClaim("read", event.user.app_metadata.transient); api.user.setAppMetadata("transient", undefined);'), {
+      name: 'second',
+    });
     const result = success(await rt.loginThrough([first, second], { userId: ann.user_id }));
     expect(result.idTokenClaims.read).toBe('for the next Action');
     expect(result.appMetadataApplied).toEqual({ stays: 1 });
@@ -217,7 +235,11 @@ describe('setPrimaryUser', () => {
   it('switches the subject to a primary that holds the login identity as a secondary, discarding the metadata set', async () => {
     const { state, ann, googleIdentity } = tenant();
     state.link(ann.user_id, googleIdentity);
-    const result = success(await runtime(state).load(linkThenSwitch, { secrets: { PRIMARY: ann.user_id } }).login({ identity: googleIdentity }));
+    const result = success(
+      await runtime(state)
+        .load(linkThenSwitch, { secrets: { PRIMARY: ann.user_id } })
+        .login({ identity: googleIdentity }),
+    );
     expect(result.subject).toBe(ann.user_id);
     expect(result.appMetadataApplied).toBeUndefined();
     expect(state.getUser(ann.user_id)!.app_metadata).not.toHaveProperty('lost');
@@ -230,16 +252,34 @@ describe('setPrimaryUser', () => {
       state.link(ann.user_id, googleIdentity);
       return new Response(null, { status: 201 });
     };
-    const code = action('await fetch("https://acme.local/api/v2/users/p/identities", { method: "post" }); api.authentication.setPrimaryUser(event.secrets.PRIMARY);');
-    const result = success(await runtime(state, { fetch }).load(code, { secrets: { PRIMARY: ann.user_id } }).login({ userId: google.user_id }));
-    expect(result).toMatchObject({ eventUserId: google.user_id, subject: ann.user_id, httpCalls: [{ method: 'POST', url: 'https://acme.local/api/v2/users/p/identities' }] });
+    const code = action(
+      'await fetch("https://acme.local/api/v2/users/p/identities", { method: "post" }); api.authentication.setPrimaryUser(event.secrets.PRIMARY);',
+    );
+    const result = success(
+      await runtime(state, { fetch })
+        .load(code, { secrets: { PRIMARY: ann.user_id } })
+        .login({ userId: google.user_id }),
+    );
+    expect(result).toMatchObject({
+      eventUserId: google.user_id,
+      subject: ann.user_id,
+      httpCalls: [{ method: 'POST', url: 'https://acme.local/api/v2/users/p/identities' }],
+    });
   });
 
   it('fails when the login identity is not a secondary identity of the named user', async () => {
     const { state, ann, google, googleIdentity } = tenant();
-    const notLinked = failure(await runtime(state).load(linkThenSwitch, { secrets: { PRIMARY: ann.user_id } }).login({ identity: googleIdentity }));
+    const notLinked = failure(
+      await runtime(state)
+        .load(linkThenSwitch, { secrets: { PRIMARY: ann.user_id } })
+        .login({ identity: googleIdentity }),
+    );
     expect(notLinked).toMatchObject({ kind: 'setPrimaryUser', reason: `setPrimaryUser: identity not among secondaries of ${ann.user_id}` });
-    const itself = failure(await runtime(state).load(linkThenSwitch, { secrets: { PRIMARY: google.user_id } }).login({ identity: googleIdentity }));
+    const itself = failure(
+      await runtime(state)
+        .load(linkThenSwitch, { secrets: { PRIMARY: google.user_id } })
+        .login({ identity: googleIdentity }),
+    );
     expect(itself.reason).toBe(`setPrimaryUser: identity not among secondaries of ${google.user_id}`);
     expect(state.getUser(ann.user_id)!.app_metadata).not.toHaveProperty('lost');
   });
@@ -248,7 +288,11 @@ describe('setPrimaryUser', () => {
     const { state, ann, googleIdentity } = tenant();
     state.link(ann.user_id, googleIdentity);
     const twice = action('api.authentication.setPrimaryUser(event.secrets.PRIMARY); api.authentication.setPrimaryUser(event.secrets.PRIMARY);');
-    const result = failure(await runtime(state).load(twice, { secrets: { PRIMARY: ann.user_id } }).login({ identity: googleIdentity }));
+    const result = failure(
+      await runtime(state)
+        .load(twice, { secrets: { PRIMARY: ann.user_id } })
+        .login({ identity: googleIdentity }),
+    );
     expect(result).toMatchObject({ kind: 'error', reason: 'error: api.authentication.setPrimaryUser can be called once per transaction' });
   });
 
@@ -275,7 +319,9 @@ describe('what an execution records', () => {
   it('keeps the logs and HTTP calls of concurrent logins on one instance apart', async () => {
     const { state, ann, google } = tenant();
     const fetch = async () => new Response('ok');
-    const code = action('console.log("start " + event.user.user_id); await new Promise((r) => setTimeout(r, 5)); await fetch("https://acme.local/" + event.user.user_id); console.log("end " + event.user.user_id);');
+    const code = action(
+      'console.log("start " + event.user.user_id); await new Promise((r) => setTimeout(r, 5)); await fetch("https://acme.local/" + event.user.user_id); console.log("end " + event.user.user_id);',
+    );
     const one = runtime(state, { fetch }).load(code);
     const [a, b] = await Promise.all([one.login({ userId: ann.user_id }), one.login({ userId: google.user_id })]);
     expect(a.logs).toEqual([`start ${ann.user_id}`, `end ${ann.user_id}`]);
@@ -287,7 +333,10 @@ describe('what an execution records', () => {
   it('counts calls made through a fetch captured at module level too', async () => {
     const { state, ann } = tenant();
     const fetch = async () => new Response('ok');
-    const code = action('await get("https://acme.local/a"); await get(new URL("https://acme.local/b")); await get(new Request("https://acme.local/c", { method: "PATCH" }));', 'const get = fetch;');
+    const code = action(
+      'await get("https://acme.local/a"); await get(new URL("https://acme.local/b")); await get(new Request("https://acme.local/c", { method: "PATCH" }));',
+      'const get = fetch;',
+    );
     const result = success(await runtime(state, { fetch }).load(code).login({ userId: ann.user_id }));
     expect(result.httpCalls).toEqual([
       { method: 'GET', url: 'https://acme.local/a' },

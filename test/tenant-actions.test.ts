@@ -18,7 +18,10 @@ const get = useInProcessTenant(() => {
 
 function admin(): ManagementClient {
   const { tenant } = get();
-  return managementClient(tenant, tenant.state.listClients().find((c) => c.name === 'admin')!);
+  return managementClient(
+    tenant,
+    tenant.state.listClients().find((c) => c.name === 'admin')!,
+  );
 }
 
 /** An Action created and deployed (the store builds at once by default). */
@@ -40,7 +43,10 @@ describe('actions', () => {
     actionsStoreOf(get().tenant.state).setBuildDelay(600);
     const created = await m.actions.create({ name: 'a', supported_triggers: POST_LOGIN, code: CODE });
     expect(created).toMatchObject({ name: 'a', runtime: 'node22', status: 'pending', all_changes_deployed: false });
-    await expect(m.actions.deploy(created.id!)).rejects.toMatchObject({ statusCode: 400, body: { message: "A draft must be in the 'built' state before it can be deployed." } });
+    await expect(m.actions.deploy(created.id!)).rejects.toMatchObject({
+      statusCode: 400,
+      body: { message: "A draft must be in the 'built' state before it can be deployed." },
+    });
     const seen = new Set<string>();
     for (let status = 'pending'; status !== 'built'; status = (await m.actions.get(created.id!)).status!) {
       seen.add(status);
@@ -65,9 +71,20 @@ describe('actions', () => {
 
   it('answers secrets by name only, and a PATCH with secrets replaces the whole set', async () => {
     const m = admin();
-    const created = await m.actions.create({ name: 's', supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: 'A', value: 'alpha-value' }, { name: 'B', value: 'beta-value' }] });
+    const created = await m.actions.create({
+      name: 's',
+      supported_triggers: POST_LOGIN,
+      code: CODE,
+      secrets: [
+        { name: 'A', value: 'alpha-value' },
+        { name: 'B', value: 'beta-value' },
+      ],
+    });
     expect(JSON.stringify(created)).not.toMatch(/alpha-value|beta-value/);
-    expect(created.secrets!.map((s) => Object.keys(s).sort())).toEqual([['name', 'updated_at'], ['name', 'updated_at']]);
+    expect(created.secrets!.map((s) => Object.keys(s).sort())).toEqual([
+      ['name', 'updated_at'],
+      ['name', 'updated_at'],
+    ]);
     const updated = await m.actions.update(created.id!, { secrets: [{ name: 'C', value: 'gamma' }] });
     expect(updated.secrets!.map((s) => s.name)).toEqual(['C']);
     expect((await m.actions.update(created.id!, { code: CODE })).secrets!.map((s) => s.name)).toEqual(['C']);
@@ -91,7 +108,10 @@ describe('actions', () => {
     await m.actions.deploy(id);
     const versions = [];
     for await (const v of await m.actions.versions.list(id, { per_page: 50 })) versions.push(v);
-    expect(versions.map((v) => [v.number, v.deployed])).toEqual([[2, true], [1, false]]);
+    expect(versions.map((v) => [v.number, v.deployed])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
     const copy = await m.actions.versions.deploy(id, versions[1]!.id!);
     expect(copy).toMatchObject({ number: 3, deployed: true, code: `${CODE}\n// one` });
     expect(await m.actions.get(id)).toMatchObject({ code: `${CODE}\n// two`, all_changes_deployed: false });
@@ -104,9 +124,15 @@ describe('post-login bindings', () => {
     const a = await deployed(m, 'a');
     await deployed(m, 'b');
     const first = await m.actions.triggers.bindings.updateMany('post-login', {
-      bindings: [{ ref: { type: 'action_id', value: a }, display_name: 'A' }, { ref: { type: 'action_name', value: 'b' }, display_name: 'B' }],
+      bindings: [
+        { ref: { type: 'action_id', value: a }, display_name: 'A' },
+        { ref: { type: 'action_name', value: 'b' }, display_name: 'B' },
+      ],
     });
-    expect(first.bindings!.map((b) => [b.display_name, b.action!.name, b.trigger_id])).toEqual([['A', 'a', 'post-login'], ['B', 'b', 'post-login']]);
+    expect(first.bindings!.map((b) => [b.display_name, b.action!.name, b.trigger_id])).toEqual([
+      ['A', 'a', 'post-login'],
+      ['B', 'b', 'post-login'],
+    ]);
     const second = await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'b' } }] });
     expect(second.bindings!.map((b) => [b.id, b.display_name])).toEqual([[first.bindings![1]!.id, 'B']]);
     expect(await boundNames(m)).toEqual(['b']);
@@ -115,8 +141,12 @@ describe('post-login bindings', () => {
   it('refuses an Action that was never deployed, an unknown one, and the same Action twice', async () => {
     const m = admin();
     const draft = await m.actions.create({ name: 'draft', supported_triggers: POST_LOGIN, code: CODE });
-    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'nope' } }] })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await expect(m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'nope' } }] })).rejects.toMatchObject({
+      statusCode: 404,
+    });
     await deployed(m, 'x');
     const twice = { bindings: [{ ref: { type: 'action_name' as const, value: 'x' } }, { ref: { type: 'action_name' as const, value: 'x' } }] };
     await expect(m.actions.triggers.bindings.updateMany('post-login', twice)).rejects.toMatchObject({ statusCode: 400 });
@@ -129,9 +159,14 @@ describe('post-login bindings', () => {
     await m.actions.deploy(created.id!);
     await m.actions.update(created.id!, { secrets: [{ name: 'K', value: 'v2' }] });
     await deployed(m, 'y');
-    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'y' } }, { ref: { type: 'action_name', value: 'z' } }] });
+    await m.actions.triggers.bindings.updateMany('post-login', {
+      bindings: [{ ref: { type: 'action_name', value: 'y' } }, { ref: { type: 'action_name', value: 'z' } }],
+    });
     const bound = actionsStoreOf(get().tenant.state).boundActions('post-login');
-    expect(bound.map((b) => [b.name, b.versionNumber, b.secrets])).toEqual([['y', 1, {}], ['z', 1, { K: 'v1' }]]);
+    expect(bound.map((b) => [b.name, b.versionNumber, b.secrets])).toEqual([
+      ['y', 1, {}],
+      ['z', 1, { K: 'v1' }],
+    ]);
   });
 });
 
@@ -141,8 +176,14 @@ describe('scopes', () => {
     await deployed(admin(), 'existing');
     const reader = managementClient(tenant, tenant.state.addClient({ name: 'reader', scopes: ['read:actions'] }));
     expect((await reader.actions.list({})).data.map((a) => [a.name, a.supported_triggers?.[0]?.id])).toEqual([['existing', 'post-login']]);
-    await expect(reader.actions.create({ name: 'n', supported_triggers: POST_LOGIN })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: create:actions' } });
-    await expect(reader.actions.triggers.bindings.updateMany('post-login', { bindings: [] })).rejects.toMatchObject({ statusCode: 403, body: { message: 'Insufficient scope, expected any of: update:actions' } });
+    await expect(reader.actions.create({ name: 'n', supported_triggers: POST_LOGIN })).rejects.toMatchObject({
+      statusCode: 403,
+      body: { message: 'Insufficient scope, expected any of: create:actions' },
+    });
+    await expect(reader.actions.triggers.bindings.updateMany('post-login', { bindings: [] })).rejects.toMatchObject({
+      statusCode: 403,
+      body: { message: 'Insufficient scope, expected any of: update:actions' },
+    });
   });
 });
 
@@ -160,7 +201,9 @@ describe('applications and grants', () => {
     expect((await managementClient(tenant, appClient).users.list({})).data.map((u) => u.user_id)).toEqual([user.user_id]);
     await expect(managementClient(tenant, appClient).actions.list({})).rejects.toMatchObject({ statusCode: 403 });
     expect((await m.clientGrants.list({ client_id: app.client_id! })).data.map((g) => g.id)).toEqual([grant.id]);
-    await expect(m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users'] })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(m.clientGrants.create({ client_id: app.client_id!, audience: tenant.audience, scope: ['read:users'] })).rejects.toMatchObject({
+      statusCode: 409,
+    });
   });
 
   it('shows a client secret only on create and to read:client_keys', async () => {
@@ -195,14 +238,22 @@ describe('logins through the post-login flow', () => {
     const second = await m.actions.create({ name: 'second', supported_triggers: POST_LOGIN, code: claim('second'), secrets: [{ name: 'K', value: 'two' }] });
     await m.actions.deploy(second.id!);
     await m.actions.update(second.id!, { code: 'exports.onExecutePostLogin = async () => { throw new Error("draft only"); };' });
-    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'second' } }, { ref: { type: 'action_name', value: 'first' } }] });
+    await m.actions.triggers.bindings.updateMany('post-login', {
+      bindings: [{ ref: { type: 'action_name', value: 'second' } }, { ref: { type: 'action_name', value: 'first' } }],
+    });
 
     const login = async () => loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
     const a = await login();
     const b = await login();
-    for (const [result, runs] of [[a, 1], [b, 2]] as const) {
+    for (const [result, runs] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
       expect(result.outcome === 'success' && result.idTokenClaims).toEqual({ second: ['two', runs], first: ['one', runs] });
-      expect(result.steps.map((s) => [s.action, s.version])).toEqual([['second', 1], ['first', 1]]);
+      expect(result.steps.map((s) => [s.action, s.version])).toEqual([
+        ['second', 1],
+        ['first', 1],
+      ]);
     }
   });
 
@@ -212,7 +263,9 @@ describe('logins through the post-login flow', () => {
     const user = tenant.state.createUser({ connection: DATABASE, email: 'v@x.io', email_verified: true });
     await deployed(m, 'deny', 'exports.onExecutePostLogin = async (event, api) => { api.access.deny("no"); };');
     await deployed(m, 'after');
-    await m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'deny' } }, { ref: { type: 'action_name', value: 'after' } }] });
+    await m.actions.triggers.bindings.updateMany('post-login', {
+      bindings: [{ ref: { type: 'action_name', value: 'deny' } }, { ref: { type: 'action_name', value: 'after' } }],
+    });
     const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { userId: user.user_id });
     expect(result).toMatchObject({ outcome: 'failure', reason: 'denied: no', failedAction: 'deny' });
     expect(result.steps.map((s) => s.action)).toEqual(['deny']);
@@ -225,14 +278,17 @@ describe('logins through the post-login flow', () => {
       const made = await m.actions.create({ name, supported_triggers: POST_LOGIN, code, secrets: [{ name: 'P', value: primary }] });
       await m.actions.deploy(made.id!);
     }
-    await m.actions.triggers.bindings.updateMany('post-login', { bindings: Object.keys(actions).map((value) => ({ ref: { type: 'action_name' as const, value } })) });
+    await m.actions.triggers.bindings.updateMany('post-login', {
+      bindings: Object.keys(actions).map((value) => ({ ref: { type: 'action_name' as const, value } })),
+    });
   }
 
   it('runs the bound Actions as one transaction: later Actions see the metadata earlier ones set, written once at the end', async () => {
     const { tenant } = get();
     const user = tenant.state.createUser({ connection: DATABASE, email: 'w@x.io', email_verified: true, app_metadata: { kept: true } });
     await bindFlow({
-      first: 'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("from_first", 1); api.idToken.setCustomClaim("tx_first", event.transaction.id); };',
+      first:
+        'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("from_first", 1); api.idToken.setCustomClaim("tx_first", event.transaction.id); };',
       second: `exports.onExecutePostLogin = async (event, api) => {
         const stored = await (await fetch("https://tenant.local/stored")).json();
         api.idToken.setCustomClaim("seen", event.user.app_metadata);
@@ -260,10 +316,14 @@ describe('logins through the post-login flow', () => {
     const primary = tenant.state.createUser({ connection: DATABASE, email: 'p@x.io', email_verified: true });
     const google = tenant.state.createUser({ connection: 'google-oauth2', email: 'p@x.io', email_verified: true });
     const identity = { provider: 'google-oauth2', user_id: google.identities[0]!.user_id };
-    await bindFlow({
-      switcher: 'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("lost", 1); api.authentication.setPrimaryUser(event.secrets.P); };',
-      linker: 'exports.onExecutePostLogin = async (event, api) => { await fetch("https://tenant.local/link"); api.user.setAppMetadata("lost_too", 2); };',
-    }, primary.user_id);
+    await bindFlow(
+      {
+        switcher:
+          'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("lost", 1); api.authentication.setPrimaryUser(event.secrets.P); };',
+        linker: 'exports.onExecutePostLogin = async (event, api) => { await fetch("https://tenant.local/link"); api.user.setAppMetadata("lost_too", 2); };',
+      },
+      primary.user_id,
+    );
     const fetch = async () => {
       tenant.state.link(primary.user_id, identity);
       return new Response(null, { status: 201 });
@@ -283,6 +343,11 @@ describe('logins through the post-login flow', () => {
     const switcher = 'exports.onExecutePostLogin = async (event, api) => { api.authentication.setPrimaryUser(event.secrets.P); };';
     await bindFlow({ one: switcher, two: switcher }, primary.user_id);
     const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { identity });
-    expect(result).toMatchObject({ outcome: 'failure', kind: 'error', failedAction: 'two', reason: 'error: api.authentication.setPrimaryUser can be called once per transaction' });
+    expect(result).toMatchObject({
+      outcome: 'failure',
+      kind: 'error',
+      failedAction: 'two',
+      reason: 'error: api.authentication.setPrimaryUser can be called once per transaction',
+    });
   });
 });

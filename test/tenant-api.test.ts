@@ -44,7 +44,11 @@ describe('POST /oauth/token', () => {
     const form = await tokenRequest(tenant, fields);
     expect(form.status).toBe(200);
     expect(form.body).toMatchObject({ expires_in: 86400, scope: 'read:users update:users', token_type: 'Bearer' });
-    const json = await fetch(`https://${tenant.domain}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    const json = await fetch(`https://${tenant.domain}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+    });
     expect(json.status).toBe(200);
     const { access_token } = (await json.json()) as { access_token: string };
     expect(tenant.state.verifyToken(access_token)?.clientId).toBe(client.client_id);
@@ -63,7 +67,12 @@ describe('POST /oauth/token', () => {
 
   it('refuses an audience other than the Management API with 403, naming it', async () => {
     const { tenant, client } = current();
-    const answer = await tokenRequest(tenant, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret, audience: 'https://api.example.com/' });
+    const answer = await tokenRequest(tenant, {
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      audience: 'https://api.example.com/',
+    });
     expect(answer.status).toBe(403);
     expect(answer.body).toEqual({ error: 'access_denied', error_description: 'Service not enabled within domain: https://api.example.com/' });
   });
@@ -82,7 +91,12 @@ describe('POST /oauth/token', () => {
   it('refuses a client without a grant on the Management API', async () => {
     const { tenant } = current();
     const idle = tenant.state.addClient({ name: 'no grant', scopes: [] });
-    const answer = await tokenRequest(tenant, { grant_type: 'client_credentials', client_id: idle.client_id, client_secret: idle.client_secret, audience: tenant.audience });
+    const answer = await tokenRequest(tenant, {
+      grant_type: 'client_credentials',
+      client_id: idle.client_id,
+      client_secret: idle.client_secret,
+      audience: tenant.audience,
+    });
     expect(answer.status).toBe(403);
     expect(answer.body.error_description).toContain('is not authorized to access resource server');
   });
@@ -113,7 +127,12 @@ describe('bearer and scope guard', () => {
     const user = tenant.state.createUser({ connection: DATABASE, email: 'a@x.io', email_verified: true });
     const patch = await call('PATCH', `/api/v2/users/${encodeURIComponent(user.user_id)}`, { token: readOnly, body: { app_metadata: { a: 1 } } });
     expect(patch.status).toBe(403);
-    expect(patch.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected any of: update:users', errorCode: 'insufficient_scope' });
+    expect(patch.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope, expected any of: update:users',
+      errorCode: 'insufficient_scope',
+    });
     const connections = await call('GET', '/api/v2/connections', { token: readOnly });
     expect(connections.body.message).toBe('Insufficient scope, expected any of: read:connections');
   });

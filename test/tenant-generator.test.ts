@@ -10,7 +10,15 @@ import { LINKS_KEY, linkRecords } from '../actions/link-record.ts';
 import { eligibility } from '../actions/policy.ts';
 import { connectionKind } from '../actions/strategies.ts';
 import { exportLine } from '../scripts/local-tenant/export-format.ts';
-import { GENERATED_CONNECTIONS, generateTenant, loadGenerated, TRUST_WITH_ENTERPRISE, writeGeneratedNdjsonGz, type GeneratorOptions, type TenantSummary } from '../scripts/local-tenant/generator.ts';
+import {
+  GENERATED_CONNECTIONS,
+  generateTenant,
+  loadGenerated,
+  TRUST_WITH_ENTERPRISE,
+  writeGeneratedNdjsonGz,
+  type GeneratorOptions,
+  type TenantSummary,
+} from '../scripts/local-tenant/generator.ts';
 import { loadSeedFile } from '../scripts/local-tenant/seed.ts';
 import { TenantState } from '../scripts/local-tenant/state.ts';
 
@@ -55,7 +63,7 @@ describe('generateTenant', () => {
     expect(other.filter((line, i) => line === first[i])).toHaveLength(0);
   });
 
-  it('streams: it yields users without building the tenant first, and a group\'s members come together', () => {
+  it("streams: it yields users without building the tenant first, and a group's members come together", () => {
     const iterator = generateTenant({ users: 1_000_000_000, seed: 2, duplicates: 0.5 });
     const firstUsers = Array.from({ length: 200 }, () => iterator.next().value as User);
     iterator.return(undefined as never);
@@ -106,14 +114,16 @@ describe('generateTenant', () => {
     expect(groups).toHaveLength(summary.duplicateGroups);
     expect(groups.reduce((n, g) => n + g.length, 0)).toBe(summary.usersInDuplicateGroups);
     expect(groups.filter((g) => g.filter((u) => eligibility(u, { connections: undefined }).eligible).length >= 2)).toHaveLength(summary.eligibleGroups);
-    expect(groups.filter((g) => g.filter((u) => eligibility(u, TRUST_WITH_ENTERPRISE).eligible).length >= 2)).toHaveLength(summary.eligibleGroupsTrustingEnterprise);
+    expect(groups.filter((g) => g.filter((u) => eligibility(u, TRUST_WITH_ENTERPRISE).eligible).length >= 2)).toHaveLength(
+      summary.eligibleGroupsTrustingEnterprise,
+    );
     expect(summary.eligibleGroups).toBeGreaterThan(0);
     expect(summary.eligibleGroupsTrustingEnterprise).toBeGreaterThan(summary.eligibleGroups);
     // Auth0 allows one account per email per connection.
     for (const group of groups) expect(new Set(group.map((u) => u.identities[0]!.connection)).size).toBe(group.length);
   });
 
-  it('writes emails as Auth0 stores them: lowercased on its own connections, in the IdP\'s case elsewhere', () => {
+  it("writes emails as Auth0 stores them: lowercased on its own connections, in the IdP's case elsewhere", () => {
     const users = [...big.state.allUsers()];
     for (const user of users) {
       const kind = connectionKind(user.identities[0]!.provider);
@@ -129,7 +139,7 @@ describe('generateTenant', () => {
     expect(big.state.usersByEmail(variant.email!)).toContain(variant);
   });
 
-  it('plants pre-hijack traps: an earlier unverified database signup sharing a verified account\'s email', () => {
+  it("plants pre-hijack traps: an earlier unverified database signup sharing a verified account's email", () => {
     const traps = groupsOf(big.state.allUsers()).filter((g) => {
       const attacker = g.find((u) => u.identities[0]!.provider === 'auth0' && u.email_verified === false);
       return attacker !== undefined && g.some((u) => u.email_verified === true && u.created_at > attacker.created_at);
@@ -158,7 +168,7 @@ describe('generateTenant', () => {
     expect(linkRecords(user).map((r) => r.user_id)).toEqual(user.identities.slice(1).map((i) => `${i.provider}|${i.user_id}`));
   });
 
-  it('uses Auth0\'s id shapes, enterprise ids carrying the connection name, and created_at within the range', () => {
+  it("uses Auth0's id shapes, enterprise ids carrying the connection name, and created_at within the range", () => {
     const { users } = drain({ users: 5000, seed: 8, since: '2020-01-01', until: '2021-01-01' });
     const byProvider = new Map(users.map((u) => [u.identities[0]!.provider, u.identities[0]!.user_id]));
     expect(byProvider.get('auth0')).toMatch(/^[0-9a-f]{24}$/);
@@ -174,7 +184,9 @@ describe('generateTenant', () => {
 
   it('rejects bad options, naming each one and the accepted range', () => {
     expect(() => generateTenant({ users: -1 })).toThrow(/users must be a whole number ≥ 0, got -1/);
-    expect(() => generateTenant({ users: 10, duplicates: 1.5, since: 'soon' })).toThrow(/duplicates must be a share between 0 and 1.*since must be an ISO date/);
+    expect(() => generateTenant({ users: 10, duplicates: 1.5, since: 'soon' })).toThrow(
+      /duplicates must be a share between 0 and 1.*since must be an ISO date/,
+    );
   });
 });
 

@@ -22,7 +22,13 @@ describe('linking over HTTP', () => {
   it('moves every identity of the secondary, drops its metadata, and unlinking restores it as a bare user', async () => {
     const { tenant } = current();
     const primary = tenant.state.createUser({ connection: DATABASE, email: 'a@x.io', email_verified: true, app_metadata: { plan: 'pro' } });
-    const secondary = tenant.state.createUser({ connection: 'google-oauth2', email: 'a@x.io', email_verified: true, name: 'Ann', user_metadata: { theme: 'dark' } });
+    const secondary = tenant.state.createUser({
+      connection: 'google-oauth2',
+      email: 'a@x.io',
+      email_verified: true,
+      name: 'Ann',
+      user_metadata: { theme: 'dark' },
+    });
     const third = tenant.state.createUser({ connection: 'github', email: 'a@x.io', email_verified: true });
     tenant.state.link(secondary.user_id, { provider: 'github', user_id: third.identities[0]!.user_id });
 
@@ -95,10 +101,14 @@ describe('the HTTP server', () => {
     const user = tenant.state.createUser({ connection: DATABASE, email: 'a@x.io' });
     const token = await managementToken(tenant, client, fetch);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${server.url}${userPath(user.user_id)}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = httpRequest(
+        `${server.url}${userPath(user.user_id)}`,
+        { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.write('{"app_metadata":');
       req.end('{"chunked":true}}');

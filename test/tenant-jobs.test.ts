@@ -12,7 +12,10 @@ async function download(location: string, fetcher: typeof fetch = fetch): Promis
   const response = await fetcher(location);
   expect(response.status).toBe(200);
   const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('users-export jobs', () => {
@@ -42,7 +45,9 @@ describe('users-export jobs', () => {
   it('needs read:users to export; an unknown job is a 404; csv is refused by name', async () => {
     const { tenant, client } = current();
     const writer = tenant.state.addClient({ name: 'writer', scopes: ['update:users'] });
-    const denied = await managementClient(tenant, writer).jobs.usersExports.create({ format: 'json' }).catch((e: unknown) => e);
+    const denied = await managementClient(tenant, writer)
+      .jobs.usersExports.create({ format: 'json' })
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ManagementError);
     expect((denied as ManagementError).statusCode).toBe(403);
     const sdk = managementClient(tenant, client);
@@ -60,7 +65,10 @@ describe('users-export jobs', () => {
     tenant.state.createUser({ connection: DATABASE, email: 'cy@example.com' });
     const sdk = managementClient(tenant, client);
 
-    const all = await sdk.jobs.usersExports.create({ format: 'json', fields: [{ name: 'user_id' }, { name: 'identities' }, { name: 'user_metadata.plan', export_as: 'plan' }] });
+    const all = await sdk.jobs.usersExports.create({
+      format: 'json',
+      fields: [{ name: 'user_id' }, { name: 'identities' }, { name: 'user_metadata.plan', export_as: 'plan' }],
+    });
     const lines = await download((await sdk.jobs.get(all.id)).location!);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toEqual({ user_id: ann.user_id, identities: ann.identities, plan: 'pro' });

@@ -65,9 +65,7 @@ describe('faults', () => {
     const github = tenant.state.createUser({ connection: 'github', email: 'a@x.io', email_verified: true });
     tenant.faults.fail({ method: 'POST', path: '/api/v2/users/:id/identities', status: 503, times: 2, headers: { 'retry-after': '7' } });
     const link = () =>
-      managementClient(tenant, client)
-        .users.identities.link(primary.user_id, { provider: 'github', user_id: github.identities[0]!.user_id })
-        .withRawResponse();
+      managementClient(tenant, client).users.identities.link(primary.user_id, { provider: 'github', user_id: github.identities[0]!.user_id }).withRawResponse();
     for (let i = 0; i < 2; i++) {
       await expect(link()).rejects.toMatchObject({ statusCode: 503, rawResponse: { headers: expect.anything() } });
     }
@@ -100,7 +98,9 @@ describe('faults', () => {
 
   it('refuses a fault target that names no route', () => {
     const { tenant } = current();
-    expect(() => tenant.faults.fail({ method: 'POST', path: '/api/v2/users/:id/identity', status: 503 })).toThrow(/no route matches fault target POST \/api\/v2\/users\/:id\/identity/);
+    expect(() => tenant.faults.fail({ method: 'POST', path: '/api/v2/users/:id/identity', status: 503 })).toThrow(
+      /no route matches fault target POST \/api\/v2\/users\/:id\/identity/,
+    );
   });
 
   it('delays every request by the configured latency', async () => {

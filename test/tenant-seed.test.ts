@@ -12,7 +12,6 @@ import { TenantState } from '../scripts/local-tenant/state.ts';
 const dir = mkdtempSync(join(tmpdir(), 'seed-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 const linkedUser: User = {
   user_id: 'auth0|aaaaaaaaaaaaaaaaaaaaaaaa',
   email: 'ann@example.com',
@@ -20,14 +19,23 @@ const linkedUser: User = {
   created_at: '2020-01-01T00:00:00.000Z',
   identities: [
     { provider: 'auth0', user_id: 'aaaaaaaaaaaaaaaaaaaaaaaa', connection: DB, isSocial: false },
-    { provider: 'google-oauth2', user_id: '1111', connection: 'google-oauth2', isSocial: true, profileData: { email: 'Ann@Example.com', email_verified: true } },
+    {
+      provider: 'google-oauth2',
+      user_id: '1111',
+      connection: 'google-oauth2',
+      isSocial: true,
+      profileData: { email: 'Ann@Example.com', email_verified: true },
+    },
   ],
   app_metadata: { plan: 'pro' },
 };
 
 function seed(overrides: Record<string, unknown> = {}) {
   return {
-    connections: [{ name: DB, strategy: 'auth0', id: 'con_aaaaaaaaaaaaaaaa' }, { name: 'google-oauth2', strategy: 'google-oauth2' }],
+    connections: [
+      { name: DB, strategy: 'auth0', id: 'con_aaaaaaaaaaaaaaaa' },
+      { name: 'google-oauth2', strategy: 'google-oauth2' },
+    ],
     clients: [{ name: 'backfill', client_id: 'client-1', client_secret: 'not-shown-anywhere', scopes: ['read:users', 'update:users'] }],
     users: [
       { connection: DB, email: 'Bob@Example.com', email_verified: false, user_metadata: { theme: 'dark' } },
@@ -72,8 +80,9 @@ describe('loadSeed', () => {
     const state = new TenantState();
     const existing = state.addConnection({ name: 'google-oauth2', strategy: 'google-oauth2' });
     expect(ensureConnection(state, { name: 'google-oauth2', strategy: 'google-oauth2' }, 'here')).toBe(existing);
-    expect(() => ensureConnection(state, { name: 'google-oauth2', strategy: 'github' }, 'seed.json: connections[1]'))
-      .toThrow(/seed\.json: connections\[1\].*already has a connection "google-oauth2" \(strategy google-oauth2/s);
+    expect(() => ensureConnection(state, { name: 'google-oauth2', strategy: 'github' }, 'seed.json: connections[1]')).toThrow(
+      /seed\.json: connections\[1\].*already has a connection "google-oauth2" \(strategy google-oauth2/s,
+    );
   });
 
   it('refuses a user whose identity already exists in the tenant, naming the entry', () => {
@@ -93,30 +102,34 @@ describe('loadSeed', () => {
 
 describe('validateSeed messages', () => {
   it('name the entry, the field and what to do', () => {
-    const problems = problemsOf(seed({
-      users: [
-        { connection: 'gogle-oauth2', email: 'a@x.io' },
-        { connection: DB, mail: 'b@x.io', email_verified: 'yes' },
-        { email: 'c@x.io' },
-        { ...linkedUser, user_id: 'auth0|other', email: 'Ann@Example.com' },
-        { user_id: 'google-oauth2|9', identities: [{ provider: 'github', user_id: '9', connection: 'google-oauth2' }] },
-        { connection: DB, created_at: 'yesterday', app_metadata: [] },
-        { connection: 'google-oauth2', id: '1111' },
-        { connection: 'google-oauth2', id: '1111', email: 'other@x.io' },
-      ],
-    }));
-    expect(problems).toEqual(expect.arrayContaining([
-      'users[0].connection "gogle-oauth2" is not a connection of the tenant or the seed: declare it in connections or fix the name',
-      expect.stringMatching(/^users\[1\]: unknown field "mail" for a new user: use one of connection, id, email/),
-      'users[1].email_verified must be true or false, got the string "yes"',
-      'users[2] is neither a new user (give "connection" and a profile) nor a complete user (give "user_id" and "identities")',
-      'users[3] (auth0|other): user_id must be "auth0|aaaaaaaaaaaaaaaaaaaaaaaa", the provider and user_id of identities[0]',
-      'users[3] (auth0|other).email "Ann@Example.com": Auth0 stores database and passwordless emails in lower case: write "ann@example.com"',
-      'users[7]: identity google-oauth2|1111 is already held by users[6]: an identity belongs to one user only',
-      'users[4] (google-oauth2|9).identities[0].provider "github" differs from the strategy "google-oauth2" of connection "google-oauth2": an identity\'s provider is its connection\'s strategy',
-      expect.stringMatching(/^users\[5\]\.created_at must be an ISO date/),
-      'users[5].app_metadata must be an object, got an array',
-    ]));
+    const problems = problemsOf(
+      seed({
+        users: [
+          { connection: 'gogle-oauth2', email: 'a@x.io' },
+          { connection: DB, mail: 'b@x.io', email_verified: 'yes' },
+          { email: 'c@x.io' },
+          { ...linkedUser, user_id: 'auth0|other', email: 'Ann@Example.com' },
+          { user_id: 'google-oauth2|9', identities: [{ provider: 'github', user_id: '9', connection: 'google-oauth2' }] },
+          { connection: DB, created_at: 'yesterday', app_metadata: [] },
+          { connection: 'google-oauth2', id: '1111' },
+          { connection: 'google-oauth2', id: '1111', email: 'other@x.io' },
+        ],
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'users[0].connection "gogle-oauth2" is not a connection of the tenant or the seed: declare it in connections or fix the name',
+        expect.stringMatching(/^users\[1\]: unknown field "mail" for a new user: use one of connection, id, email/),
+        'users[1].email_verified must be true or false, got the string "yes"',
+        'users[2] is neither a new user (give "connection" and a profile) nor a complete user (give "user_id" and "identities")',
+        'users[3] (auth0|other): user_id must be "auth0|aaaaaaaaaaaaaaaaaaaaaaaa", the provider and user_id of identities[0]',
+        'users[3] (auth0|other).email "Ann@Example.com": Auth0 stores database and passwordless emails in lower case: write "ann@example.com"',
+        'users[7]: identity google-oauth2|1111 is already held by users[6]: an identity belongs to one user only',
+        'users[4] (google-oauth2|9).identities[0].provider "github" differs from the strategy "google-oauth2" of connection "google-oauth2": an identity\'s provider is its connection\'s strategy',
+        expect.stringMatching(/^users\[5\]\.created_at must be an ISO date/),
+        'users[5].app_metadata must be an object, got an array',
+      ]),
+    );
   });
 
   it('explain a malformed top level and connections', () => {
@@ -170,7 +183,13 @@ describe('loadSeedFile', () => {
   it('streams NDJSON(.gz) users of either shape, adding connections that export lines name', async () => {
     const lines = [
       // An export line: github ids come as numbers from Auth0; metadata absent when empty.
-      JSON.stringify({ user_id: 'github|77', email: 'Cy@Example.com', email_verified: true, created_at: '2021-01-01T00:00:00.000Z', identities: [{ provider: 'github', user_id: 77, connection: 'github', isSocial: true }] }),
+      JSON.stringify({
+        user_id: 'github|77',
+        email: 'Cy@Example.com',
+        email_verified: true,
+        created_at: '2021-01-01T00:00:00.000Z',
+        identities: [{ provider: 'github', user_id: 77, connection: 'github', isSocial: true }],
+      }),
       '',
       JSON.stringify({ connection: 'github', email: 'dee@example.com', email_verified: true }),
     ];
@@ -185,11 +204,14 @@ describe('loadSeedFile', () => {
 
   it('stops at the first bad NDJSON line, naming it; the lines before it are loaded', async () => {
     const path = join(dir, 'bad.ndjson');
-    writeFileSync(path, [
-      JSON.stringify({ user_id: 'google-oauth2|1', identities: [{ provider: 'google-oauth2', user_id: '1', connection: 'google-oauth2' }] }),
-      JSON.stringify({ connection: 'google-oauth2', email: 42 }),
-      '{not json',
-    ].join('\n'));
+    writeFileSync(
+      path,
+      [
+        JSON.stringify({ user_id: 'google-oauth2|1', identities: [{ provider: 'google-oauth2', user_id: '1', connection: 'google-oauth2' }] }),
+        JSON.stringify({ connection: 'google-oauth2', email: 42 }),
+        '{not json',
+      ].join('\n'),
+    );
     const state = new TenantState();
     await expect(loadSeedFile(state, path)).rejects.toThrow(`${path} line 2 cannot be loaded:\n  user.email must be a string, got number 42`);
     expect(state.userCount()).toBe(1);

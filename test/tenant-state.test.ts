@@ -56,7 +56,9 @@ describe('tenant state', () => {
     expect(identities[1]!.profileData).toMatchObject({ email: 'a@x.io', email_verified: true });
     expect(state.getUser(secondary.user_id)).toBeUndefined();
     expect(state.usersByEmail('a@x.io').map((u) => u.user_id)).toEqual([primary.user_id]);
-    expect(() => state.link(primary.user_id, { provider: 'google-oauth2', user_id: secondary.identities[0]!.user_id })).toThrow('Specified identity already exists.');
+    expect(() => state.link(primary.user_id, { provider: 'google-oauth2', user_id: secondary.identities[0]!.user_id })).toThrow(
+      'Specified identity already exists.',
+    );
 
     state.unlink(primary.user_id, 'google-oauth2', secondary.identities[0]!.user_id);
     const restored = state.getUser(secondary.user_id);

@@ -119,10 +119,23 @@ describe('unlink --user and --since', () => {
     return async () => {
       const { tenant } = get();
       const a1 = tenant.state.createUser({ connection: DATABASE, email: 'a@example.com', email_verified: true, created_at: '2019-01-01T00:00:00.000Z' });
-      const a2 = tenant.state.createUser({ connection: 'google-oauth2', email: 'a@example.com', email_verified: true, created_at: '2020-01-01T00:00:00.000Z', user_metadata: { theme: 'dark' }, app_metadata: { tier: 2 } });
+      const a2 = tenant.state.createUser({
+        connection: 'google-oauth2',
+        email: 'a@example.com',
+        email_verified: true,
+        created_at: '2020-01-01T00:00:00.000Z',
+        user_metadata: { theme: 'dark' },
+        app_metadata: { tier: 2 },
+      });
       const a3 = tenant.state.createUser({ connection: 'github', email: 'a@example.com', email_verified: true, created_at: '2021-01-01T00:00:00.000Z' });
       const b1 = tenant.state.createUser({ connection: DATABASE, email: 'b@example.com', email_verified: true, created_at: '2019-01-01T00:00:00.000Z' });
-      const b2 = tenant.state.createUser({ connection: 'github', email: 'b@example.com', email_verified: true, created_at: '2020-01-01T00:00:00.000Z', user_metadata: { n: 1 } });
+      const b2 = tenant.state.createUser({
+        connection: 'github',
+        email: 'b@example.com',
+        email_verified: true,
+        created_at: '2020-01-01T00:00:00.000Z',
+        user_metadata: { n: 1 },
+      });
       const before = snapshot(tenant.state);
       expect((await backfill(env, join(tempDir(), 'j.ndjson'))).code).toBe(0);
       return { a1, a2, a3, b1, b2, before };
@@ -136,12 +149,18 @@ describe('unlink --user and --since', () => {
 
     const dry = await unlink(env, ['--user', a2.user_id]);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`${a2.user_id} from ${a1.user_id}, linked ${NOW.toISOString()} by backfill: would undo (restores app_metadata: tier; user_metadata: theme)`);
+    expect(dry.stdout).toContain(
+      `${a2.user_id} from ${a1.user_id}, linked ${NOW.toISOString()} by backfill: would undo (restores app_metadata: tier; user_metadata: theme)`,
+    );
     expect(tenant.state.getUser(a2.user_id)).toBeUndefined();
 
     const run = await unlink(env, ['--user', a2.user_id, '--apply', '--exclude']);
     expect(run.code).toBe(0);
-    expect(tenant.state.getUser(a2.user_id)).toMatchObject({ email: 'a@example.com', user_metadata: { theme: 'dark' }, app_metadata: { tier: 2, auto_link_exclude: true } });
+    expect(tenant.state.getUser(a2.user_id)).toMatchObject({
+      email: 'a@example.com',
+      user_metadata: { theme: 'dark' },
+      app_metadata: { tier: 2, auto_link_exclude: true },
+    });
     const primary = tenant.state.getUser(a1.user_id)!;
     expect(primary.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([a1.user_id, a3.user_id]);
     expect(linkRecords(primary).map((e) => e.user_id)).toEqual([a3.user_id]);
@@ -159,7 +178,21 @@ describe('unlink --user and --since', () => {
     // An older link the Action made, recorded before the date.
     const older = tenant.state.createUser({ connection: 'google-oauth2', email: 'b@example.com', email_verified: true });
     tenant.state.patchUser(b1.user_id, {
-      app_metadata: { [LINKS_KEY]: [...linkRecords(tenant.state.getUser(b1.user_id)!), { user_id: older.user_id, provider: 'google-oauth2', identity_user_id: older.identities[0]!.user_id, connection: 'google-oauth2', linked_at: '2024-01-01T00:00:00.000Z', by: 'action', app_metadata: {}, user_metadata: {} }] },
+      app_metadata: {
+        [LINKS_KEY]: [
+          ...linkRecords(tenant.state.getUser(b1.user_id)!),
+          {
+            user_id: older.user_id,
+            provider: 'google-oauth2',
+            identity_user_id: older.identities[0]!.user_id,
+            connection: 'google-oauth2',
+            linked_at: '2024-01-01T00:00:00.000Z',
+            by: 'action',
+            app_metadata: {},
+            user_metadata: {},
+          },
+        ],
+      },
     });
     tenant.state.link(b1.user_id, { provider: 'google-oauth2', user_id: older.identities[0]!.user_id });
 

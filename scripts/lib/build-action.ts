@@ -54,7 +54,9 @@ export async function buildAction(options: BuildActionOptions = {}): Promise<Bui
   }
   const bytes = Buffer.byteLength(code, 'utf8');
   if (bytes > limitBytes) {
-    throw new ActionBuildError(`the bundle is ${formatSize(bytes)}, over Auth0's ${formatSize(limitBytes)} limit for an Action's code: remove the dependency that grew it`);
+    throw new ActionBuildError(
+      `the bundle is ${formatSize(bytes)}, over Auth0's ${formatSize(limitBytes)} limit for an Action's code: remove the dependency that grew it`,
+    );
   }
   const requires = requiredModules(code);
   const foreign = requires.filter((id) => !isBuiltin(id));

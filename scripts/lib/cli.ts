@@ -35,10 +35,13 @@ const COMMON = {
   json: { type: 'boolean' },
 } as const satisfies Options;
 
-type ValueOf<T> = T extends { type: 'boolean'; multiple: true } ? boolean[]
-  : T extends { type: 'boolean' } ? boolean
-  : T extends { multiple: true } ? string[]
-  : string;
+type ValueOf<T> = T extends { type: 'boolean'; multiple: true }
+  ? boolean[]
+  : T extends { type: 'boolean' }
+    ? boolean
+    : T extends { multiple: true }
+      ? string[]
+      : string;
 
 /** The parsed flags: each flag of the spec (absent when not given), plus `help` and `json`. */
 export type ParsedValues<O extends Options> = { [K in keyof O]?: ValueOf<O[K]> } & { help?: boolean; json?: boolean };

@@ -34,7 +34,9 @@ export function parseDotenv(text: string, source = '.env'): Record<string, strin
 export function requireEnv<K extends string>(env: Env, names: readonly K[], purpose: string): Record<K, string> {
   const missing = names.filter((name) => !env[name]?.trim());
   if (missing.length > 0) {
-    throw new CliError(`${purpose} needs ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in .env (see README, "Configuration")`);
+    throw new CliError(
+      `${purpose} needs ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in .env (see README, "Configuration")`,
+    );
   }
   return Object.fromEntries(names.map((name) => [name, env[name]!.trim()])) as Record<K, string>;
 }

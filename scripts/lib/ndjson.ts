@@ -84,10 +84,12 @@ async function decompressed(raw: Readable): Promise<Readable> {
   const first = await chunks.next();
   if (first.done) return Readable.from([]);
   const head = asBuffer(first.value);
-  const whole = Readable.from((async function* () {
-    yield head;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield asBuffer(next.value);
-  })());
+  const whole = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield asBuffer(next.value);
+    })(),
+  );
   if (head[0] !== 0x1f || head[1] !== 0x8b) return whole;
   const gunzip = createGunzip();
   whole.on('error', (error) => gunzip.destroy(error));

@@ -91,7 +91,14 @@ export interface BoundAction {
 }
 
 /** Triggers the local tenant knows; only post-login runs, the others are accepted as Auth0 accepts them. */
-const TRIGGERS = new Set(['post-login', 'credentials-exchange', 'pre-user-registration', 'post-user-registration', 'post-change-password', 'send-phone-message']);
+const TRIGGERS = new Set([
+  'post-login',
+  'credentials-exchange',
+  'pre-user-registration',
+  'post-user-registration',
+  'post-change-password',
+  'send-phone-message',
+]);
 
 export interface ActionsStoreOptions {
   /** How long a build takes, in ms: `pending` for the first third (at most 200 ms), then `building`. Default 0 (built at once). */
@@ -144,7 +151,8 @@ export class ActionsStore {
     if (typeof body.name !== 'string' || body.name.trim() === '') throw invalid('name is required');
     if (!Array.isArray(body.supported_triggers) || body.supported_triggers.length === 0) throw invalid('supported_triggers is required');
     // Auth0 keeps Action names unique in a tenant; the exact wording of its 409 is a guess.
-    if ([...this.actions.values()].some((a) => a.name === body.name)) throw new ApiError(409, `An action with the name '${body.name}' already exists.`, 'conflict');
+    if ([...this.actions.values()].some((a) => a.name === body.name))
+      throw new ApiError(409, `An action with the name '${body.name}' already exists.`, 'conflict');
     const at = this.iso();
     const action: StoredAction = {
       id: randomUUID(),
@@ -173,7 +181,8 @@ export class ActionsStore {
     const at = this.iso();
     if (body.name !== undefined) {
       if (typeof body.name !== 'string' || body.name.trim() === '') throw invalid('name must be a non-empty string');
-      if ([...this.actions.values()].some((a) => a.name === body.name && a.id !== id)) throw new ApiError(409, `An action with the name '${body.name}' already exists.`, 'conflict');
+      if ([...this.actions.values()].some((a) => a.name === body.name && a.id !== id))
+        throw new ApiError(409, `An action with the name '${body.name}' already exists.`, 'conflict');
       action.name = body.name;
     }
     if (body.supported_triggers !== undefined) action.supported_triggers = triggersOf(body.supported_triggers);
@@ -413,8 +422,10 @@ function secretsOf(value: unknown, at: string): Secret[] {
   if (value.length > SECRET_LIMITS.count) throw invalid(`at most ${SECRET_LIMITS.count} secrets`);
   const names = new Set<string>();
   return value.map((s: { name?: unknown; value?: unknown }) => {
-    if (typeof s?.name !== 'string' || s.name === '' || s.name.length > SECRET_LIMITS.name) throw invalid(`each secret needs a name of 1 to ${SECRET_LIMITS.name} characters`);
-    if (typeof s.value !== 'string' || s.value.length > SECRET_LIMITS.value) throw invalid(`secret ${s.name} needs a value of at most ${SECRET_LIMITS.value} characters`);
+    if (typeof s?.name !== 'string' || s.name === '' || s.name.length > SECRET_LIMITS.name)
+      throw invalid(`each secret needs a name of 1 to ${SECRET_LIMITS.name} characters`);
+    if (typeof s.value !== 'string' || s.value.length > SECRET_LIMITS.value)
+      throw invalid(`secret ${s.name} needs a value of at most ${SECRET_LIMITS.value} characters`);
     if (names.has(s.name)) throw invalid(`secret ${s.name} is given twice`);
     names.add(s.name);
     return { name: s.name, value: s.value, updated_at: at };

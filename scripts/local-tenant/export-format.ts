@@ -8,9 +8,25 @@ import type { User } from '../../actions/types.ts';
 
 /** The fields written, in this order: Auth0's normalized profile fields plus identities and both metadata objects. */
 export const EXPORT_FIELDS = [
-  'user_id', 'email', 'email_verified', 'username', 'phone_number', 'phone_verified', 'name', 'nickname', 'given_name',
-  'family_name', 'picture', 'created_at', 'updated_at', 'last_login', 'logins_count', 'blocked', 'identities',
-  'app_metadata', 'user_metadata',
+  'user_id',
+  'email',
+  'email_verified',
+  'username',
+  'phone_number',
+  'phone_verified',
+  'name',
+  'nickname',
+  'given_name',
+  'family_name',
+  'picture',
+  'created_at',
+  'updated_at',
+  'last_login',
+  'logins_count',
+  'blocked',
+  'identities',
+  'app_metadata',
+  'user_metadata',
 ] as const satisfies ReadonlyArray<keyof User>;
 
 /** The export line of a user (JSON, without the newline). */

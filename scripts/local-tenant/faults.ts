@@ -85,7 +85,9 @@ export class Faults {
 
   /** The fault the next request to `method path` meets, if any; using it counts down its `times`. */
   take(method: string, path: string): Fault | undefined {
-    const index = this.scripted.findIndex(({ fault }) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path === path));
+    const index = this.scripted.findIndex(
+      ({ fault }) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path === path),
+    );
     if (index < 0) return undefined;
     const entry = this.scripted[index]!;
     entry.left -= 1;

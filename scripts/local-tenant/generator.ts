@@ -112,7 +112,9 @@ const SOURCES: readonly Source[] = [
  * the default kinds' connections and the enterprise ones, as TRUSTED_CONNECTIONS would name them.
  */
 export const TRUST_WITH_ENTERPRISE: TrustRule = {
-  connections: new Set(SOURCES.filter((s) => DEFAULT_TRUSTED_KINDS.has(connectionKind(s.strategy)) || connectionKind(s.strategy) === 'enterprise').map((s) => s.name)),
+  connections: new Set(
+    SOURCES.filter((s) => DEFAULT_TRUSTED_KINDS.has(connectionKind(s.strategy)) || connectionKind(s.strategy) === 'enterprise').map((s) => s.name),
+  ),
 };
 
 const SOURCE_WEIGHTS = SOURCES.map((s) => s.weight);
@@ -123,13 +125,64 @@ const SECONDARY_SOURCES = EMAIL_SOURCES.filter((s) => s.domain === undefined);
 
 /** The connections generated users live on; ids are fixed so that every generated tenant has the same ones. */
 export const GENERATED_CONNECTIONS: readonly Connection[] = SOURCES.map((s, i) => ({
-  id: `con_gen${String(i).padStart(2, '0')}${s.strategy.replace(/[^a-z0-9]/g, '').slice(0, 11).padEnd(11, '0')}`,
+  id: `con_gen${String(i).padStart(2, '0')}${s.strategy
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 11)
+    .padEnd(11, '0')}`,
   name: s.name,
   strategy: s.strategy,
 }));
 
-const FIRST_NAMES = ['ann', 'ben', 'chloe', 'dmitri', 'elena', 'farid', 'grace', 'hiro', 'ines', 'jamal', 'kofi', 'lena', 'marta', 'noah', 'olga', 'priya', 'quentin', 'rosa', 'sven', 'tariq', 'uma', 'victor', 'wen', 'ximena', 'yusuf', 'zoe'];
-const LAST_NAMES = ['smith', 'garcia', 'muller', 'rossi', 'kowalski', 'nguyen', 'okafor', 'tanaka', 'silva', 'dubois', 'jensen', 'haddad', 'ivanova', 'kim', 'obrien', 'patel', 'larsen', 'moreau', 'novak', 'santos'];
+const FIRST_NAMES = [
+  'ann',
+  'ben',
+  'chloe',
+  'dmitri',
+  'elena',
+  'farid',
+  'grace',
+  'hiro',
+  'ines',
+  'jamal',
+  'kofi',
+  'lena',
+  'marta',
+  'noah',
+  'olga',
+  'priya',
+  'quentin',
+  'rosa',
+  'sven',
+  'tariq',
+  'uma',
+  'victor',
+  'wen',
+  'ximena',
+  'yusuf',
+  'zoe',
+];
+const LAST_NAMES = [
+  'smith',
+  'garcia',
+  'muller',
+  'rossi',
+  'kowalski',
+  'nguyen',
+  'okafor',
+  'tanaka',
+  'silva',
+  'dubois',
+  'jensen',
+  'haddad',
+  'ivanova',
+  'kim',
+  'obrien',
+  'patel',
+  'larsen',
+  'moreau',
+  'novak',
+  'santos',
+];
 /** Reserved example domains: generated addresses can never reach anyone. */
 const CONSUMER_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.example', 'inbox.example'];
 const LOCALES = ['en', 'en-GB', 'de', 'fr', 'es', 'ja', 'pt-BR'];
@@ -274,9 +327,23 @@ class TenantGenerator {
     this.options = options;
     this.random = new Random(options.seed);
     this.summary = {
-      users: 0, identities: 0, usersByConnection: {}, usersByKind: {}, verifiedEmails: 0, unverifiedEmails: 0,
-      withoutEmail: 0, withMetadata: 0, excluded: 0, linkedUsers: 0, auditedLinkedUsers: 0, duplicateGroups: 0,
-      usersInDuplicateGroups: 0, groupSizes: {}, caseVariantGroups: 0, trapGroups: 0, eligibleGroups: 0,
+      users: 0,
+      identities: 0,
+      usersByConnection: {},
+      usersByKind: {},
+      verifiedEmails: 0,
+      unverifiedEmails: 0,
+      withoutEmail: 0,
+      withMetadata: 0,
+      excluded: 0,
+      linkedUsers: 0,
+      auditedLinkedUsers: 0,
+      duplicateGroups: 0,
+      usersInDuplicateGroups: 0,
+      groupSizes: {},
+      caseVariantGroups: 0,
+      trapGroups: 0,
+      eligibleGroups: 0,
       eligibleGroupsTrustingEnterprise: 0,
     };
   }
@@ -344,8 +411,20 @@ class TenantGenerator {
   private account(source: Source, person: Person, at: number, emailCase: EmailCase, verified: boolean): User {
     const created = new Date(at).toISOString();
     const email = source.strategy === 'sms' ? undefined : address(person, emailCase);
-    const identity: Identity = { provider: source.strategy, user_id: this.identityId(source, at, email), connection: source.name, isSocial: isSocialStrategy(source.strategy) };
-    const user: User = { user_id: `${identity.provider}|${identity.user_id}`, created_at: created, updated_at: created, identities: [identity], app_metadata: {}, user_metadata: {} };
+    const identity: Identity = {
+      provider: source.strategy,
+      user_id: this.identityId(source, at, email),
+      connection: source.name,
+      isSocial: isSocialStrategy(source.strategy),
+    };
+    const user: User = {
+      user_id: `${identity.provider}|${identity.user_id}`,
+      created_at: created,
+      updated_at: created,
+      identities: [identity],
+      app_metadata: {},
+      user_metadata: {},
+    };
     if (email === undefined) {
       user.phone_number = `+1${2_000_000_000 + this.identities}`;
       user.phone_verified = true;
@@ -365,18 +444,26 @@ class TenantGenerator {
     const n = this.identities++;
     const random = this.random;
     switch (source.strategy) {
-      case 'google-oauth2': return `1${random.digits(10)}${String(n).padStart(10, '0')}`;
-      case 'facebook': return `10${random.digits(5)}${String(n).padStart(9, '0')}`;
-      case 'github': return String(1_000_000 + n);
+      case 'google-oauth2':
+        return `1${random.digits(10)}${String(n).padStart(10, '0')}`;
+      case 'facebook':
+        return `10${random.digits(5)}${String(n).padStart(9, '0')}`;
+      case 'github':
+        return String(1_000_000 + n);
       case 'waad': {
         const hex = `${random.hex(20)}${n.toString(16).padStart(12, '0')}`;
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
       }
       // Enterprise ids are `{connection}|{id from the IdP}`; a SAML NameID is commonly the address itself.
-      case 'samlp': return `${source.name}|${email}`;
-      case 'oidc': return `${source.name}|00u${random.hex(8)}${n.toString(36).padStart(9, '0')}`;
+      case 'samlp':
+        return `${source.name}|${email}`;
+      case 'oidc':
+        return `${source.name}|00u${random.hex(8)}${n.toString(36).padStart(9, '0')}`;
       // Database and passwordless ids are ObjectIds: creation time, random, counter.
-      default: return `${Math.floor(at / 1000).toString(16).padStart(8, '0')}${random.hex(8)}${n.toString(16).padStart(8, '0')}`;
+      default:
+        return `${Math.floor(at / 1000)
+          .toString(16)
+          .padStart(8, '0')}${random.hex(8)}${n.toString(16).padStart(8, '0')}`;
     }
   }
 
@@ -548,4 +635,3 @@ class Random {
     return out.slice(0, length);
   }
 }
-

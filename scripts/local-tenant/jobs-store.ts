@@ -73,13 +73,19 @@ export class JobsStore {
   /** POST /api/v2/jobs/users-exports with a checked body; the answer says `pending`, as Auth0's does. */
   createExport(body: Record<string, unknown>): ExportJobView {
     for (const key of Object.keys(body)) {
-      if (!['connection_id', 'format', 'limit', 'fields'].includes(key)) throw new ApiError(400, `Payload validation error: 'Additional properties not allowed: ${key}'.`, 'invalid_body');
+      if (!['connection_id', 'format', 'limit', 'fields'].includes(key))
+        throw new ApiError(400, `Payload validation error: 'Additional properties not allowed: ${key}'.`, 'invalid_body');
     }
     // Auth0's default format is csv.
     const format = body.format ?? 'csv';
     if (format === 'csv') throw new ApiError(400, "The local tenant models users exports in format 'json' (NDJSON) only: send format: 'json'.", 'invalid_body');
-    if (format !== 'json') throw new ApiError(400, `Payload validation error: 'No enum match for: "${String(format)}"' on property format (csv, json).`, 'invalid_body');
-    const job: ExportJob = { id: `job_${randomBytes(12).toString('base64url').slice(0, 16)}`, createdAt: this.state.now().getTime(), signature: randomBytes(24).toString('base64url') };
+    if (format !== 'json')
+      throw new ApiError(400, `Payload validation error: 'No enum match for: "${String(format)}"' on property format (csv, json).`, 'invalid_body');
+    const job: ExportJob = {
+      id: `job_${randomBytes(12).toString('base64url').slice(0, 16)}`,
+      createdAt: this.state.now().getTime(),
+      signature: randomBytes(24).toString('base64url'),
+    };
     if (body.connection_id !== undefined) {
       const connection = typeof body.connection_id === 'string' ? this.state.connectionById(body.connection_id) : undefined;
       if (!connection) throw new ApiError(400, 'The connection does not exist.', 'inexistent_connection');
@@ -124,7 +130,8 @@ export class JobsStore {
   download(id: string, signature: string | null): ReadableStream<Uint8Array> {
     const job = this.jobs.get(id);
     // Like an expired or tampered pre-signed URL: the same refusal whether the job is unknown or the signature wrong.
-    if (!job || signature !== job.signature || this.view(id, '').status !== 'completed') throw new ApiError(403, 'Request has expired or the signature does not match.');
+    if (!job || signature !== job.signature || this.view(id, '').status !== 'completed')
+      throw new ApiError(403, 'Request has expired or the signature does not match.');
     // Node's web stream type and the DOM's (which Response takes) differ only in typing.
     return Readable.toWeb(Readable.from(chunks(this.state, job)).pipe(createGzip())) as unknown as ReadableStream<Uint8Array>;
   }
@@ -140,7 +147,13 @@ export function jobsOf(state: TenantState): JobsStore {
 }
 
 function checkFields(value: unknown): ExportField[] {
-  const valid = Array.isArray(value) && value.length > 0 && value.every((f) => f !== null && typeof f === 'object' && typeof f.name === 'string' && f.name !== '' && (f.export_as === undefined || typeof f.export_as === 'string'));
+  const valid =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (f) =>
+        f !== null && typeof f === 'object' && typeof f.name === 'string' && f.name !== '' && (f.export_as === undefined || typeof f.export_as === 'string'),
+    );
   if (!valid) throw new ApiError(400, "Payload validation error: 'fields must be a non-empty array of {name, export_as?}' on property fields.", 'invalid_body');
   return (value as ExportField[]).map(({ name, export_as }) => (export_as === undefined ? { name } : { name, export_as }));
 }

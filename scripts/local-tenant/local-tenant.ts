@@ -149,7 +149,9 @@ export function createLocalTenant(options: LocalTenantOptions = {}): LocalTenant
 }
 
 function scriptedFailure(fault: Fault & { kind: 'fail' }, method: string, path: string): RouteResult {
-  const body = fault.body ?? (fault.status === 429 ? RATE_LIMITED_BODY : new ApiError(fault.status, `Scripted failure (local tenant fault on ${method} ${path})`).toBody());
+  const body =
+    fault.body ??
+    (fault.status === 429 ? RATE_LIMITED_BODY : new ApiError(fault.status, `Scripted failure (local tenant fault on ${method} ${path})`).toBody());
   return fault.headers === undefined ? { status: fault.status, body } : { status: fault.status, body, headers: fault.headers };
 }
 

@@ -54,7 +54,12 @@ export function requiredParam(url: URL, name: string): string {
 export function fieldSelector(url: URL): <T extends object>(item: T) => Partial<T> {
   const raw = url.searchParams.get('fields');
   if (raw === null || raw.trim() === '') return (item) => item;
-  const fields = new Set(raw.split(',').map((field) => field.trim()).filter((field) => field !== ''));
+  const fields = new Set(
+    raw
+      .split(',')
+      .map((field) => field.trim())
+      .filter((field) => field !== ''),
+  );
   const include = boolParam(url, 'include_fields', true);
   return (item) => Object.fromEntries(Object.entries(item).filter(([key]) => fields.has(key) === include)) as Partial<typeof item>;
 }

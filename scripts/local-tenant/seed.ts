@@ -65,7 +65,8 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
   const problems: string[] = [];
   if (!isObject(value)) throw new SeedError(source, [`the seed must be a JSON object { "connections": [...], "users": [...] }, got ${describe(value)}`]);
   for (const key of Object.keys(value)) {
-    if (key !== 'connections' && key !== 'clients' && key !== 'users') problems.push(`unknown top-level field "${key}": only connections, clients and users are read`);
+    if (key !== 'connections' && key !== 'clients' && key !== 'users')
+      problems.push(`unknown top-level field "${key}": only connections, clients and users are read`);
   }
   const strategies = new Map<string, string>();
   const connections = listOf(value, 'connections', problems, true);
@@ -74,7 +75,8 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
     if (!isObject(entry)) return problems.push(`${where} must be an object {"name", "strategy"}, got ${describe(entry)}`);
     const name = requireString(entry, 'name', where, problems, 'the connection name users refer to');
     const strategy = requireString(entry, 'strategy', where, problems, 'e.g. "auth0" for a database, "google-oauth2", "samlp"');
-    if (entry.id !== undefined && !nonEmptyString(entry.id)) problems.push(`${where}.id must be a non-empty string such as "con_0123456789abcdef", or left out`);
+    if (entry.id !== undefined && !nonEmptyString(entry.id))
+      problems.push(`${where}.id must be a non-empty string such as "con_0123456789abcdef", or left out`);
     if (name === undefined || strategy === undefined) return;
     if (strategies.has(name)) problems.push(`${where}.name "${name}" is declared twice: keep one`);
     strategies.set(name, strategy);
@@ -84,14 +86,16 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
     const where = `clients[${i}]`;
     if (!isObject(entry)) return problems.push(`${where} must be an object {"name", "scopes"}, got ${describe(entry)}`);
     requireString(entry, 'name', where, problems, 'a label for the M2M application');
-    if (!Array.isArray(entry.scopes) || !entry.scopes.every(nonEmptyString)) problems.push(`${where}.scopes must be an array of scope strings such as ["read:users", "update:users"]`);
+    if (!Array.isArray(entry.scopes) || !entry.scopes.every(nonEmptyString))
+      problems.push(`${where}.scopes must be an array of scope strings such as ["read:users", "update:users"]`);
     if (entry.client_id !== undefined) {
       if (!nonEmptyString(entry.client_id)) problems.push(`${where}.client_id must be a non-empty string, or left out to generate one`);
       else if (clientIds.has(entry.client_id)) problems.push(`${where}.client_id is used by another client: give each client its own`);
       else clientIds.add(entry.client_id);
     }
     // The secret's value is never echoed, even when it is wrong.
-    if (entry.client_secret !== undefined && !nonEmptyString(entry.client_secret)) problems.push(`${where}.client_secret must be a non-empty string, or left out to generate one`);
+    if (entry.client_secret !== undefined && !nonEmptyString(entry.client_secret))
+      problems.push(`${where}.client_secret must be a non-empty string, or left out to generate one`);
   });
   const strategyOf = (name: string): string | undefined => strategies.get(name) ?? state?.connection(name)?.strategy;
   const identities = new Map<string, string>();
@@ -114,7 +118,8 @@ export function loadSeed(state: TenantState, seed: unknown, source = 'seed'): Se
   const valid = validateSeed(seed, source, state);
   const connections = valid.connections.map((c, i) => ensureConnection(state, c, `${source}: connections[${i}]`));
   const clients = (valid.clients ?? []).map((c, i) => {
-    if (c.client_id !== undefined && state.client(c.client_id)) throw new SeedError(source, [`clients[${i}].client_id is already a client of the tenant: use another or leave it out`]);
+    if (c.client_id !== undefined && state.client(c.client_id))
+      throw new SeedError(source, [`clients[${i}].client_id is already a client of the tenant: use another or leave it out`]);
     return state.addClient(c);
   });
   const secondaries = new Set<string>();
@@ -141,7 +146,11 @@ export async function loadSeedFile(state: TenantState, path: string): Promise<Se
 }
 
 /** Streams users (one per line, either shape) into `state`; returns how many were added. */
-export async function loadUsersNdjson(state: TenantState, input: string | Readable, source = typeof input === 'string' ? input : 'NDJSON stream'): Promise<number> {
+export async function loadUsersNdjson(
+  state: TenantState,
+  input: string | Readable,
+  source = typeof input === 'string' ? input : 'NDJSON stream',
+): Promise<number> {
   const strategyOf = (name: string): string | undefined => state.connection(name)?.strategy;
   const secondaries = new Set<string>();
   let count = 0;
@@ -169,7 +178,9 @@ export function ensureConnection(state: TenantState, input: SeedConnection, wher
   const existing = state.connection(input.name);
   if (existing) {
     if (existing.strategy !== input.strategy || (input.id !== undefined && input.id !== existing.id)) {
-      throw new SeedError(where, [`the tenant already has a connection "${input.name}" (strategy ${existing.strategy}, id ${existing.id}): use that strategy and id, or another name`]);
+      throw new SeedError(where, [
+        `the tenant already has a connection "${input.name}" (strategy ${existing.strategy}, id ${existing.id}): use that strategy and id, or another name`,
+      ]);
     }
     return existing;
   }
@@ -186,7 +197,8 @@ export function ensureConnection(state: TenantState, input: SeedConnection, wher
 function insertEntry(state: TenantState, entry: NewUser | User, where: string, secondaries: Set<string>): void {
   if (!isCompleteUser(entry)) {
     const key = entry.id === undefined ? undefined : `${state.connection(entry.connection)!.strategy}|${entry.id}`;
-    if (key !== undefined && (state.getUser(key) || secondaries.has(key))) throw new SeedError(where, [`user ${key} already exists in the tenant: remove the entry or change its id`]);
+    if (key !== undefined && (state.getUser(key) || secondaries.has(key)))
+      throw new SeedError(where, [`user ${key} already exists in the tenant: remove the entry or change its id`]);
     state.createUser(entry);
     return;
   }
@@ -214,13 +226,17 @@ function checkUser(value: unknown, where: string, strategyOf: (name: string) => 
 
 function checkNewUser(value: Record<string, unknown>, where: string, strategyOf: (name: string) => string | undefined, problems: string[]): void {
   for (const key of Object.keys(value)) {
-    if (!NEW_USER_FIELDS.has(key)) problems.push(`${where}: unknown field "${key}" for a new user: use one of ${[...NEW_USER_FIELDS].join(', ')}, or give a complete user (user_id + identities)`);
+    if (!NEW_USER_FIELDS.has(key))
+      problems.push(
+        `${where}: unknown field "${key}" for a new user: use one of ${[...NEW_USER_FIELDS].join(', ')}, or give a complete user (user_id + identities)`,
+      );
   }
   const connection = requireString(value, 'connection', where, problems, 'the name of one of the connections');
   if (connection !== undefined && strategyOf(connection) === undefined) {
     problems.push(`${where}.connection "${connection}" is not a connection of the tenant or the seed: declare it in connections or fix the name`);
   }
-  if (value.id !== undefined && !nonEmptyString(value.id)) problems.push(`${where}.id must be a non-empty string (the identity's own id, without "provider|"), or left out`);
+  if (value.id !== undefined && !nonEmptyString(value.id))
+    problems.push(`${where}.id must be a non-empty string (the identity's own id, without "provider|"), or left out`);
   checkProfile(value, where, problems);
 }
 
@@ -251,16 +267,22 @@ function checkIdentity(identity: unknown, where: string, strategyOf: (name: stri
   const provider = requireString(identity, 'provider', where, problems, 'the connection\'s strategy, e.g. "auth0" or "google-oauth2"');
   // Auth0 returns some social ids (github) as numbers; the local tenant keeps every identity id as a string.
   if (typeof identity.user_id === 'number' && Number.isSafeInteger(identity.user_id)) identity.user_id = String(identity.user_id);
-  if (!nonEmptyString(identity.user_id)) problems.push(`${where}.user_id must be the identity's own id (a string, without "provider|"), got ${describe(identity.user_id)}`);
-  const connection = requireString(identity, 'connection', where, problems, 'the connection\'s name');
+  if (!nonEmptyString(identity.user_id))
+    problems.push(`${where}.user_id must be the identity's own id (a string, without "provider|"), got ${describe(identity.user_id)}`);
+  const connection = requireString(identity, 'connection', where, problems, "the connection's name");
   if (identity.isSocial === undefined) {
     if (provider !== undefined) identity.isSocial = isSocialStrategy(provider);
   } else if (typeof identity.isSocial !== 'boolean') problems.push(`${where}.isSocial must be true or false, or left out`);
-  if (identity.profileData !== undefined && !isObject(identity.profileData)) problems.push(`${where}.profileData must be an object (the profile the identity had before it was linked)`);
+  if (identity.profileData !== undefined && !isObject(identity.profileData))
+    problems.push(`${where}.profileData must be an object (the profile the identity had before it was linked)`);
   if (connection === undefined || provider === undefined) return;
   const strategy = strategyOf(connection);
-  if (strategy === undefined) problems.push(`${where}.connection "${connection}" is not a connection of the tenant or the seed: declare it in connections or fix the name`);
-  else if (strategy !== provider) problems.push(`${where}.provider "${provider}" differs from the strategy "${strategy}" of connection "${connection}": an identity's provider is its connection's strategy`);
+  if (strategy === undefined)
+    problems.push(`${where}.connection "${connection}" is not a connection of the tenant or the seed: declare it in connections or fix the name`);
+  else if (strategy !== provider)
+    problems.push(
+      `${where}.provider "${provider}" differs from the strategy "${strategy}" of connection "${connection}": an identity's provider is its connection's strategy`,
+    );
 }
 
 /** The profile fields both shapes share. */
@@ -270,11 +292,13 @@ function checkProfile(value: Record<string, unknown>, where: string, problems: s
   }
   if (typeof value.email === 'string' && !value.email.includes('@')) problems.push(`${where}.email "${value.email}" is not an email address`);
   for (const field of BOOLEAN_FIELDS) {
-    if (value[field] !== undefined && typeof value[field] !== 'boolean') problems.push(`${where}.${field} must be true or false, got ${describe(value[field])}`);
+    if (value[field] !== undefined && typeof value[field] !== 'boolean')
+      problems.push(`${where}.${field} must be true or false, got ${describe(value[field])}`);
   }
   for (const field of DATE_FIELDS) {
     const v = value[field];
-    if (v !== undefined && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) problems.push(`${where}.${field} must be an ISO date such as "2021-03-04T05:06:07.000Z", got ${describe(v)}`);
+    if (v !== undefined && (typeof v !== 'string' || Number.isNaN(Date.parse(v))))
+      problems.push(`${where}.${field} must be an ISO date such as "2021-03-04T05:06:07.000Z", got ${describe(v)}`);
   }
   for (const field of METADATA_FIELDS) {
     if (value[field] !== undefined && !isObject(value[field])) problems.push(`${where}.${field} must be an object, got ${describe(value[field])}`);

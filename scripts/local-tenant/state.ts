@@ -50,7 +50,18 @@ export interface UserPatch {
 }
 
 /** The profile fields that move into `identities[n].profileData` when a user becomes a secondary. */
-const PROFILE_FIELDS = ['email', 'email_verified', 'name', 'nickname', 'picture', 'given_name', 'family_name', 'username', 'phone_number', 'phone_verified'] as const;
+const PROFILE_FIELDS = [
+  'email',
+  'email_verified',
+  'name',
+  'nickname',
+  'picture',
+  'given_name',
+  'family_name',
+  'username',
+  'phone_number',
+  'phone_verified',
+] as const;
 
 /** Management API token lifetime, as Auth0 issues it by default. */
 export const TOKEN_LIFETIME_SECONDS = 86_400;
@@ -380,7 +391,9 @@ export function profileOf(user: User): Metadata {
 }
 
 function randomId(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 function randomDigits(length: number): string {

@@ -16,7 +16,11 @@ export interface Run {
 }
 
 /** Runs a command as the CLI does (flag parsing, output, exit code), capturing what it prints. */
-export async function runCli<O extends ParseArgsOptionsConfig>(spec: CommandSpec<O>, body: (flags: ParsedValues<O>) => Promise<CommandOutcome>, argv: string[]): Promise<Run> {
+export async function runCli<O extends ParseArgsOptionsConfig>(
+  spec: CommandSpec<O>,
+  body: (flags: ParsedValues<O>) => Promise<CommandOutcome>,
+  argv: string[],
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
@@ -31,4 +35,3 @@ export async function runCli<O extends ParseArgsOptionsConfig>(spec: CommandSpec
     err.mockRestore();
   }
 }
-

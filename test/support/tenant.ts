@@ -84,7 +84,12 @@ export async function managementToken(tenant: LocalTenant, client: Client, fetch
   const response = await fetcher(`https://${tenant.domain}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret, audience: tenant.audience }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      audience: tenant.audience,
+    }),
   });
   if (response.status !== 200) throw new Error(`token request failed with ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { access_token: string };

@@ -49,10 +49,25 @@ export interface ApplySummary {
 }
 
 /** Applies `groups`, skipping those `prior` finished; a failed group is journaled and the others go on. */
-export async function applyGroups(api: TenantApi, journal: Journal, groups: readonly GroupToApply[], prior: PriorProgress, options: ApplyOptions): Promise<ApplySummary> {
+export async function applyGroups(
+  api: TenantApi,
+  journal: Journal,
+  groups: readonly GroupToApply[],
+  prior: PriorProgress,
+  options: ApplyOptions,
+): Promise<ApplySummary> {
   const summary: ApplySummary = {
-    groups: groups.length, finishedBefore: 0, linkedGroups: 0, partialGroups: 0, changedGroups: 0, failedGroups: 0,
-    linked: 0, alreadyLinked: 0, gone: 0, failures: [], interrupted: false,
+    groups: groups.length,
+    finishedBefore: 0,
+    linkedGroups: 0,
+    partialGroups: 0,
+    changedGroups: 0,
+    failedGroups: 0,
+    linked: 0,
+    alreadyLinked: 0,
+    gone: 0,
+    failures: [],
+    interrupted: false,
   };
   const now = options.now ?? (() => new Date());
   let settled = 0;
@@ -130,10 +145,20 @@ async function applyGroup(
   // Journaled before the write: a run killed after Auth0 applied it but before its answer came must not take this
   // run's own mark for the one the primary had.
   const checkedBefore = (primary.app_metadata?.[CHECKED_KEY] as CheckedMark | undefined) ?? null;
-  record({ type: 'patching', email: group.email, primary: primary.user_id, secondaries: secondaries.map((s) => s.user_id), checked_before: checkedBefore, at: at() });
+  record({
+    type: 'patching',
+    email: group.email,
+    primary: primary.user_id,
+    secondaries: secondaries.map((s) => s.user_id),
+    checked_before: checkedBefore,
+    at: at(),
+  });
   await api.patchMetadata(primary.user_id, {
     app_metadata: {
-      [LINKS_KEY]: mergeLinkRecords(linkRecords(primary), secondaries.map((s) => linkRecordFor(s, 'backfill', stamp))),
+      [LINKS_KEY]: mergeLinkRecords(
+        linkRecords(primary),
+        secondaries.map((s) => linkRecordFor(s, 'backfill', stamp)),
+      ),
       [CHECKED_KEY]: checkedMark(primary.email!, stamp),
     },
   });
@@ -145,7 +170,14 @@ async function applyGroup(
       gone.push(secondary.user_id);
       continue;
     }
-    record({ type: 'linked', email: group.email, primary: primary.user_id, secondary: secondary.user_id, at: at(), ...(made === 'found' ? { verified: true } : {}) });
+    record({
+      type: 'linked',
+      email: group.email,
+      primary: primary.user_id,
+      secondary: secondary.user_id,
+      at: at(),
+      ...(made === 'found' ? { verified: true } : {}),
+    });
     if (made === 'made') summary.linked += 1;
     else summary.alreadyLinked += 1;
     options.onLinked?.(secondary.user_id);

@@ -43,7 +43,12 @@ export const backfillSpec: CommandSpec<typeof options> = {
     'TRUSTED_CONNECTIONS, PRIMARY_CONNECTION   the same trust settings as the Action (see README)',
     'AUTH0_BASE_URL   where AUTH0_DOMAIN is really served (the local tenant), e.g. http://127.0.0.1:4010',
   ],
-  examples: ['npm run backfill', 'npm run backfill -- --csv plan.csv', 'npm run backfill -- --apply', 'npm run backfill -- --apply --journal backfill.journal.ndjson --json'],
+  examples: [
+    'npm run backfill',
+    'npm run backfill -- --csv plan.csv',
+    'npm run backfill -- --apply',
+    'npm run backfill -- --apply --journal backfill.journal.ndjson --json',
+  ],
 };
 
 export type BackfillFlags = ParsedValues<typeof options>;
@@ -88,11 +93,13 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
         progress: (label, total) => createProgress({ label, total, silent, ...(deps.progressStream ? { stream: deps.progressStream } : {}) }),
       });
     } catch (error) {
-      if (deps.signal?.aborted) throw new CliError(`interrupted before linking started; nothing was changed${journalPath ? ` (run again to start over: ${journalPath})` : ''}`);
+      if (deps.signal?.aborted)
+        throw new CliError(`interrupted before linking started; nothing was changed${journalPath ? ` (run again to start over: ${journalPath})` : ''}`);
       throw error;
     }
     if (flags.csv !== undefined) {
-      if (!result.plan) throw new CliError(`--csv writes the plan, and a resumed run takes its plan from ${journalPath}: run the dry run with --csv for the file`);
+      if (!result.plan)
+        throw new CliError(`--csv writes the plan, and a resumed run takes its plan from ${journalPath}: run the dry run with --csv for the file`);
       await writePlanCsv(flags.csv, result.plan, policy.primaryConnection);
     }
     return outcome(result, shown, policy.primaryConnection, flags.csv);
@@ -108,7 +115,16 @@ function outcome(result: BackfillResult, shown: number, primaryConnection: strin
     lines.push('Dry run: nothing was changed. Run again with --apply to link these groups.');
     return {
       summary: lines.join('\n'),
-      result: { ok: true, mode: 'dry-run', via: result.via, totals: result.totals, groups: result.plan!.groups, skipped: result.plan!.skipped, requests: result.requests, seconds: result.seconds },
+      result: {
+        ok: true,
+        mode: 'dry-run',
+        via: result.via,
+        totals: result.totals,
+        groups: result.plan!.groups,
+        skipped: result.plan!.skipped,
+        requests: result.requests,
+        seconds: result.seconds,
+      },
     };
   }
   const lines = [...totalsText(result.totals), ...applyText(applied, result.requests, result.seconds), read, `Journal: ${result.journal}`];
@@ -124,7 +140,16 @@ function outcome(result: BackfillResult, shown: number, primaryConnection: strin
   }
   return {
     summary: lines.join('\n'),
-    result: { ok: exitCode === 0, mode: 'apply', via: result.via, journal: result.journal, totals: result.totals, applied, requests: result.requests, seconds: result.seconds },
+    result: {
+      ok: exitCode === 0,
+      mode: 'apply',
+      via: result.via,
+      journal: result.journal,
+      totals: result.totals,
+      applied,
+      requests: result.requests,
+      seconds: result.seconds,
+    },
     exitCode,
   };
 }

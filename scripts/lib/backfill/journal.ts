@@ -54,7 +54,15 @@ export interface JournalState {
 
 /** Reads a whole journal into its state. */
 export async function loadJournal(path: string): Promise<JournalState> {
-  const state: JournalState = { header: undefined, groups: [], totals: undefined, finishedGroups: new Set(), links: [], checkedBefore: new Map(), finished: false };
+  const state: JournalState = {
+    header: undefined,
+    groups: [],
+    totals: undefined,
+    finishedGroups: new Set(),
+    links: [],
+    checkedBefore: new Map(),
+    finished: false,
+  };
   for await (const record of readJournal(path)) {
     switch (record.type) {
       case 'run':
@@ -103,7 +111,8 @@ export class Journal {
     try {
       return new Journal(path, openSync(path, 'wx'));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`journal ${path} already exists: resume it with --apply, or choose another --journal`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new CliError(`journal ${path} already exists: resume it with --apply, or choose another --journal`);
       throw new CliError(`cannot create journal ${path}: ${(error as Error).message}`);
     }
   }
@@ -166,7 +175,7 @@ function dropTornTail(fd: number): void {
   try {
     const size = fstatSync(fd).size;
     const chunk = Buffer.alloc(64 * 1024);
-    for (let end = size; end > 0; ) {
+    for (let end = size; end > 0;) {
       const start = Math.max(0, end - chunk.length);
       const read = readSync(fd, chunk, 0, end - start, start);
       const index = chunk.subarray(0, read).lastIndexOf(0x0a);

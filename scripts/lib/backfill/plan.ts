@@ -130,7 +130,9 @@ async function spread(users: AsyncIterable<User>, paths: string[]): Promise<void
       if (!stream.write(`${JSON.stringify(policyView(user))}\n`)) await once(stream, 'drain');
     }
   } finally {
-    await Promise.all(streams.map((stream) => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())))));
+    await Promise.all(
+      streams.map((stream) => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())))),
+    );
   }
 }
 

@@ -67,7 +67,8 @@ export async function writePlanCsv(path: string, plan: BackfillPlan, primaryConn
     if (!out.write(`${fields.map(csvField).join(',')}\n`)) await once(out, 'drain');
   };
   await write(['email', 'role', 'user_id', 'connection', 'created_at', 'why']);
-  const account = (group: PlannedGroup | undefined, role: string, a: AccountRef, why: string): Promise<void> => write([group?.email ?? a.email, role, a.user_id, a.connection, a.created_at, why]);
+  const account = (group: PlannedGroup | undefined, role: string, a: AccountRef, why: string): Promise<void> =>
+    write([group?.email ?? a.email, role, a.user_id, a.connection, a.created_at, why]);
   for (const group of plan.groups) {
     await account(group, 'primary', group.primary, primaryReasonText(group.why, primaryConnection));
     for (const s of group.secondaries) await account(group, 'secondary', s, '');
@@ -90,5 +91,12 @@ function accountRow(role: string, account: AccountRef, why: string): string[] {
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) if (row[1] !== '') row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => (row[1] === '' ? row[0]! : row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()));
+  return rows.map((row) =>
+    row[1] === ''
+      ? row[0]!
+      : row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+  );
 }

@@ -71,7 +71,16 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
     totals = plan.totals;
     groups = plan.groups.map((g) => ({ email: g.email, primary: g.primary.user_id, secondaries: g.secondaries.map((s) => s.user_id) }));
   }
-  const result: BackfillResult = { mode: options.apply ? 'apply' : 'dry-run', via, totals, plan, journal: options.journalPath, applied: undefined, requests: api.pacer.stats, seconds: 0 };
+  const result: BackfillResult = {
+    mode: options.apply ? 'apply' : 'dry-run',
+    via,
+    totals,
+    plan,
+    journal: options.journalPath,
+    applied: undefined,
+    requests: api.pacer.stats,
+    seconds: 0,
+  };
   if (!options.apply) return { ...result, seconds: (Date.now() - started) / 1000 };
   if (options.journalPath === undefined) throw new Error('runBackfill: apply needs a journalPath (resuming and undo depend on it)');
 
@@ -83,14 +92,20 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
       journal.append({ type: 'plan-complete', totals }, { durable: true });
     }
     const bar = progress('linking', totals.links);
-    const applied = await applyGroups(api, journal, groups, { finished: resumed?.finishedGroups ?? new Set(), linked: new Set(resumed?.links.map((l) => l.secondary)) }, {
-      policy: options.policy,
-      concurrency: options.concurrency,
-      onProgress: (settled) => bar.update(settled),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onLinked ? { onLinked: options.onLinked } : {}),
-    });
+    const applied = await applyGroups(
+      api,
+      journal,
+      groups,
+      { finished: resumed?.finishedGroups ?? new Set(), linked: new Set(resumed?.links.map((l) => l.secondary)) },
+      {
+        policy: options.policy,
+        concurrency: options.concurrency,
+        onProgress: (settled) => bar.update(settled),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onLinked ? { onLinked: options.onLinked } : {}),
+      },
+    );
     bar.finish();
     if (!applied.interrupted && applied.failures.length === 0) journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
     return { ...result, applied, seconds: (Date.now() - started) / 1000 };
@@ -100,7 +115,11 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
 }
 
 /** Reads every user and plans them, with a progress bar on the reading. */
-async function readAndPlan(api: TenantApi, options: BackfillOptions, progress: (label: string, total: number) => Progress): Promise<{ plan: BackfillPlan; via: 'paging' | 'export' }> {
+async function readAndPlan(
+  api: TenantApi,
+  options: BackfillOptions,
+  progress: (label: string, total: number) => Progress,
+): Promise<{ plan: BackfillPlan; via: 'paging' | 'export' }> {
   const source = await openUserSource(api, {
     fields: PLAN_FIELDS,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
@@ -114,7 +133,10 @@ async function readAndPlan(api: TenantApi, options: BackfillOptions, progress: (
       yield user;
     }
   };
-  const plan = await planTenant(counted(), options.policy, { partitions: options.partitions ?? partitionsFor(source.total), listSkipped: options.listSkipped ?? false });
+  const plan = await planTenant(counted(), options.policy, {
+    partitions: options.partitions ?? partitionsFor(source.total),
+    listSkipped: options.listSkipped ?? false,
+  });
   bar.finish();
   return { plan, via: source.via };
 }
@@ -132,7 +154,9 @@ async function resumable(path: string, options: BackfillOptions): Promise<Awaite
     return undefined;
   }
   if (state.header && state.header.settings !== settingsOf(options.policy)) {
-    throw new CliError(`journal ${path} was planned with other trust settings (${state.header.settings}); set TRUSTED_CONNECTIONS / PRIMARY_CONNECTION as then, or use another --journal`);
+    throw new CliError(
+      `journal ${path} was planned with other trust settings (${state.header.settings}); set TRUSTED_CONNECTIONS / PRIMARY_CONNECTION as then, or use another --journal`,
+    );
   }
   if (state.finished) throw new CliError(`journal ${path} records a finished run; to backfill again (e.g. for accounts made since), use another --journal`);
   return state;

@@ -118,7 +118,17 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
 
 /** The SDK variant as one file, as an Action without dependencies would have to ship it. */
 async function bundle(entry: string): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, write: false, logLevel: 'silent', legalComments: 'none' });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
   return result.outputFiles[0]!.text;
 }
 

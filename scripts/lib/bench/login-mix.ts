@@ -74,9 +74,14 @@ export function planLogins(state: TenantState, counts: MixCounts, seed: number):
   const warmUp = shuffle(existing, random).map(mainIdentity);
   const window: PlannedLogin[] = people.map((user, i) => ({ category: i < counts.refresh ? 'refresh' : 'returning', identity: mainIdentity(user) }));
 
-  const partners = shuffle(existing.filter((user) => isLinkPartner(state, user)), random);
+  const partners = shuffle(
+    existing.filter((user) => isLinkPartner(state, user)),
+    random,
+  );
   if (partners.length < counts['first-duplicate']) {
-    throw new Error(`only ${partners.length} users can take a duplicate signup, the mix needs ${counts['first-duplicate']}: raise the login count or lower the first-duplicate share`);
+    throw new Error(
+      `only ${partners.length} users can take a duplicate signup, the mix needs ${counts['first-duplicate']}: raise the login count or lower the first-duplicate share`,
+    );
   }
   for (const partner of partners.slice(0, counts['first-duplicate'])) {
     const connection = VERIFYING_CONNECTIONS.find((c) => c !== partner.identities[0]!.connection)!;
@@ -85,7 +90,10 @@ export function planLogins(state: TenantState, counts: MixCounts, seed: number):
   for (let i = 0; i < counts['first-alone']; i++) {
     const social = random() < SOCIAL_SIGNUP_SHARE;
     const email = `new-${seed}-${i}@signup.example`;
-    window.push({ category: 'first-alone', signup: social ? { connection: 'google-oauth2', email, email_verified: true } : { connection: DATABASE_CONNECTION, email, email_verified: false } });
+    window.push({
+      category: 'first-alone',
+      signup: social ? { connection: 'google-oauth2', email, email_verified: true } : { connection: DATABASE_CONNECTION, email, email_verified: false },
+    });
   }
   return { warmUp, window: shuffle(window, random) };
 }

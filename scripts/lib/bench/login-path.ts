@@ -96,7 +96,15 @@ export async function benchLoginPath(options: LoginPathOptions): Promise<LoginPa
   const sides = {} as Record<Subject, SideSummary>;
   for (const subject of SUBJECTS) sides[subject] = await runSide(subject, code[subject], counts, population, options);
   return {
-    parameters: { logins: options.logins, counts, mix: options.mix, latencyMs: options.latencyMs, concurrency: options.concurrency, seed: options.seed, population },
+    parameters: {
+      logins: options.logins,
+      counts,
+      mix: options.mix,
+      latencyMs: options.latencyMs,
+      concurrency: options.concurrency,
+      seed: options.seed,
+      population,
+    },
     sides,
   };
 }

@@ -64,7 +64,8 @@ export function describeMachine(now = new Date()): Machine {
 function gitCommit(): string | undefined {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
     return dirty ? `${head}+changes` : head;
   } catch {
     return undefined;
@@ -77,30 +78,90 @@ export function verdicts(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
   const login = report.loginPath;
   if (login) {
     const { 'auto-link': ours, baseline } = login.sides;
-    out.push({ section: 'login path', measure: 'requests in steady state (returning + refresh logins)', target: '0', value: String(ours.steadyStateHttpCalls), met: ours.steadyStateHttpCalls === 0 });
+    out.push({
+      section: 'login path',
+      measure: 'requests in steady state (returning + refresh logins)',
+      target: '0',
+      value: String(ours.steadyStateHttpCalls),
+      met: ours.steadyStateHttpCalls === 0,
+    });
     const api = ratio(baseline.apiCalls.mean, ours.apiCalls.mean);
-    out.push({ section: 'login path', measure: '/api/v2 calls per login over the mix, fewer than the usual approach', target: `≥ ${TARGETS.callRatio}×`, value: times(api), met: api >= TARGETS.callRatio });
+    out.push({
+      section: 'login path',
+      measure: '/api/v2 calls per login over the mix, fewer than the usual approach',
+      target: `≥ ${TARGETS.callRatio}×`,
+      value: times(api),
+      met: api >= TARGETS.callRatio,
+    });
     const all = ratio(baseline.httpCalls.mean, ours.httpCalls.mean);
-    out.push({ section: 'login path', measure: 'all requests per login (token endpoint too), fewer than the usual approach', target: `≥ ${TARGETS.callRatio}×`, value: times(all), met: all >= TARGETS.callRatio });
+    out.push({
+      section: 'login path',
+      measure: 'all requests per login (token endpoint too), fewer than the usual approach',
+      target: `≥ ${TARGETS.callRatio}×`,
+      value: times(all),
+      met: all >= TARGETS.callRatio,
+    });
   }
   const cold = report.coldStart;
   if (cold) {
     const ours = cold.variants['auto-link'];
-    out.push({ section: 'cold start', measure: 'code size within Auth0\'s 100 kB limit', target: '≤ 100 kB', value: formatSize(ours.codeBytes), met: ours.withinCodeLimit });
+    out.push({
+      section: 'cold start',
+      measure: "code size within Auth0's 100 kB limit",
+      target: '≤ 100 kB',
+      value: formatSize(ours.codeBytes),
+      met: ours.withinCodeLimit,
+    });
   }
   const backfill = report.backfill;
   if (backfill) {
     const share = backfill.shareOfCeiling;
-    out.push({ section: 'backfill', measure: 'links per second, share of the rate limit\'s ceiling', target: `≥ ${pct(TARGETS.shareOfCeiling)}`, value: share === null ? 'not rate-bound' : pct(share), met: share === null || share >= TARGETS.shareOfCeiling });
-    out.push({ section: 'backfill', measure: 'failed links', target: '0', value: String(backfill.failedGroups + (backfill.plannedLinks - backfill.linked)), met: backfill.failedGroups === 0 && backfill.linked === backfill.plannedLinks });
+    out.push({
+      section: 'backfill',
+      measure: "links per second, share of the rate limit's ceiling",
+      target: `≥ ${pct(TARGETS.shareOfCeiling)}`,
+      value: share === null ? 'not rate-bound' : pct(share),
+      met: share === null || share >= TARGETS.shareOfCeiling,
+    });
+    out.push({
+      section: 'backfill',
+      measure: 'failed links',
+      target: '0',
+      value: String(backfill.failedGroups + (backfill.plannedLinks - backfill.linked)),
+      met: backfill.failedGroups === 0 && backfill.linked === backfill.plannedLinks,
+    });
     const throttled = backfill.throttled / Math.max(1, backfill.requests + backfill.throttled);
-    out.push({ section: 'backfill', measure: '429 answers while linking (the pacer\'s probes only)', target: `≤ ${pct(TARGETS.throttledShare)} of requests`, value: `${backfill.throttled} (${pct(throttled)})`, met: throttled <= TARGETS.throttledShare });
+    out.push({
+      section: 'backfill',
+      measure: "429 answers while linking (the pacer's probes only)",
+      target: `≤ ${pct(TARGETS.throttledShare)} of requests`,
+      value: `${backfill.throttled} (${pct(throttled)})`,
+      met: throttled <= TARGETS.throttledShare,
+    });
   }
   const exported = report.exportMemory;
   if (exported) {
-    out.push({ section: 'backfill', measure: `peak memory reading and planning a ${count(exported.users)}-user export`, target: `< ${mb(TARGETS.exportPeakBytes)}`, value: mb(exported.peakRssBytes), met: exported.peakRssBytes < TARGETS.exportPeakBytes });
-    out.push({ section: 'backfill', measure: 'memory flat while reading the export (peak at 100 % − peak at 10 %)', target: `≤ ${mb(TARGETS.exportGrowthBytes)}`, value: mb(exported.growthBytes), met: exported.growthBytes <= TARGETS.exportGrowthBytes });
-    out.push({ section: 'backfill', measure: 'every exported user read and planned', target: count(exported.users), value: count(Math.min(exported.read, exported.planned)), met: exported.read === exported.users && exported.planned === exported.users });
+    out.push({
+      section: 'backfill',
+      measure: `peak memory reading and planning a ${count(exported.users)}-user export`,
+      target: `< ${mb(TARGETS.exportPeakBytes)}`,
+      value: mb(exported.peakRssBytes),
+      met: exported.peakRssBytes < TARGETS.exportPeakBytes,
+    });
+    out.push({
+      section: 'backfill',
+      measure: 'memory flat while reading the export (peak at 100 % − peak at 10 %)',
+      target: `≤ ${mb(TARGETS.exportGrowthBytes)}`,
+      value: mb(exported.growthBytes),
+      met: exported.growthBytes <= TARGETS.exportGrowthBytes,
+    });
+    out.push({
+      section: 'backfill',
+      measure: 'every exported user read and planned',
+      target: count(exported.users),
+      value: count(Math.min(exported.read, exported.planned)),
+      met: exported.read === exported.users && exported.planned === exported.users,
+    });
   }
   return out;
 }
@@ -111,7 +172,10 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.loginPath) parts.push(loginTables(report.loginPath));
   if (report.coldStart) parts.push(coldStartTable(report.coldStart));
   if (report.backfill || report.exportMemory) parts.push(backfillTable(report.backfill, report.exportMemory));
-  const targets = table(['Section', 'Measure', 'Target', 'Measured', 'Met'], report.verdicts.map((v) => [v.section, v.measure, v.target, v.value, v.met ? 'met' : '**missed**']));
+  const targets = table(
+    ['Section', 'Measure', 'Target', 'Measured', 'Met'],
+    report.verdicts.map((v) => [v.section, v.measure, v.target, v.value, v.met ? 'met' : '**missed**']),
+  );
   parts.push(`#### Targets\n\n${targets}`);
   parts.push(machineLine(report.machine, report.seconds));
   return `${parts.join('\n\n')}\n`;
@@ -123,9 +187,21 @@ function loginTables(result: LoginPathResult): string {
   const head = `#### Login path — ${count(p.logins)} logins (${CATEGORIES.map((c) => `${count(p.counts[c])} ${c}`).join(', ')}), ${p.latencyMs} ms per request, ${p.concurrency} at a time`;
   const fewer = (a: number, b: number): string => times(ratio(a, b));
   const rows: string[][] = [
-    ['/api/v2 calls per login, mean', fixed(ours.apiCalls.mean, 3), fixed(baseline.apiCalls.mean, 3), `${fewer(baseline.apiCalls.mean, ours.apiCalls.mean)} fewer`, `≥ ${TARGETS.callRatio}× fewer`],
+    [
+      '/api/v2 calls per login, mean',
+      fixed(ours.apiCalls.mean, 3),
+      fixed(baseline.apiCalls.mean, 3),
+      `${fewer(baseline.apiCalls.mean, ours.apiCalls.mean)} fewer`,
+      `≥ ${TARGETS.callRatio}× fewer`,
+    ],
     ['/api/v2 calls per login, p99', String(ours.apiCalls.p99), String(baseline.apiCalls.p99), '', ''],
-    ['all requests per login (+ /oauth/token), mean', fixed(ours.httpCalls.mean, 3), fixed(baseline.httpCalls.mean, 3), `${fewer(baseline.httpCalls.mean, ours.httpCalls.mean)} fewer`, `≥ ${TARGETS.callRatio}× fewer`],
+    [
+      'all requests per login (+ /oauth/token), mean',
+      fixed(ours.httpCalls.mean, 3),
+      fixed(baseline.httpCalls.mean, 3),
+      `${fewer(baseline.httpCalls.mean, ours.httpCalls.mean)} fewer`,
+      `≥ ${TARGETS.callRatio}× fewer`,
+    ],
     ['all requests per login, p99', String(ours.httpCalls.p99), String(baseline.httpCalls.p99), '', ''],
     ['requests in steady state (returning + refresh)', count(ours.steadyStateHttpCalls), count(baseline.steadyStateHttpCalls), '', '0'],
     ['added latency per login, p50', ms(ours.latencyMs.p50), ms(baseline.latencyMs.p50), `${ms(baseline.latencyMs.p50 - ours.latencyMs.p50)} less`, ''],
@@ -139,13 +215,25 @@ function loginTables(result: LoginPathResult): string {
     CATEGORIES.map((c) => {
       const a = ours.byCategory[c];
       const b = baseline.byCategory[c];
-      return [c, count(a.logins), `${fixed(a.apiCalls.mean, 2)} + ${fixed(a.httpCalls.mean - a.apiCalls.mean, 2)}`, `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`, `${fixed(b.apiCalls.mean, 2)} + ${fixed(b.httpCalls.mean - b.apiCalls.mean, 2)}`, `${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)}`];
+      return [
+        c,
+        count(a.logins),
+        `${fixed(a.apiCalls.mean, 2)} + ${fixed(a.httpCalls.mean - a.apiCalls.mean, 2)}`,
+        `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`,
+        `${fixed(b.apiCalls.mean, 2)} + ${fixed(b.httpCalls.mean - b.apiCalls.mean, 2)}`,
+        `${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)}`,
+      ];
     }),
   );
   const reasons = [ours, baseline].flatMap((side) =>
     Object.entries(side.failureReasons).map(([reason, n]) => `${side.subject === 'auto-link' ? 'This project' : 'Usual approach'}: ${count(n)} × ${reason}`),
   );
-  const note = [`Generated tenant of ${count(p.population)} users (seed ${p.seed}), each logged in once before the measured logins (unmeasured); every Action on its own copy. Latency is the Action's execution time in the local runtime.`, breakEven(result)].filter((line) => line !== '').join(' ');
+  const note = [
+    `Generated tenant of ${count(p.population)} users (seed ${p.seed}), each logged in once before the measured logins (unmeasured); every Action on its own copy. Latency is the Action's execution time in the local runtime.`,
+    breakEven(result),
+  ]
+    .filter((line) => line !== '')
+    .join(' ');
   return [head, '', main, '', perCategory, '', note, ...(reasons.length > 0 ? ['', 'Failed logins:', ...reasons.map((r) => `- ${r}`)] : [])].join('\n');
 }
 
@@ -166,10 +254,14 @@ function breakEven(result: LoginPathResult): string {
 function coldStartTable(result: ColdStartResult): string {
   const v = result.variants;
   const ours = v['auto-link'];
-  const cell = (value: number, base: number, format: (x: number) => string): string => (value === base ? format(value) : `${format(value)} (${times(ratio(value, base))})`);
+  const cell = (value: number, base: number, format: (x: number) => string): string =>
+    value === base ? format(value) : `${format(value)} (${times(ratio(value, base))})`;
   const rows: string[][] = [
     ['code size (Auth0 limit 100 kB)', ...VARIANTS.map((k) => `${formatSize(v[k].codeBytes)}${v[k].withinCodeLimit ? '' : ' — over the limit'}`)],
-    ['npm dependencies installed', ...VARIANTS.map((k) => (v[k].dependencies.length === 0 ? 'none' : `${mb(v[k].dependencyBytes)} (${v[k].dependencies.join(', ')})`))],
+    [
+      'npm dependencies installed',
+      ...VARIANTS.map((k) => (v[k].dependencies.length === 0 ? 'none' : `${mb(v[k].dependencyBytes)} (${v[k].dependencies.join(', ')})`)),
+    ],
     ['load (compile + module code)', ...VARIANTS.map((k) => cell(v[k].loadMs, ours.loadMs, ms))],
     ['first execution', ...VARIANTS.map((k) => cell(v[k].firstExecutionMs, ours.firstExecutionMs, ms))],
     ['load + first execution', ...VARIANTS.map((k) => cell(v[k].coldMs, ours.coldMs, ms))],
@@ -206,7 +298,8 @@ function backfillTable(backfill: BackfillThroughputResult | undefined, exported:
     );
   }
   if (exported) {
-    for (const at of exported.peakRssAt) rows.push([`export read: peak RSS up to ${pct(at.share)} of the file`, `${mb(at.rssBytes)} (heap ${mb(at.heapUsedBytes)})`, '']);
+    for (const at of exported.peakRssAt)
+      rows.push([`export read: peak RSS up to ${pct(at.share)} of the file`, `${mb(at.rssBytes)} (heap ${mb(at.heapUsedBytes)})`, '']);
     rows.push(
       ['export read + plan: peak RSS', `${mb(exported.peakRssBytes)} (heap ${mb(exported.peakHeapUsedBytes)})`, `< ${mb(TARGETS.exportPeakBytes)}`],
       ['after planning (the plan held in memory)', `${mb(exported.endRssBytes)} (heap ${mb(exported.endHeapUsedBytes)})`, ''],

@@ -37,7 +37,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const wanted = new Set(options.sections);
   const progress = onProgress ? { onProgress } : {};
   if (wanted.has('login')) {
-    report.loginPath = await benchLoginPath({ logins: options.logins, mix: options.mix, latencyMs: options.latencyMs, concurrency: options.loginConcurrency, seed: options.seed, ...progress });
+    report.loginPath = await benchLoginPath({
+      logins: options.logins,
+      mix: options.mix,
+      latencyMs: options.latencyMs,
+      concurrency: options.loginConcurrency,
+      seed: options.seed,
+      ...progress,
+    });
   }
   if (wanted.has('cold-start')) report.coldStart = await benchColdStart({ runs: options.coldRuns, ...progress });
   if (wanted.has('backfill')) {
@@ -52,7 +59,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ...progress,
     });
   }
-  if (wanted.has('export')) report.exportMemory = await benchExportMemory({ users: options.exportUsers, seed: options.seed, workDir: join(options.workDir, 'export'), ...progress });
+  if (wanted.has('export'))
+    report.exportMemory = await benchExportMemory({ users: options.exportUsers, seed: options.seed, workDir: join(options.workDir, 'export'), ...progress });
   report.seconds = (performance.now() - started) / 1000;
   return { ...report, verdicts: verdicts(report) };
 }

@@ -29,10 +29,16 @@ export async function ensureActionClient(client: ManagementClient, audience: str
     if (dryRun) return { name, clientId: '(to be created)', created: true, grantCreated: true, warnings: [] };
     // Not retried: a create that reached Auth0 but whose answer was lost would make a second application.
     const made = await client.clients.create(
-      { name, app_type: 'non_interactive', grant_types: ['client_credentials'], description: 'Used by the auto-link post-login Action: read:users and update:users only.' },
+      {
+        name,
+        app_type: 'non_interactive',
+        grant_types: ['client_credentials'],
+        description: 'Used by the auto-link post-login Action: read:users and update:users only.',
+      },
       { maxRetries: 0 },
     );
-    if (!made.client_id || !made.client_secret) throw new CliError(`Auth0 created the application "${name}" but returned no credentials; delete it and run again`);
+    if (!made.client_id || !made.client_secret)
+      throw new CliError(`Auth0 created the application "${name}" but returned no credentials; delete it and run again`);
     await client.clientGrants.create({ client_id: made.client_id, audience, scope: [...ACTION_CLIENT_SCOPES] }, { maxRetries: 0 });
     return { name, clientId: made.client_id, clientSecret: made.client_secret, created: true, grantCreated: true, warnings: [] };
   }
@@ -42,7 +48,9 @@ export async function ensureActionClient(client: ManagementClient, audience: str
   }
   const clientSecret = await secretOf(client, clientId);
   if (!clientSecret) {
-    throw new CliError(`the application "${name}" exists but Auth0 shows its secret only to read:client_keys: grant that scope to the deployer, or set ACTION_CLIENT_ID and ACTION_CLIENT_SECRET instead of --create-client`);
+    throw new CliError(
+      `the application "${name}" exists but Auth0 shows its secret only to read:client_keys: grant that scope to the deployer, or set ACTION_CLIENT_ID and ACTION_CLIENT_SECRET instead of --create-client`,
+    );
   }
   const result: ActionClient = { name, clientId, clientSecret, created: false, grantCreated: false, warnings: [] };
   const grants = (await client.clientGrants.list({ client_id: clientId, audience })).data;
@@ -55,10 +63,15 @@ export async function ensureActionClient(client: ManagementClient, audience: str
   const scopes = new Set(grant.scope ?? []);
   const missing = ACTION_CLIENT_SCOPES.filter((s) => !scopes.has(s));
   if (missing.length > 0) {
-    throw new CliError(`the application "${name}" is granted ${[...scopes].join(' ') || 'nothing'} on the Management API but the Action needs ${missing.join(' ')} too: add ${missing.length > 1 ? 'them' : 'it'} (Applications > APIs > Auth0 Management API)`);
+    throw new CliError(
+      `the application "${name}" is granted ${[...scopes].join(' ') || 'nothing'} on the Management API but the Action needs ${missing.join(' ')} too: add ${missing.length > 1 ? 'them' : 'it'} (Applications > APIs > Auth0 Management API)`,
+    );
   }
   const extra = [...scopes].filter((s) => !(ACTION_CLIENT_SCOPES as readonly string[]).includes(s));
-  if (extra.length > 0) result.warnings.push(`the application "${name}" is also granted ${extra.join(' ')}, which the Action does not need: remove ${extra.length > 1 ? 'them' : 'it'} for least privilege`);
+  if (extra.length > 0)
+    result.warnings.push(
+      `the application "${name}" is also granted ${extra.join(' ')}, which the Action does not need: remove ${extra.length > 1 ? 'them' : 'it'} for least privilege`,
+    );
   return result;
 }
 

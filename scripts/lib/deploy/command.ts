@@ -92,7 +92,12 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
         if (deps.env.ACTION_CLIENT_ID?.trim() || deps.env.ACTION_CLIENT_SECRET?.trim()) {
           throw new CliError('--create-client makes the Action its own application: unset ACTION_CLIENT_ID and ACTION_CLIENT_SECRET, or drop --create-client');
         }
-        actionClient = await ensureActionClient(client, `https://${credentials.domain}/api/v2/`, flags['client-name']?.trim() || DEFAULT_ACTION_CLIENT_NAME, dryRun);
+        actionClient = await ensureActionClient(
+          client,
+          `https://${credentials.domain}/api/v2/`,
+          flags['client-name']?.trim() || DEFAULT_ACTION_CLIENT_NAME,
+          dryRun,
+        );
       }
       const secrets = actionSecrets(
         deps.env,

@@ -56,7 +56,11 @@ export async function deployAction(client: ManagementClient, request: DeployRequ
   }
   result.actionId = actionId!;
   if (plan.action !== 'none') {
-    const wait = { timeoutMs: request.buildTimeoutMs, ...(request.pollIntervalMs ? { intervalMs: request.pollIntervalMs } : {}), ...(request.progress ? { progress: request.progress } : {}) };
+    const wait = {
+      timeoutMs: request.buildTimeoutMs,
+      ...(request.pollIntervalMs ? { intervalMs: request.pollIntervalMs } : {}),
+      ...(request.progress ? { progress: request.progress } : {}),
+    };
     await waitForBuild(client, actionId!, wait);
     // Not retried: each deploy makes a version.
     const version = await client.actions.deploy(actionId!, { maxRetries: 0 });
@@ -119,7 +123,8 @@ export async function rollbackAction(client: ManagementClient, name: string, dry
   const target = versions
     .filter((v) => (v.number ?? 0) < deployed.number! && v.code !== deployed.code && v.id)
     .sort((a, b) => (b.number ?? 0) - (a.number ?? 0))[0];
-  if (!target) throw new CliError(`the Action "${name}" has no earlier version with other code than the deployed version ${deployed.number}: nothing to roll back to`);
+  if (!target)
+    throw new CliError(`the Action "${name}" has no earlier version with other code than the deployed version ${deployed.number}: nothing to roll back to`);
   const result: RollbackResult = { actionId: action.id, from: deployed.number, to: target.number! };
   if (dryRun) return result;
   // Not retried: each call makes a version.

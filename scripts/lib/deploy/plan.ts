@@ -109,7 +109,12 @@ function planSecrets(current: CurrentAction | undefined, desired: DesiredAction)
   };
 }
 
-function actionStep(current: CurrentAction | undefined, desired: DesiredAction, secrets: DeployPlan['secrets'], force: boolean): { step: ActionStep; reasons: string[] } {
+function actionStep(
+  current: CurrentAction | undefined,
+  desired: DesiredAction,
+  secrets: DeployPlan['secrets'],
+  force: boolean,
+): { step: ActionStep; reasons: string[] } {
   if (!current) return { step: 'create', reasons: ['no Action of that name on the tenant'] };
   const reasons: string[] = [];
   if (!desired.codeAndSecretsUnchanged) reasons.push('code or secret values changed');

@@ -43,7 +43,9 @@ export function deploySummary(report: DeployReport): string {
     lines.push(`Dry run: nothing was changed. The deploy would:`);
     lines.push(`  Action "${action.name}": ${PLANNED[action.step]}${why}`);
   } else if (!report.changed) {
-    lines.push(`Action "${action.name}" is up to date (version ${action.version ?? '?'} deployed, ${where(bindings.after, action.name)}): nothing changed on the tenant.`);
+    lines.push(
+      `Action "${action.name}" is up to date (version ${action.version ?? '?'} deployed, ${where(bindings.after, action.name)}): nothing changed on the tenant.`,
+    );
   } else {
     const deployed = action.step === 'none' ? '' : `, built and deployed as version ${action.version ?? '?'}`;
     lines.push(`Action "${action.name}": ${DONE[action.step]}${why}${deployed}.`);
@@ -51,12 +53,20 @@ export function deploySummary(report: DeployReport): string {
   if (report.client) {
     const c = report.client;
     const verb = report.dryRun ? (c.created ? 'would create' : 'would reuse') : c.created ? 'created' : 'reused';
-    lines.push(`  Action application "${c.name}": ${verb}${c.grantCreated ? ', granted read:users update:users' : ''}${c.created && report.dryRun ? '' : ` (client id ${c.clientId})`}`);
+    lines.push(
+      `  Action application "${c.name}": ${verb}${c.grantCreated ? ', granted read:users update:users' : ''}${c.created && report.dryRun ? '' : ` (client id ${c.clientId})`}`,
+    );
   }
   if (report.changed || report.dryRun) {
-    lines.push(`  Secrets: ${secrets.names.join(', ') || 'none'}${secrets.added.length ? ` (new: ${secrets.added.join(', ')})` : ''}${secrets.dropped.length ? ` (dropped: ${secrets.dropped.join(', ')})` : ''}`);
+    lines.push(
+      `  Secrets: ${secrets.names.join(', ') || 'none'}${secrets.added.length ? ` (new: ${secrets.added.join(', ')})` : ''}${secrets.dropped.length ? ` (dropped: ${secrets.dropped.join(', ')})` : ''}`,
+    );
     const order = (names: string[]): string => names.join(' → ') || '(none)';
-    lines.push(bindings.changed ? `  post-login flow: ${order(bindings.before)}  ⇒  ${order(bindings.after)}` : `  post-login flow: unchanged (${order(bindings.after)})`);
+    lines.push(
+      bindings.changed
+        ? `  post-login flow: ${order(bindings.before)}  ⇒  ${order(bindings.after)}`
+        : `  post-login flow: unchanged (${order(bindings.after)})`,
+    );
   }
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   return lines.join('\n');

@@ -46,7 +46,9 @@ export function actionSecrets(env: Env, tenantDomain: string, credentials?: Acti
   const read = readConfig(values);
   if (read.status === 'invalid') {
     const variable = SECRET_SOURCES[read.secret as SecretName] ?? read.secret;
-    throw new CliError(`the Action's ${describeInvalid(read)}: set ${variable} in the environment or .env${variable.startsWith('ACTION_CLIENT') ? ', or pass --create-client' : ''}`);
+    throw new CliError(
+      `the Action's ${describeInvalid(read)}: set ${variable} in the environment or .env${variable.startsWith('ACTION_CLIENT') ? ', or pass --create-client' : ''}`,
+    );
   }
   return values;
 }

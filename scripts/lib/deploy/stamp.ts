@@ -37,7 +37,11 @@ export function stampMatches(deployedCode: string | undefined, bundle: string, s
 }
 
 function mac(body: string, secrets: SecretValues, salt: Buffer): Buffer {
-  const canonical = JSON.stringify(Object.keys(secrets).sort().map((name) => [name, secrets[name]]));
+  const canonical = JSON.stringify(
+    Object.keys(secrets)
+      .sort()
+      .map((name) => [name, secrets[name]]),
+  );
   const key = scryptSync(canonical, salt, 32, SCRYPT);
   return createHmac('sha256', key).update(body).digest();
 }

@@ -27,9 +27,14 @@ export async function waitForBuild(client: ManagementClient, actionId: string, o
       const elapsed = Date.now() - started;
       progress.update(Math.floor(elapsed / 1000), undefined, status);
       if (status === 'built') return;
-      if (status === 'failed') throw new BuildFailedError(`the Action failed to build on the tenant:${(await buildErrors(client, actionId)).map((e) => `\n  - ${e}`).join('') || ' Auth0 gave no detail'}\nNothing was deployed or bound.`);
+      if (status === 'failed')
+        throw new BuildFailedError(
+          `the Action failed to build on the tenant:${(await buildErrors(client, actionId)).map((e) => `\n  - ${e}`).join('') || ' Auth0 gave no detail'}\nNothing was deployed or bound.`,
+        );
       if (elapsed >= options.timeoutMs) {
-        throw new CliError(`the Action was still "${status}" after ${formatDuration(options.timeoutMs / 1000)}: nothing was deployed or bound; run the deploy again (it resumes) or raise --build-timeout`);
+        throw new CliError(
+          `the Action was still "${status}" after ${formatDuration(options.timeoutMs / 1000)}: nothing was deployed or bound; run the deploy again (it resumes) or raise --build-timeout`,
+        );
       }
       await sleep(Math.min(interval, options.timeoutMs - elapsed));
       interval = Math.min(Math.round(interval * 1.5), 2000);

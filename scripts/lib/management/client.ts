@@ -21,7 +21,8 @@ export function credentialsFromEnv(env: Env, purpose: string): TenantCredentials
     throw new CliError(`AUTH0_DOMAIN "${values.AUTH0_DOMAIN}" is not a host name: use the tenant's domain, e.g. my-tenant.eu.auth0.com`);
   }
   const baseUrl = env.AUTH0_BASE_URL?.trim();
-  if (baseUrl && !URL.canParse(baseUrl)) throw new CliError(`AUTH0_BASE_URL "${baseUrl}" is not a URL: use e.g. http://127.0.0.1:4010, or unset it for a real tenant`);
+  if (baseUrl && !URL.canParse(baseUrl))
+    throw new CliError(`AUTH0_BASE_URL "${baseUrl}" is not a URL: use e.g. http://127.0.0.1:4010, or unset it for a real tenant`);
   return { domain, clientId: values.AUTH0_CLIENT_ID, clientSecret: values.AUTH0_CLIENT_SECRET, ...(baseUrl ? { baseUrl } : {}) };
 }
 
@@ -34,7 +35,10 @@ export function fetchFor(credentials: TenantCredentials, inner: Fetch = globalTh
  * An SDK client. Retries are the caller's choice: the SDK retries 429/5xx itself (2 times, waits up to 60 s by default),
  * which a paced script must not stack on its own pacing.
  */
-export function managementClient(credentials: TenantCredentials, options: { maxRetries?: number; timeoutInSeconds?: number; fetch?: Fetch } = {}): ManagementClient {
+export function managementClient(
+  credentials: TenantCredentials,
+  options: { maxRetries?: number; timeoutInSeconds?: number; fetch?: Fetch } = {},
+): ManagementClient {
   return new ManagementClient({
     domain: credentials.domain,
     clientId: credentials.clientId,

@@ -125,7 +125,8 @@ export class Pacer {
         if (statusOfError(error) === 429) this.throttled(reading);
         if (!isRetryable(error) || attempt >= this.maxAttempts) throw error;
         this.stats.retries += 1;
-        if (statusOfError(error) !== 429) await this.sleep(Math.min(this.maxWaitMs, BACKOFF_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random() / 2)), this.signal);
+        if (statusOfError(error) !== 429)
+          await this.sleep(Math.min(this.maxWaitMs, BACKOFF_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random() / 2)), this.signal);
         continue;
       }
       this.release();

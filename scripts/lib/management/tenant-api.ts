@@ -30,7 +30,10 @@ export interface MetadataPatch {
  * The TenantApi the scripts use for a tenant: paced, with the SDK's own retries off, since they would stack on the
  * pacer's waits and hide 429s from it.
  */
-export function pacedTenantApi(credentials: TenantCredentials, options: { concurrency: number; signal?: AbortSignal | undefined; fetch?: Fetch | undefined }): TenantApi {
+export function pacedTenantApi(
+  credentials: TenantCredentials,
+  options: { concurrency: number; signal?: AbortSignal | undefined; fetch?: Fetch | undefined },
+): TenantApi {
   const pacer = new Pacer({ concurrency: options.concurrency, ...(options.signal ? { signal: options.signal } : {}) });
   const client = managementClient(credentials, { maxRetries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) });
   return new TenantApi(client, pacer, fetchFor(credentials, options.fetch));
@@ -50,7 +53,9 @@ export class TenantApi {
   /** The user, or undefined when it does not exist (a linked secondary no longer does). */
   async getUser(userId: string, fields: readonly string[]): Promise<User | undefined> {
     try {
-      return (await this.pacer.call(() => this.client.users.get(userId, { fields: fields.join(','), include_fields: true }).withRawResponse())) as unknown as User;
+      return (await this.pacer.call(() =>
+        this.client.users.get(userId, { fields: fields.join(','), include_fields: true }).withRawResponse(),
+      )) as unknown as User;
     } catch (error) {
       if (statusOfError(error) === 404) return undefined;
       throw error;
@@ -76,7 +81,14 @@ export class TenantApi {
   /** One page of GET /api/v2/users with totals, sorted by user_id so pages stay stable. */
   async listUsers(page: number, perPage: number, fields: readonly string[]): Promise<UsersPage> {
     const body = await this.pacer.call(async (): Promise<Answer<{ users?: unknown[]; total?: number }>> => {
-      const result = await this.client.users.list({ page, per_page: perPage, include_totals: true, sort: 'user_id:1', fields: fields.join(','), include_fields: true });
+      const result = await this.client.users.list({
+        page,
+        per_page: perPage,
+        include_totals: true,
+        sort: 'user_id:1',
+        fields: fields.join(','),
+        include_fields: true,
+      });
       return { data: result.response, rawResponse: result.rawResponse };
     });
     const users = (body.users ?? []) as unknown as User[];
@@ -85,7 +97,9 @@ export class TenantApi {
 
   /** POST /api/v2/jobs/users-exports in Auth0's JSON (NDJSON) format with these fields. */
   async startExport(fields: readonly string[]): Promise<ExportJob> {
-    const job = await this.pacer.call(() => this.client.jobs.usersExports.create({ format: 'json', fields: fields.map((name) => ({ name })) }).withRawResponse());
+    const job = await this.pacer.call(() =>
+      this.client.jobs.usersExports.create({ format: 'json', fields: fields.map((name) => ({ name })) }).withRawResponse(),
+    );
     return { id: job.id, status: job.status };
   }
 

@@ -14,6 +14,9 @@ export function loginTable(rows: readonly LoginRow[]): string {
   ]);
   const widths = HEADERS.map((header, i) => Math.max(header.length, ...cells.map((c) => c[i]!.length)));
   const line = (values: readonly string[]): string =>
-    values.map((value, i) => (i === 0 || i === values.length - 1 ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values
+      .map((value, i) => (i === 0 || i === values.length - 1 ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

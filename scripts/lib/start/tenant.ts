@@ -17,7 +17,17 @@ export const LOCAL_ADMIN = {
   name: 'local admin (deployer)',
   client_id: 'local-admin',
   client_secret: 'local-only-not-a-secret',
-  scopes: ['read:actions', 'create:actions', 'update:actions', 'read:users', 'update:users', 'create:clients', 'read:clients', 'create:client_grants', 'read:client_grants'],
+  scopes: [
+    'read:actions',
+    'create:actions',
+    'update:actions',
+    'read:users',
+    'update:users',
+    'create:clients',
+    'read:clients',
+    'create:client_grants',
+    'read:client_grants',
+  ],
 } as const;
 
 export interface DemoTenant {

@@ -68,7 +68,8 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
     const concurrency = numberFlag('concurrency', flags.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 64, integer: true });
     const credentials = credentialsFromEnv(deps.env, 'npm run unlink');
     const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
-    const progress = (label: string, total: number) => createProgress({ label, total, silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) });
+    const progress = (label: string, total: number) =>
+      createProgress({ label, total, silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) });
     const started = Date.now();
     try {
       const reading = progress('searching audit records', 0);
@@ -99,14 +100,16 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
 
 function selectorOf(flags: UnlinkFlags): TargetSelector {
   const given = (['user', 'journal', 'since'] as const).filter((name) => flags[name] !== undefined);
-  if (given.length !== 1) throw new UsageError(`name what to undo with exactly one of --user, --journal, --since${given.length > 1 ? ` (got --${given.join(', --')})` : ''}`);
+  if (given.length !== 1)
+    throw new UsageError(`name what to undo with exactly one of --user, --journal, --since${given.length > 1 ? ` (got --${given.join(', --')})` : ''}`);
   if (flags.user !== undefined) {
     if (!/^[^|\s]+\|\S+$/.test(flags.user)) throw new UsageError(`--user takes a user_id such as google-oauth2|1234, got "${flags.user}"`);
     return { user: flags.user };
   }
   if (flags.journal !== undefined) return { journal: flags.journal };
   const since = new Date(flags.since!);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(flags.since!) || Number.isNaN(since.getTime())) throw new UsageError(`--since takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "${flags.since}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(flags.since!) || Number.isNaN(since.getTime()))
+    throw new UsageError(`--since takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "${flags.since}"`);
   return { since };
 }
 
@@ -124,8 +127,13 @@ function outcome(items: UndoItem[], interrupted: boolean, dryRun: boolean, exclu
   const lines: string[] = [];
   for (const item of items.slice(0, SHOWN_ITEMS)) {
     const what = item.status === 'undone' ? (dryRun ? 'would undo' : 'undone') : STATUS_TEXT[item.status];
-    const restored = item.restored && item.status === 'undone' ? ` (restores app_metadata: ${item.restored.app_metadata.join(', ') || '-'}; user_metadata: ${item.restored.user_metadata.join(', ') || '-'})` : '';
-    lines.push(`  ${item.secondary} from ${item.primary}${item.linked_at ? `, linked ${item.linked_at} by ${item.by}` : ''}: ${what}${restored}${item.error ? `: ${item.error}` : ''}`);
+    const restored =
+      item.restored && item.status === 'undone'
+        ? ` (restores app_metadata: ${item.restored.app_metadata.join(', ') || '-'}; user_metadata: ${item.restored.user_metadata.join(', ') || '-'})`
+        : '';
+    lines.push(
+      `  ${item.secondary} from ${item.primary}${item.linked_at ? `, linked ${item.linked_at} by ${item.by}` : ''}: ${what}${restored}${item.error ? `: ${item.error}` : ''}`,
+    );
   }
   if (items.length > SHOWN_ITEMS) lines.push(`  … and ${items.length - SHOWN_ITEMS} more (see --json)`);
   lines.push(
@@ -135,7 +143,8 @@ function outcome(items: UndoItem[], interrupted: boolean, dryRun: boolean, exclu
   );
   if (dryRun) lines.push('Dry run: nothing was changed. Run again with --apply to undo these links.');
   else if (interrupted) lines.push('Interrupted: run the same command again to finish (what is done is skipped).');
-  else if (count('undone') > 0 && !exclude) lines.push('Note: while the Action is deployed, a restored account that logs in is linked again; use --exclude, or turn the Action off (LINK_MODE=off).');
+  else if (count('undone') > 0 && !exclude)
+    lines.push('Note: while the Action is deployed, a restored account that logs in is linked again; use --exclude, or turn the Action off (LINK_MODE=off).');
   const exitCode = interrupted || problems.length > 0 ? 1 : 0;
   return {
     summary: lines.join('\n'),

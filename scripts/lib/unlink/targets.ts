@@ -29,17 +29,26 @@ const SEARCH_FIELDS = ['user_id', 'identities', 'app_metadata'] as const;
 
 export async function findTargets(api: TenantApi, selector: TargetSelector, options: TargetOptions = {}): Promise<PrimaryTargets[]> {
   if ('journal' in selector) return fromJournal(selector.journal);
-  const matches = 'user' in selector ? (e: LinkRecordEntry) => e.user_id === selector.user : (e: LinkRecordEntry) => Date.parse(e.linked_at) >= selector.since.getTime();
-  const source = await openUserSource(api, { fields: SEARCH_FIELDS, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const matches =
+    'user' in selector ? (e: LinkRecordEntry) => e.user_id === selector.user : (e: LinkRecordEntry) => Date.parse(e.linked_at) >= selector.since.getTime();
+  const source = await openUserSource(api, {
+    fields: SEARCH_FIELDS,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const found: PrimaryTargets[] = [];
   let read = 0;
   for await (const user of source.users) {
     options.onRead?.(++read, source.total);
-    const secondaries = linkRecords(user).filter(matches).map((e) => e.user_id);
+    const secondaries = linkRecords(user)
+      .filter(matches)
+      .map((e) => e.user_id);
     if (secondaries.length > 0) found.push({ primary: user.user_id, secondaries });
   }
   if ('user' in selector && found.length === 0) {
-    throw new CliError(`no primary holds an audit record of a link of ${selector.user}: it was not linked by the Action or the backfill, or that link was already undone`);
+    throw new CliError(
+      `no primary holds an audit record of a link of ${selector.user}: it was not linked by the Action or the backfill, or that link was already undone`,
+    );
   }
   return found;
 }

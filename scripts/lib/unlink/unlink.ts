@@ -62,7 +62,14 @@ export async function undoLinks(api: TenantApi, targets: readonly PrimaryTargets
       done(target);
     },
     (target, error) => {
-      items.push(...target.secondaries.map((secondary) => ({ primary: target.primary, secondary, status: 'failed' as const, error: `links of ${target.primary}: ${error}` })));
+      items.push(
+        ...target.secondaries.map((secondary) => ({
+          primary: target.primary,
+          secondary,
+          status: 'failed' as const,
+          error: `links of ${target.primary}: ${error}`,
+        })),
+      );
       done(target);
     },
   );
@@ -82,7 +89,14 @@ async function undoPrimary(api: TenantApi, target: PrimaryTargets, options: Undo
       items.push({ primary: primary.user_id, secondary, status: 'no-record' });
       continue;
     }
-    const item: UndoItem = { primary: primary.user_id, secondary, status: 'undone', linked_at: entry.linked_at, by: entry.by, restored: restoredKeys(entry, options.exclude) };
+    const item: UndoItem = {
+      primary: primary.user_id,
+      secondary,
+      status: 'undone',
+      linked_at: entry.linked_at,
+      by: entry.by,
+      restored: restoredKeys(entry, options.exclude),
+    };
     if (!options.dryRun) {
       const result = await restore(api, primary.user_id, identities, entry, options.exclude);
       identities = result.identities;
@@ -99,7 +113,13 @@ async function undoPrimary(api: TenantApi, target: PrimaryTargets, options: Undo
  * Unlinks the entry's identity (when still on the primary), writes its metadata back and links the identities that had
  * moved with it under it again. `found` is false when the secondary is neither on the primary nor a user of its own.
  */
-async function restore(api: TenantApi, primaryId: string, identities: Identity[], entry: LinkRecordEntry, exclude: boolean): Promise<{ identities: Identity[]; found: boolean }> {
+async function restore(
+  api: TenantApi,
+  primaryId: string,
+  identities: Identity[],
+  entry: LinkRecordEntry,
+  exclude: boolean,
+): Promise<{ identities: Identity[]; found: boolean }> {
   const main = { provider: entry.provider, user_id: entry.identity_user_id };
   let current = identities;
   const unlink = async (identity: { provider: string; user_id: string }): Promise<void> => {

@@ -5,7 +5,6 @@ import { actionsStoreOf, type ActionsStore, type Binding, type StoredAction, typ
 import { boolParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
-
 export const actionRoutes: RouteGroup = [
   {
     method: 'GET',
@@ -215,4 +214,3 @@ function paged<T>(url: URL, all: readonly T[]): { total: number; page: number; p
 function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {
   return value === null || value === '' ? {} : ({ [key]: value } as Record<K, string>);
 }
-

@@ -21,7 +21,19 @@ const PATCHABLE: Record<keyof UserPatch, 'object' | 'string' | 'boolean'> = {
 };
 
 /** Properties Auth0's PATCH accepts that the local tenant does not model: refused by name rather than silently dropped. */
-const UNMODELLED = new Set(['phone_number', 'phone_verified', 'given_name', 'family_name', 'username', 'password', 'connection', 'client_id', 'verify_email', 'verify_phone_number', 'verify_password']);
+const UNMODELLED = new Set([
+  'phone_number',
+  'phone_verified',
+  'given_name',
+  'family_name',
+  'username',
+  'password',
+  'connection',
+  'client_id',
+  'verify_email',
+  'verify_phone_number',
+  'verify_password',
+]);
 
 export const userRoutes: RouteGroup = [
   {
@@ -33,7 +45,11 @@ export const userRoutes: RouteGroup = [
       // Choice: a page is refused when it reaches past record 1000 (per_page 100: pages 0–9 pass, page 10 fails),
       // matching "100 users per page for 10 pages" in Auth0's docs (manage-users/user-search/view-search-results-by-page).
       if (start + perPage > PAGING_CAP) {
-        throw new ApiError(400, 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation', 'invalid_paging');
+        throw new ApiError(
+          400,
+          'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation',
+          'invalid_paging',
+        );
       }
       const select = fieldSelector(url);
       const users: Partial<User>[] = [];
@@ -80,7 +96,11 @@ export const userRoutes: RouteGroup = [
 function checkPatch(body: Record<string, unknown>): UserPatch {
   for (const [key, value] of Object.entries(body)) {
     if (UNMODELLED.has(key)) {
-      throw new ApiError(400, `The local tenant does not model PATCH property '${key}'; it applies only: ${Object.keys(PATCHABLE).join(', ')}.`, 'invalid_body');
+      throw new ApiError(
+        400,
+        `The local tenant does not model PATCH property '${key}'; it applies only: ${Object.keys(PATCHABLE).join(', ')}.`,
+        'invalid_body',
+      );
     }
     const type = PATCHABLE[key as keyof UserPatch];
     if (type === undefined) throw new ApiError(400, `Payload validation error: 'Additional properties not allowed: ${key}'.`, 'invalid_body');

@@ -84,7 +84,10 @@ export class ActionsCache {
   private expiry(options: CacheSetOptions): number | 'InvalidExpiry' | 'ItemAlreadyExpired' {
     const now = this.now();
     const candidates: number[] = [];
-    for (const [option, toExpiry] of [['ttl', (v: number) => now + v], ['expires_at', (v: number) => v]] as const) {
+    for (const [option, toExpiry] of [
+      ['ttl', (v: number) => now + v],
+      ['expires_at', (v: number) => v],
+    ] as const) {
       const supplied = options[option];
       if (supplied === undefined) continue;
       if (typeof supplied !== 'number' || !Number.isFinite(supplied)) return 'InvalidExpiry';

@@ -38,7 +38,8 @@ export function resolveLogin(state: TenantState, request: LoginRequest): { user:
   }
   if (request.userId === undefined) throw new Error('login: say who logs in with userId or identity');
   const user = state.getUser(request.userId);
-  if (!user) throw new Error(`login: the user ${request.userId} does not exist in the local tenant (a linked secondary logs in with identity: {provider, user_id})`);
+  if (!user)
+    throw new Error(`login: the user ${request.userId} does not exist in the local tenant (a linked secondary logs in with identity: {provider, user_id})`);
   const main = user.identities[0]!;
   return { user, identity: { provider: main.provider, user_id: String(main.user_id) } };
 }
@@ -62,7 +63,10 @@ export function buildEvent(
 ): PostLoginEvent {
   const used = findIdentity(user, identity)!;
   const connection = state.connection(used.connection);
-  if (!connection) throw new Error(`login: the connection ${used.connection} of ${identity.provider}|${identity.user_id} is not in the local tenant; add it (state.addConnection)`);
+  if (!connection)
+    throw new Error(
+      `login: the connection ${used.connection} of ${identity.provider}|${identity.user_id} is not in the local tenant; add it (state.addConnection)`,
+    );
   const copy = structuredClone(user) as PostLoginUser;
   copy.app_metadata ??= {};
   copy.user_metadata ??= {};
@@ -72,7 +76,11 @@ export function buildEvent(
     connection: { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: {} },
     secrets,
     stats: { logins_count: loginsCount },
-    transaction: { id: randomBytes(16).toString('base64url'), protocol: request.protocol ?? 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
+    transaction: {
+      id: randomBytes(16).toString('base64url'),
+      protocol: request.protocol ?? 'oidc-basic-profile',
+      requested_scopes: ['openid', 'profile', 'email'],
+    },
     request: { ip: request.ip ?? '127.0.0.1', hostname: state.domain, user_agent: request.userAgent ?? 'auth0-auto-link local runtime', language: 'en' },
     tenant: { id: state.domain.split('.')[0]! },
     client: { client_id: clientId, name: state.client(clientId)?.name ?? 'Local application', metadata: {} },

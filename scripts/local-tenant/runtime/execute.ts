@@ -146,7 +146,11 @@ export async function executeFlow(actions: readonly FlowAction[], request: Login
   // Logged In", Auth0 support article: the user has to log in again).
   if (!state.getUser(user.user_id)) {
     const owner = ownerOf(state, identity);
-    return fail('userGone', `user gone: ${user.user_id} no longer exists${owner ? ` (its identity is now under ${owner})` : ''}; the Action must call api.authentication.setPrimaryUser`, undefined);
+    return fail(
+      'userGone',
+      `user gone: ${user.user_id} no longer exists${owner ? ` (its identity is now under ${owner})` : ''}; the Action must call api.authentication.setPrimaryUser`,
+      undefined,
+    );
   }
   return { ...success(user.user_id, commands, report(), settleMetadata()), steps };
 }
@@ -202,7 +206,10 @@ async function withTimeout(run: Promise<void>, timeoutMs: number): Promise<Settl
   const limit = new Promise<Settled>((resolve) => {
     timer = setTimeout(() => resolve({ type: 'timeout' }), timeoutMs);
   });
-  const outcome = run.then((): Settled => ({ type: 'resolved' }), (error: unknown): Settled => ({ type: 'threw', error }));
+  const outcome = run.then(
+    (): Settled => ({ type: 'resolved' }),
+    (error: unknown): Settled => ({ type: 'threw', error }),
+  );
   try {
     return await Promise.race([outcome, limit]);
   } finally {

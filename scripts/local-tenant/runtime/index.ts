@@ -104,7 +104,8 @@ function checkedSecrets(action: string, secrets: Record<string, string>): Readon
   const entries = Object.entries(secrets);
   if (entries.length > SECRET_LIMITS.count) throw new Error(`Action ${action}: ${entries.length} secrets, Auth0 allows at most ${SECRET_LIMITS.count}`);
   for (const [name, value] of entries) {
-    if (name.length > SECRET_LIMITS.name) throw new Error(`Action ${action}: the secret name ${name.slice(0, 32)}… is longer than ${SECRET_LIMITS.name} characters`);
+    if (name.length > SECRET_LIMITS.name)
+      throw new Error(`Action ${action}: the secret name ${name.slice(0, 32)}… is longer than ${SECRET_LIMITS.name} characters`);
     if (typeof value !== 'string') throw new Error(`Action ${action}: the secret ${name} is not a string; secrets are strings`);
     if (value.length > SECRET_LIMITS.value) throw new Error(`Action ${action}: the value of secret ${name} is longer than ${SECRET_LIMITS.value} characters`);
   }

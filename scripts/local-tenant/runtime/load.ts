@@ -75,7 +75,9 @@ export class ActionInstance {
     const exported = this.module.exports as Record<string, unknown> | null;
     const handler = typeof exported === 'object' && exported !== null ? exported.onExecutePostLogin : undefined;
     if (typeof handler !== 'function' || handler.constructor.name !== 'AsyncFunction') {
-      throw new Error('Invalid function signature for the "onExecutePostLogin" handler. Use "exports.onExecutePostLogin = async function(event, api) { }" as the signature.');
+      throw new Error(
+        'Invalid function signature for the "onExecutePostLogin" handler. Use "exports.onExecutePostLogin = async function(event, api) { }" as the signature.',
+      );
     }
     return handler as OnExecutePostLogin;
   }
