@@ -16,6 +16,8 @@ export function authorize(request: Request, state: TenantState, scopes: readonly
   if (!match) throw new ApiError(401, 'Bad HTTP authentication header format');
   const grant = state.verifyToken(match[1]!);
   if (!grant) throw new ApiError(401, 'Invalid token');
+  // A user token asked for without the Management API audience (one for /userinfo only) is not a Management API token.
+  if (!grant.audiences.includes(`https://${state.domain}/api/v2/`)) throw new ApiError(401, 'Invalid token');
   if (!scopes.some((scope) => grant.scopes.has(scope))) {
     throw new ApiError(403, `Insufficient scope, expected any of: ${scopes.join(', ')}`, 'insufficient_scope');
   }

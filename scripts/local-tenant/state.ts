@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, Identity, Metadata, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';
 import { ApiError } from './api-error.ts';
+import { SigningKeys } from './auth/signing-keys.ts';
 
 /** An M2M application with its grant on the Management API. */
 export interface Client {
@@ -14,12 +15,26 @@ export interface Client {
   scopes: string[];
 }
 
-/** What a Management API token issued by the local tenant grants (not the Action's cached token: actions/token-cache.ts). */
+/** What an access token issued by the local tenant grants (not the Action's cached token: actions/token-cache.ts). */
 export interface TokenGrant {
+  /** The application the token was issued to (a JWT's `azp`). */
   clientId: string;
   scopes: ReadonlySet<string>;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** The user a user access token acts for (`sub`); undefined for a client-credentials (M2M) token. */
+  subject?: string;
+  /** The APIs the token is for (`aud`): the Management API, and `https://{domain}/userinfo` when `openid` was granted. */
+  audiences: readonly string[];
+}
+
+/** Whom a token is issued for beyond its client and scopes. */
+export interface TokenOptions {
+  subject?: string;
+  /** Default: the Management API audience only, as a client-credentials token has. */
+  audiences?: readonly string[];
+  /** Default TOKEN_LIFETIME_SECONDS. */
+  lifetimeSeconds?: number;
 }
 
 /** What creating a user takes: the connection by name and the profile; ids and times are filled in. */
@@ -72,6 +87,8 @@ export class TenantState {
   private readonly connectionsById = new Map<string, Connection>();
   private readonly clients = new Map<string, Client>();
   private readonly tokens = new Map<string, TokenGrant>();
+  /** The RS256 key ID tokens are signed with (auth/signing-keys.ts). */
+  readonly signingKeys = new SigningKeys();
   private readonly users = new Map<string, User>();
   /** Exact (case-sensitive) email → user ids, as `users-by-email` matches. A lone id is kept unwrapped to save memory. */
   private readonly byEmail = new Map<string, string | string[]>();
@@ -134,9 +151,16 @@ export class TenantState {
     return [...this.clients.values()];
   }
 
-  /** Issues a Management API token for a client; the token's text is opaque but JWT-sized, like Auth0's. */
-  issueToken(clientId: string, scopes: string[]): { token: string; issued: TokenGrant } {
-    const issued: TokenGrant = { clientId, scopes: new Set(scopes), expiresAt: this.now().getTime() + TOKEN_LIFETIME_SECONDS * 1000 };
+  /** Issues an access token for a client (and a user, for a user token); the token's text is opaque but JWT-sized, like Auth0's. */
+  issueToken(clientId: string, scopes: readonly string[], options: TokenOptions = {}): { token: string; issued: TokenGrant } {
+    const lifetime = options.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
+    const issued: TokenGrant = {
+      clientId,
+      scopes: new Set(scopes),
+      expiresAt: this.now().getTime() + lifetime * 1000,
+      audiences: [...(options.audiences ?? [`https://${this.domain}/api/v2/`])],
+      ...(options.subject === undefined ? {} : { subject: options.subject }),
+    };
     const token = `${randomBytes(27).toString('base64url')}.${randomBytes(600).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
     this.tokens.set(token, issued);
     return { token, issued };

@@ -1,4 +1,5 @@
 // The route groups every local tenant serves; a new group is one file in this folder and one line here.
+import { discoveryRoutes } from '../auth/discovery-routes.ts';
 import type { RouteGroup } from '../route.ts';
 import { actionRoutes } from './actions.ts';
 import { clientRoutes } from './clients.ts';
@@ -8,4 +9,13 @@ import { jobRoutes } from './jobs.ts';
 import { tokenRoutes } from './token.ts';
 import { userRoutes } from './users.ts';
 
-export const defaultRouteGroups: readonly RouteGroup[] = [tokenRoutes, userRoutes, identityRoutes, connectionRoutes, jobRoutes, actionRoutes, clientRoutes];
+export const defaultRouteGroups: readonly RouteGroup[] = [
+  tokenRoutes,
+  userRoutes,
+  identityRoutes,
+  connectionRoutes,
+  jobRoutes,
+  actionRoutes,
+  clientRoutes,
+  discoveryRoutes,
+];
