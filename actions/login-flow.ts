@@ -3,15 +3,13 @@
 // the login user's own link comes first, and setPrimaryUser is called only once that link exists.
 import type { Config } from './config.ts';
 import { foldEmail } from './email.ts';
-import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords } from './link-record.ts';
+import { CHECKED_KEY, checkedMark } from './link-record.ts';
+import { linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
-import { planLogin, sameIdentity } from './policy.ts';
+import { planLogin } from './policy.ts';
 import { connectionKind } from './strategies.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
-
-/** What the policy and the audit record read; everything else of a user is left on the server. */
-export const USER_FIELDS = ['user_id', 'email', 'email_verified', 'created_at', 'identities', 'app_metadata', 'user_metadata', 'blocked'] as const;
 
 export interface FlowDeps {
   fetch: typeof fetch;
@@ -79,15 +77,8 @@ async function linkAll(
   now: Date,
 ): Promise<Outcome> {
   const loginUserId = event.user.user_id;
-  // One write before any link: the records keep what Auth0 discards; the primary's mark rides along for free.
   // An account whose link then fails stays unmarked, so its own next login retries.
-  await client.patchAppMetadata(primary.user_id, {
-    [LINKS_KEY]: mergeLinkRecords(
-      linkRecords(primary),
-      secondaries.map((s) => linkRecordFor(s, 'action', now)),
-    ),
-    [CHECKED_KEY]: checkedMark(primary.email!, now),
-  });
+  await client.patchAppMetadata(primary.user_id, preLinkMetadata(primary, secondaries, 'action', now));
   const linked: string[] = [];
   let error: unknown;
   try {
@@ -106,23 +97,21 @@ async function linkAll(
 }
 
 /** Time allowed past the budget for the one read that settles an ambiguous link (still far below Auth0's 20 s). */
-export const VERIFY_GRACE_MS = 1500;
+export const READ_BACK_GRACE_MS = 1500;
 
 /**
- * Links one account. When the answer leaves it open whether the link exists, the primary is read back: if it holds the
- * identity, the link is made. That happens when two first logins of one identity race (the loser gets 409 "Specified
- * identity already exists." or 400 "Provided secondary account not found.") and when no clear answer came (timeout,
- * dropped connection, 5xx) — the login must then end on the primary, or Auth0 fails it for a user that is gone.
+ * Links one account with the link protocol. After an answer that leaves the link open, the login must end on the
+ * primary if the link exists, or Auth0 fails it for a user that is gone: the read-back may run past the budget.
  */
 async function linkOne(client: ManagementClient, primary: User, secondary: User, connectionId: string | undefined): Promise<void> {
   const identity = secondary.identities[0]!;
-  try {
-    await client.link(primary.user_id, identity, connectionId);
-  } catch (error) {
-    if (!mayHaveLinked(error)) throw error;
-    const current = await client.getUser(primary.user_id, ['user_id', 'identities'], { graceMs: VERIFY_GRACE_MS }).catch(() => undefined);
-    if (!current?.identities?.some((i) => sameIdentity(i, identity))) throw error;
-  }
+  const result = await linkIdentity(identity, {
+    link: () => client.link(primary.user_id, identity, connectionId),
+    readIdentities: async () =>
+      (await client.getUser(primary.user_id, ['user_id', 'identities'], { graceMs: READ_BACK_GRACE_MS }).catch(() => undefined))?.identities,
+    failureOf,
+  });
+  if (!result.linked) throw result.error;
 }
 
 /**
@@ -135,9 +124,8 @@ function loginConnectionId(loginUser: User, event: PostLoginEvent): string | und
   return connectionKind(main.provider) === 'database' && main.connection === event.connection.name ? event.connection.id : undefined;
 }
 
-function mayHaveLinked(error: unknown): boolean {
-  if (!(error instanceof ManagementApiError)) return false;
-  if (error.failure === 'timeout' || error.failure === 'network') return true;
-  const status = error.status ?? 0;
-  return status === 409 || status >= 500 || (status === 400 && /secondary account not found/i.test(error.apiMessage ?? ''));
+/** What the Action's client saw of a failed link; a rate-limit give-up is an answer (429) that no link was made. */
+function failureOf(error: unknown): LinkFailure | undefined {
+  if (!(error instanceof ManagementApiError)) return undefined;
+  return { status: error.failure === 'timeout' || error.failure === 'network' ? undefined : error.status, message: error.apiMessage };
 }

@@ -5,8 +5,13 @@ import { foldEmail } from './email.ts';
 import { isExcluded } from './link-record.ts';
 import type { Identity, User } from './types.ts';
 
-/** The parts of a user the policy reads: what users-by-email returns when narrowed with `fields`. */
-export type PolicyUser = Pick<User, 'user_id' | 'email' | 'email_verified' | 'created_at' | 'identities' | 'app_metadata' | 'blocked'>;
+/** The fields of a user the policy reads: what users-by-email and the plan's read of the tenant ask for. */
+export const POLICY_FIELDS = ['user_id', 'email', 'email_verified', 'created_at', 'identities', 'app_metadata', 'blocked'] as const satisfies ReadonlyArray<
+  keyof User
+>;
+
+/** The parts of a user the policy reads. */
+export type PolicyUser = Pick<User, (typeof POLICY_FIELDS)[number]>;
 
 /**
  * Which connections' verified emails are believed. `connections` set (secret TRUSTED_CONNECTIONS) → exactly those

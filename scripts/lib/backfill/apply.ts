@@ -1,13 +1,12 @@
 // Applies a backfill plan group by group, as the Action links one login: re-read the group, re-plan it with the policy,
 // write the audit record and the checked mark on the primary BEFORE any link, then link each secondary. Every step is
 // journaled; a group already done in the journal costs no request, and a link the journal missed is found on the tenant.
-import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords, type CheckedMark } from '../../../actions/link-record.ts';
-import { USER_FIELDS } from '../../../actions/login-flow.ts';
+import { CHECKED_KEY, LINKS_KEY, linkRecords, type CheckedMark } from '../../../actions/link-record.ts';
+import { linkIdentity, preLinkMetadata, secondaryGone, USER_FIELDS } from '../../../actions/link-protocol.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
 import type { GroupToApply, Journal, JournalRecord } from './journal.ts';
-import { statusOfError } from '../management/pacer.ts';
-import type { TenantApi } from '../management/tenant-api.ts';
+import { linkFailureOf, type TenantApi } from '../management/tenant-api.ts';
 import { forEachConcurrently } from '../management/workers.ts';
 
 /** What earlier runs on the same journal did. */
@@ -153,15 +152,7 @@ async function applyGroup(
     checked_before: checkedBefore,
     at: at(),
   });
-  await api.patchMetadata(primary.user_id, {
-    app_metadata: {
-      [LINKS_KEY]: mergeLinkRecords(
-        linkRecords(primary),
-        secondaries.map((s) => linkRecordFor(s, 'backfill', stamp)),
-      ),
-      [CHECKED_KEY]: checkedMark(primary.email!, stamp),
-    },
-  });
+  await api.patchMetadata(primary.user_id, { app_metadata: preLinkMetadata(primary, secondaries, 'backfill', stamp) });
   const gone: string[] = [];
   for (const secondary of secondaries) {
     options.signal?.throwIfAborted();
@@ -196,21 +187,19 @@ async function applyGroup(
 }
 
 /**
- * Links one secondary. A 409 "Specified identity already exists." or a 400 "Provided secondary account not found."
- * means the link may already be made (a retried request whose first answer was lost): the primary is read again to tell.
+ * Links one secondary with the link protocol: `found` when the read-back after an open answer finds it linked, `gone`
+ * when the answer and the read-back say it is no longer a user to link; any other failure fails the group.
  */
 async function linkOne(api: TenantApi, primaryId: string, secondary: User): Promise<'made' | 'found' | 'gone'> {
   const identity = secondary.identities[0]!;
-  try {
-    await api.link(primaryId, identity);
-    return 'made';
-  } catch (error) {
-    const status = statusOfError(error);
-    const message = String((error as { body?: { message?: unknown } }).body?.message ?? '');
-    if (status !== 409 && !(status === 400 && /secondary account not found/i.test(message))) throw error;
-    const primary = await api.getUser(primaryId, ['user_id', 'identities']);
-    return primary && primary.identities.some((i) => sameIdentity(i, identity)) ? 'found' : 'gone';
-  }
+  const result = await linkIdentity(identity, {
+    link: () => api.link(primaryId, identity),
+    readIdentities: async () => (await api.getUser(primaryId, ['user_id', 'identities']))?.identities,
+    failureOf: linkFailureOf,
+  });
+  if (result.linked) return result.readBack ? 'found' : 'made';
+  if (result.failure !== undefined && secondaryGone(result.failure)) return 'gone';
+  throw result.error;
 }
 
 /** True when `identities` hold the main identity of `userId` (`provider|id`). */

@@ -1,8 +1,7 @@
 // The backfill from start to end: read the tenant (or the plan of an interrupted run from its journal), plan it with
 // the Action's policy, report it, and with `apply` journal the plan and link every group.
 import { existsSync, rmSync } from 'node:fs';
-import { USER_FIELDS } from '../../../actions/login-flow.ts';
-import type { PolicyOptions } from '../../../actions/policy.ts';
+import { POLICY_FIELDS, type PolicyOptions } from '../../../actions/policy.ts';
 import { CliError } from '../cli.ts';
 import { describeApiError, isTenantFailure } from '../management/client.ts';
 import type { Progress } from '../progress.ts';
@@ -13,9 +12,6 @@ import { partitionsFor, planTenant, type BackfillPlan, type PlanTotals } from '.
 import { settingsOf } from './settings.ts';
 import type { TenantApi } from '../management/tenant-api.ts';
 import { openUserSource, type SourceOptions } from '../management/user-source.ts';
-
-/** The user fields the plan reads: the Action's list without user_metadata, which only the apply step reads (fresh). */
-export const PLAN_FIELDS = USER_FIELDS.filter((field) => field !== 'user_metadata');
 
 export interface BackfillOptions {
   apply: boolean;
@@ -121,7 +117,8 @@ async function readAndPlan(
   progress: (label: string, total: number) => Progress,
 ): Promise<{ plan: BackfillPlan; via: 'paging' | 'export' }> {
   const source = await openUserSource(api, {
-    fields: PLAN_FIELDS,
+    // What the policy reads: user_metadata only the apply step reads, fresh.
+    fields: POLICY_FIELDS,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

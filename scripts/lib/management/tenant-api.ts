@@ -2,6 +2,8 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ManagementClient } from 'auth0';
+import { ManagementError, ManagementTimeoutError } from 'auth0';
+import type { LinkFailure } from '../../../actions/link-protocol.ts';
 import type { Identity, Metadata, User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
 import { fetchFor, managementClient, type TenantCredentials } from './client.ts';
@@ -25,7 +27,6 @@ export interface MetadataPatch {
   user_metadata?: Metadata;
 }
 
-/** Paced Management API access; `fetch` is for the export file, which lives outside the API. */
 /**
  * The TenantApi the scripts use for a tenant: paced, with the SDK's own retries off, since they would stack on the
  * pacer's waits and hide 429s from it.
@@ -39,6 +40,7 @@ export function pacedTenantApi(
   return new TenantApi(client, pacer, fetchFor(credentials, options.fetch));
 }
 
+/** Paced Management API access; `fetch` is for the export file, which lives outside the API. */
 export class TenantApi {
   readonly pacer: Pacer;
   private readonly client: ManagementClient;
@@ -121,4 +123,11 @@ export class TenantApi {
     }
     return Readable.fromWeb(response.body as NodeReadableStream);
   }
+}
+
+/** What a failed link call told, for the link protocol; undefined for an error that is no answer of the API (an abort). */
+export function linkFailureOf(error: unknown): LinkFailure | undefined {
+  if (error instanceof ManagementTimeoutError) return { status: undefined };
+  if (!(error instanceof ManagementError)) return undefined;
+  return { status: error.statusCode, message: String((error.body as { message?: unknown } | undefined)?.message ?? '') };
 }

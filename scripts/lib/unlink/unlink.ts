@@ -4,7 +4,7 @@
 // dropped before it is written: an interrupted undo is finished by running it again, which skips what is done.
 import { sameIdentity } from '../../../actions/policy.ts';
 import { CHECKED_KEY, EXCLUDE_KEY, LINKS_KEY, linkRecords, type LinkRecordEntry } from '../../../actions/link-record.ts';
-import { USER_FIELDS } from '../../../actions/login-flow.ts';
+import { USER_FIELDS } from '../../../actions/link-protocol.ts';
 import type { Identity, Metadata } from '../../../actions/types.ts';
 import { statusOfError } from '../management/pacer.ts';
 import type { TenantApi } from '../management/tenant-api.ts';
