@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
 import { DEFAULT_MIX, parseMix, type LoginMix } from './lib/bench/login-mix.ts';
 import { createProgress, type Progress } from './lib/progress.ts';
+import { PAGE_PATH, readReport, writePage } from './lib/bench/page.ts';
 import { renderMarkdown } from './lib/bench/report.ts';
 import { runBench, SECTIONS, type Section } from './lib/bench/run.ts';
 import { writeReport } from './lib/bench/write.ts';
@@ -20,6 +21,7 @@ const DEFAULTS = {
   exportUsers: 1_000_000,
   out: '.bench',
   record: 'bench/results.json',
+  page: PAGE_PATH,
 } as const;
 
 main(
@@ -30,7 +32,8 @@ main(
       "project's Action versus the usual approach (a token and a users-by-email lookup on every login), cold start of the " +
       'bundle versus the same logic on the auth0 SDK, backfill links per second under a rate limit, and memory reading a ' +
       `large users export. Writes ${DEFAULTS.out}/results.json, ${DEFAULTS.out}/results.md and ${DEFAULTS.out}/runs/<time>-<commit>.json; ` +
-      'prints the tables. The default run takes a few minutes.',
+      'prints the tables. The default run takes a few minutes. --record also writes ' +
+      `${DEFAULTS.record} and ${DEFAULTS.page}; --from renders ${DEFAULTS.page} from a recorded run without running.`,
     options: {
       sections: { type: 'string' },
       logins: { type: 'string' },
@@ -46,6 +49,7 @@ main(
       'export-users': { type: 'string' },
       out: { type: 'string' },
       record: { type: 'boolean' },
+      from: { type: 'string' },
     },
     descriptions: {
       sections: `comma-separated sections to run: ${SECTIONS.join(', ')} (default all)`,
@@ -61,16 +65,23 @@ main(
       'backfill-concurrency': `the backfill's --concurrency (default ${DEFAULTS.backfillConcurrency})`,
       'export-users': `users in the export file read for memory (default ${DEFAULTS.exportUsers})`,
       out: `directory for results (default ${DEFAULTS.out}, not committed)`,
-      record: `also write the report to ${DEFAULTS.record} (committed, to compare commits)`,
+      record: `also write the report to ${DEFAULTS.record} (committed, to compare commits) and the page ${DEFAULTS.page}`,
+      from: `run nothing: render ${DEFAULTS.page} from a results.json an earlier run wrote (e.g. ${DEFAULTS.record})`,
     },
     examples: [
       'npm run bench',
       'npm run bench -- --sections login --logins 2000 --latency 20',
       'npm run bench -- --sections cold-start,export --export-users 200000 --json',
       'npm run bench -- --record',
+      `npm run bench -- --from ${DEFAULTS.record}`,
     ],
   },
   async (flags) => {
+    if (flags.from !== undefined) {
+      const recorded = await readReport(flags.from);
+      await writePage(recorded, resolve(DEFAULTS.page));
+      return { summary: `${renderMarkdown(recorded)}\nWritten: ${resolve(DEFAULTS.page)}`, result: recorded };
+    }
     const integer = (name: string, value: string | undefined, fallback: number, min: number): number =>
       numberFlag(name, value, fallback, { min, integer: true });
     const options = {
@@ -95,8 +106,8 @@ main(
     } finally {
       bars.finish();
     }
-    const files = await writeReport(report, outDir, flags.record ? resolve(DEFAULTS.record) : undefined);
-    const written = [files.json, files.markdown, files.run, ...(files.recorded ? [files.recorded] : [])];
+    const files = await writeReport(report, outDir, flags.record ? { results: resolve(DEFAULTS.record), page: resolve(DEFAULTS.page) } : undefined);
+    const written = [files.json, files.markdown, files.run, ...(files.recorded ? [files.recorded] : []), ...(files.page ? [files.page] : [])];
     return { summary: `${renderMarkdown(report)}\nWritten: ${written.join(', ')}`, result: report };
   },
 );
