@@ -1,5 +1,5 @@
 // The local tenant's Actions: drafts with write-only secrets and a timed build, deployed versions, and the bindings of each trigger.
-// Semantics from ../shared/auth0-facts.md ("Deploying an Action") and the Management API reference as the `auth0` SDK
+// Semantics from docs/auth0-behaviour.md ("Deploying an Action", with its public sources) and the Management API reference as the `auth0` SDK
 // (7.1.0) types it. Where Auth0 is silent the choice is named in a comment.
 import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';

@@ -1,5 +1,5 @@
 // The local tenant's data and Auth0's semantics over it: users, connections, M2M clients, tokens, link and unlink.
-// Every rule here follows ../shared/auth0-facts.md; where Auth0's docs are silent the choice is named in a comment.
+// Every rule here follows Auth0's documentation as docs/auth0-behaviour.md cites it; where Auth0's docs are silent the choice is named in a comment.
 import { randomBytes } from 'node:crypto';
 import type { Connection, Identity, Metadata, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';

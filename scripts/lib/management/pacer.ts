@@ -1,7 +1,7 @@
 // Paces Management API calls by the tenant's own rate limit: mirrors its token bucket from x-ratelimit-* headers, adapts
 // concurrency (AIMD), waits a 429 out until its reset, and owns every retry (the SDK's are turned off).
 // Auth0's limits are token buckets per tenant and every response carries x-ratelimit-limit / -remaining / -reset
-// (UNIX seconds) — ../shared/auth0-facts.md, "Rate limits". A 429 is only the limiter's probe: after one, nothing is sent
+// (UNIX seconds) — Auth0's rate-limit policy, management-api-endpoint-rate-limits (docs/auth0-behaviour.md). A 429 is only the limiter's probe: after one, nothing is sent
 // until the reset, and the window of concurrent requests is halved.
 import { setTimeout as delay } from 'node:timers/promises';
 import { ManagementError, ManagementTimeoutError } from 'auth0';

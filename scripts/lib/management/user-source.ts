@@ -1,7 +1,7 @@
 // Every user of a tenant, streamed: pages of GET /api/v2/users while the tenant is small enough to page through,
 // otherwise a users-export job whose gzipped NDJSON file is read line by line (memory does not grow with the file).
 // Auth0 pages through the first 1000 results only; past that an export job is the way to read a tenant
-// (../shared/auth0-facts.md, "Bulk"; manage-users/user-migration/bulk-user-exports.mdx). Job statuses go
+// (manage-users/user-migration/bulk-user-exports.mdx; docs/auth0-behaviour.md). Job statuses go
 // pending → processing → completed (then expired 24 h later), or failed.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { User } from '../../../actions/types.ts';
