@@ -127,8 +127,10 @@ export class LocalTenant {
       if (request.signal.aborted) return { status: CLIENT_CLOSED, body: null };
     }
     try {
-      const grant = route.scopes === 'none' ? undefined : authorize(request, this.state, route.scopes);
-      return await route.handle({ request, url: new URL(request.url), params: firstValues(params), state: this.state, domain: this.domain, grant });
+      const values = firstValues(params);
+      const grant =
+        route.scopes === 'none' ? undefined : authorize(request, this.state, { scopes: route.scopes, currentUserScopes: route.currentUserScopes }, values);
+      return await route.handle({ request, url: new URL(request.url), params: values, state: this.state, domain: this.domain, grant });
     } catch (error) {
       if (error instanceof ApiError) return { status: error.statusCode, body: error.toBody() };
       const message = error instanceof Error ? error.message : String(error);

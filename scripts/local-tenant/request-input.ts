@@ -68,7 +68,8 @@ function queryError(problem: string, property: string): ApiError {
   return new ApiError(400, `Query validation error: '${problem}' on property ${property}.`, 'invalid_query_string');
 }
 
-function jsonType(value: unknown): string {
+/** A JSON value's type as Auth0's payload validation names it (null, array, object, string, …). */
+export function jsonType(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
 }

@@ -11,7 +11,7 @@ export interface RouteContext {
   params: Readonly<Record<string, string>>;
   state: TenantState;
   domain: string;
-  /** The bearer token's grant; undefined on routes whose `scopes` is 'none'. */
+  /** The bearer token's grant; undefined on routes whose `scopes` is 'none'. A user token's has `subject`. */
   grant: TokenGrant | undefined;
 }
 
@@ -30,6 +30,11 @@ export interface Route {
   path: string;
   /** The bearer token needs any one of these scopes; 'none' for routes that take no bearer token (POST /oauth/token). */
   scopes: readonly string[] | 'none';
+  /**
+   * Scopes a user's own access token may use here, for the user the path's `:id` names only (read:current_user,
+   * update:current_user_identities, update:current_user_metadata). Absent: user tokens are refused.
+   */
+  currentUserScopes?: readonly string[];
   handle(context: RouteContext): RouteResult | Promise<RouteResult>;
 }
 

@@ -1,5 +1,7 @@
-// Management API account linking: POST /users/{id}/identities links, DELETE /users/{id}/identities/{provider}/{user_id} unlinks.
-import { ApiError } from '../api-error.ts';
+// Management API account linking: POST /users/{id}/identities links (provider/user_id, or link_with an ID token),
+// DELETE /users/{id}/identities/{provider}/{user_id} unlinks; a user's own token reaches its own user only.
+import { insufficientScope } from '../guard.ts';
+import { linkWith } from '../link-with.ts';
 import { readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
@@ -11,11 +13,13 @@ export const identityRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/users/:id/identities',
     scopes: ['update:users'],
-    async handle({ request, params, state }) {
+    currentUserScopes: ['update:current_user_identities'],
+    async handle({ request, params, state, grant }) {
       const body = await readJsonObject(request);
-      if (body.link_with !== undefined) {
-        throw new ApiError(400, 'The local tenant does not verify link_with tokens: send provider and user_id (the update:users way).', 'invalid_body');
-      }
+      if (body.link_with !== undefined) return { status: 201, body: await linkWith(state, grant!, params.id!, body) };
+      // With update:current_user_identities "only the link_with param is required" (the endpoint's reference): naming
+      // the secondary by provider/user_id is the update:users way, and a user's token cannot take it.
+      if (grant?.subject !== undefined) throw insufficientScope(['update:users']);
       return { status: 201, body: state.link(params.id!, body) };
     },
   },
@@ -23,6 +27,7 @@ export const identityRoutes: RouteGroup = [
     method: 'DELETE',
     path: '/api/v2/users/:id/identities/:provider/:user_id',
     scopes: ['update:users'],
+    currentUserScopes: ['update:current_user_identities'],
     handle({ params, state }) {
       return { body: state.unlink(params.id!, params.provider!, params.user_id!) };
     },

@@ -1,6 +1,7 @@
 // Management API user routes: list (paged, capped at 1000), get, users-by-email (case-sensitive) and PATCH (metadata merge).
 import type { User } from '../../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
+import { insufficientScope } from '../guard.ts';
 import { boolParam, fieldSelector, pageParams, readJsonObject, requiredParam } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 import type { UserPatch } from '../state.ts';
@@ -78,6 +79,7 @@ export const userRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/users/:id',
     scopes: ['read:users'],
+    currentUserScopes: ['read:current_user'],
     handle({ url, params, state }) {
       return { body: fieldSelector(url)(state.requireUser(params.id!)) };
     },
@@ -86,8 +88,13 @@ export const userRoutes: RouteGroup = [
     method: 'PATCH',
     path: '/api/v2/users/:id',
     scopes: ['update:users'],
-    async handle({ request, params, state }) {
+    currentUserScopes: ['update:current_user_metadata', 'create:current_user_metadata'],
+    async handle({ request, params, state, grant }) {
       const patch = checkPatch(await readJsonObject(request));
+      // A user's own token may change user_metadata only (the SPA token docs list PATCH /users/{id} under the
+      // *_current_user_metadata scopes alone); the rest of the profile and app_metadata need update:users.
+      const beyondMetadata = Object.keys(patch).filter((key) => key !== 'user_metadata');
+      if (grant?.subject !== undefined && beyondMetadata.length > 0) throw insufficientScope(['update:users']);
       return { body: state.patchUser(params.id!, patch) };
     },
   },
