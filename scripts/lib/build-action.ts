@@ -5,9 +5,7 @@ import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-
-/** Auth0's limit on an Action's code, counted here in bytes of the bundled file. */
-export const ACTION_SIZE_LIMIT = 100_000;
+import { ACTION_SIZE_LIMIT } from '../shared/action-limits.ts';
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../../actions/auto-link.ts', import.meta.url));
 

@@ -3,13 +3,17 @@
 // ever held. The same options always give the same tenant.
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { connectionKind, isSocialStrategy, type ConnectionKind } from '../../actions/strategies.ts';
-import { EXCLUDE_KEY, LINKS_KEY, linkRecordFor } from '../../actions/link-record.ts';
-import { DEFAULT_TRUSTED_KINDS, eligibility, type TrustRule } from '../../actions/policy.ts';
-import { writeNdjson } from '../lib/ndjson.ts';
+import { writeNdjson } from '../shared/ndjson.ts';
 import { DATABASE_CONNECTION } from './connection-names.ts';
 import { exportLine } from './export-format.ts';
 import { ensureConnection } from './seed.ts';
 import { profileOf, type TenantState } from './state.ts';
+
+/**
+ * The app_metadata keys this project writes (actions/link-record.ts defines them for the Action). Stated again here
+ * so that fixtures are not written by the code under test; test/local-tenant-generator.test.ts checks the Action reads them.
+ */
+export const PROJECT_KEYS = { links: 'auto_links', exclude: 'auto_link_exclude' } as const;
 
 export interface GeneratorOptions {
   /** Number of user records (a user with linked identities is one record). */
@@ -76,11 +80,34 @@ export interface TenantSummary {
   caseVariantGroups: number;
   /** Groups where an unverified database signup shares the email of a verified account. */
   trapGroups: number;
-  /** Groups with at least two accounts eligible under the Action's policy (actions/policy.ts) and its default trust: no enterprise. */
+  /** Groups the generator made with at least two accounts that should link by default trust (GroupIntent.link). */
   eligibleGroups: number;
-  /** The same when enterprise connections are trusted too. */
+  /** The same when enterprise connections are trusted too (GroupIntent.linkTrustingEnterprise). */
   eligibleGroupsTrustingEnterprise: number;
 }
+
+/**
+ * What the generator meant a member of a duplicate group to be, from what it generated (not from actions/policy.ts):
+ * `owner` the person, verified on a connection whose proof of the address is trusted by default; `enterprise` the person,
+ * verified by an enterprise IdP's own assertion; `unproven` the person, unverified; `attacker` a trap's earlier
+ * unverified database signup; `excluded` opted out by an admin.
+ */
+export type MemberRole = 'owner' | 'enterprise' | 'unproven' | 'attacker' | 'excluded';
+
+/** One duplicate group as the generator meant it: who is who, and which accounts should end up linked. */
+export interface GroupIntent {
+  /** The person's address, lowercased. */
+  email: string;
+  trap: boolean;
+  members: Array<{ user_id: string; role: MemberRole }>;
+  /** The accounts that should link with the default trust: the owners, when there are two or more; else none. */
+  link: string[];
+  /** The same when enterprise connections are trusted too: owners and enterprise members. */
+  linkTrustingEnterprise: string[];
+}
+
+/** Called with each duplicate group's intent once its members have been yielded. */
+export type GroupCallback = (group: GroupIntent) => void;
 
 interface Source {
   name: string;
@@ -91,30 +118,33 @@ interface Source {
   verified: number;
   /** Enterprise connections: the corporate domain their users' emails are at. */
   domain?: string;
+  /**
+   * Whose word a verified email is: `proven` the address owner proved it to Auth0 or to a major IdP (database,
+   * passwordless email, social); `asserted` an enterprise IdP says so itself; `none` no email (sms).
+   */
+  proof: 'proven' | 'asserted' | 'none';
 }
 
 const SOURCES: readonly Source[] = [
-  { name: DATABASE_CONNECTION, strategy: 'auth0', weight: 46, verified: 0.7 },
-  { name: 'google-oauth2', strategy: 'google-oauth2', weight: 20, verified: 1 },
-  { name: 'github', strategy: 'github', weight: 5, verified: 0.9 },
-  { name: 'facebook', strategy: 'facebook', weight: 5, verified: 0.95 },
+  { name: DATABASE_CONNECTION, strategy: 'auth0', weight: 46, verified: 0.7, proof: 'proven' },
+  { name: 'google-oauth2', strategy: 'google-oauth2', weight: 20, verified: 1, proof: 'proven' },
+  { name: 'github', strategy: 'github', weight: 5, verified: 0.9, proof: 'proven' },
+  { name: 'facebook', strategy: 'facebook', weight: 5, verified: 0.95, proof: 'proven' },
   // A passwordless email login proves the address.
-  { name: 'email', strategy: 'email', weight: 8, verified: 1 },
-  { name: 'sms', strategy: 'sms', weight: 4, verified: 0 },
+  { name: 'email', strategy: 'email', weight: 8, verified: 1, proof: 'proven' },
+  { name: 'sms', strategy: 'sms', weight: 4, verified: 0, proof: 'none' },
   // Enterprise IdPs assert email_verified themselves.
-  { name: 'contoso-azure', strategy: 'waad', weight: 5, verified: 1, domain: 'contoso.example' },
-  { name: 'acme-saml', strategy: 'samlp', weight: 4, verified: 1, domain: 'acme.example' },
-  { name: 'globex-oidc', strategy: 'oidc', weight: 3, verified: 1, domain: 'globex.example' },
+  { name: 'contoso-azure', strategy: 'waad', weight: 5, verified: 1, domain: 'contoso.example', proof: 'asserted' },
+  { name: 'acme-saml', strategy: 'samlp', weight: 4, verified: 1, domain: 'acme.example', proof: 'asserted' },
+  { name: 'globex-oidc', strategy: 'oidc', weight: 3, verified: 1, domain: 'globex.example', proof: 'asserted' },
 ];
 
 /**
- * The trust the summary's eligibleGroupsTrustingEnterprise counts with (eligibleGroups counts with the Action's default):
- * the default kinds' connections and the enterprise ones, as TRUSTED_CONNECTIONS would name them.
+ * The trust the summary's eligibleGroupsTrustingEnterprise means, as the secret TRUSTED_CONNECTIONS would name it:
+ * every generated connection with an email, the enterprise ones included.
  */
-export const TRUST_WITH_ENTERPRISE: TrustRule = {
-  connections: new Set(
-    SOURCES.filter((s) => DEFAULT_TRUSTED_KINDS.has(connectionKind(s.strategy)) || connectionKind(s.strategy) === 'enterprise').map((s) => s.name),
-  ),
+export const TRUST_WITH_ENTERPRISE: { connections: ReadonlySet<string> } = {
+  connections: new Set(SOURCES.filter((s) => s.proof !== 'none').map((s) => s.name)),
 };
 
 const SOURCE_WEIGHTS = SOURCES.map((s) => s.weight);
@@ -259,8 +289,8 @@ export function resolveOptions(options: GeneratorOptions): Resolved {
 }
 
 /** A tenant's users, one at a time; the generator's return value is the summary. */
-export function generateTenant(options: GeneratorOptions): Generator<User, TenantSummary, undefined> {
-  return new TenantGenerator(resolveOptions(options)).run();
+export function generateTenant(options: GeneratorOptions, onGroup?: GroupCallback): Generator<User, TenantSummary, undefined> {
+  return new TenantGenerator(resolveOptions(options), onGroup).run();
 }
 
 /** Adds the generated connections (reusing same-named ones) and users to `state`. */
@@ -320,11 +350,13 @@ class TenantGenerator {
   private readonly options: Resolved;
   private readonly random: Random;
   private readonly summary: TenantSummary;
+  private readonly onGroup: GroupCallback | undefined;
   private people = 0;
   private identities = 0;
 
-  constructor(options: Resolved) {
+  constructor(options: Resolved, onGroup?: GroupCallback) {
     this.options = options;
+    this.onGroup = onGroup;
     this.random = new Random(options.seed);
     this.summary = {
       users: 0,
@@ -359,9 +391,10 @@ class TenantGenerator {
       // A quota with a random lead: the share of grouped users tracks `duplicates` closely at any N, and groups
       // start at irregular places.
       if (remaining >= 2 && grouped + jitter < duplicates * (emitted + size)) {
-        const group = this.group(Math.min(remaining, size));
+        const { users: group, intent } = this.group(Math.min(remaining, size));
         for (const user of group) yield this.counted(user);
-        this.countGroup(group);
+        this.countGroup(group, intent);
+        this.onGroup?.(intent);
         emitted += group.length;
         grouped += group.length;
         size = this.groupSize();
@@ -385,7 +418,7 @@ class TenantGenerator {
   }
 
   /** 2–4 users of one person on distinct connections (Auth0 allows one account per email per connection). */
-  private group(size: number): User[] {
+  private group(size: number): { users: User[]; intent: GroupIntent } {
     const trap = this.random.chance(this.options.traps);
     const variants = this.random.chance(this.options.caseVariants);
     const sources: Source[] = trap ? [DATABASE] : [];
@@ -397,15 +430,38 @@ class TenantGenerator {
     const person = this.person(sources.find((s) => s.domain !== undefined)?.domain);
     const used = new Set(sources.map((s) => s.name));
     let at = this.signupTime();
-    return sources.map((source, index) => {
+    const members: GroupIntent['members'] = [];
+    const users = sources.map((source, index) => {
       const verified = trap ? index > 0 && (index === 1 || this.random.chance(source.verified)) : this.random.chance(source.verified);
       const ownCase = source.strategy === 'auth0' || source.strategy === 'email' || !variants ? 'lower' : this.variantCase();
       const user = this.account(source, person, at, ownCase, verified);
       at = Math.min(this.options.until, at + Math.floor(this.random.float() * 400 * DAY));
       this.maybeLink(user, person, used);
-      this.decorate(user);
+      const excluded = this.decorate(user);
+      const role: MemberRole = excluded
+        ? 'excluded'
+        : trap && index === 0
+          ? 'attacker'
+          : !verified
+            ? 'unproven'
+            : source.proof === 'asserted'
+              ? 'enterprise'
+              : 'owner';
+      members.push({ user_id: user.user_id, role });
       return user;
     });
+    const linking = (roles: readonly MemberRole[]): string[] => {
+      const ids = members.filter((m) => roles.includes(m.role)).map((m) => m.user_id);
+      return ids.length >= 2 ? ids : [];
+    };
+    const intent: GroupIntent = {
+      email: address(person, 'lower'),
+      trap,
+      members,
+      link: linking(['owner']),
+      linkTrustingEnterprise: linking(['owner', 'enterprise']),
+    };
+    return { users, intent };
   }
 
   private account(source: Source, person: Person, at: number, emailCase: EmailCase, verified: boolean): User {
@@ -487,16 +543,19 @@ class TenantGenerator {
     user.updated_at = linkedAt.toISOString();
     // Half were linked by this project (they carry its audit record), half by hand before it existed.
     if (this.random.chance(0.5)) {
-      user.app_metadata![LINKS_KEY] = secondaries.map((s) => linkRecordFor(s, this.random.chance(0.5) ? 'action' : 'backfill', linkedAt));
+      user.app_metadata![PROJECT_KEYS.links] = secondaries.map((s) => auditEntry(s, this.random.chance(0.5) ? 'action' : 'backfill', linkedAt));
     }
   }
 
-  private decorate(user: User): void {
+  /** Adds metadata by the `metadata` share and the admin's opt-out by the `excluded` share; true when excluded. */
+  private decorate(user: User): boolean {
     if (this.random.chance(this.options.metadata)) {
       user.user_metadata = { locale: this.random.pick(LOCALES), theme: this.random.chance(0.5) ? 'dark' : 'light' };
       if (this.random.chance(0.5)) user.app_metadata!['plan'] = this.random.pick(PLANS);
     }
-    if (this.random.chance(this.options.excluded)) user.app_metadata![EXCLUDE_KEY] = true;
+    if (!this.random.chance(this.options.excluded)) return false;
+    user.app_metadata![PROJECT_KEYS.exclude] = true;
+    return true;
   }
 
   private person(domain: string | undefined): Person {
@@ -534,13 +593,13 @@ class TenantGenerator {
     else if (user.email_verified) s.verifiedEmails += 1;
     else s.unverifiedEmails += 1;
     if (Object.keys(user.user_metadata!).length > 0) s.withMetadata += 1;
-    if (user.app_metadata![EXCLUDE_KEY] === true) s.excluded += 1;
+    if (user.app_metadata![PROJECT_KEYS.exclude] === true) s.excluded += 1;
     if (user.identities.length > 1) s.linkedUsers += 1;
-    if (user.app_metadata![LINKS_KEY] !== undefined) s.auditedLinkedUsers += 1;
+    if (user.app_metadata![PROJECT_KEYS.links] !== undefined) s.auditedLinkedUsers += 1;
     return user;
   }
 
-  private countGroup(group: User[]): void {
+  private countGroup(group: User[], intent: GroupIntent): void {
     const s = this.summary;
     s.duplicateGroups += 1;
     s.usersInDuplicateGroups += group.length;
@@ -548,9 +607,27 @@ class TenantGenerator {
     if (new Set(group.map((u) => u.email)).size > 1) s.caseVariantGroups += 1;
     const unverifiedSignup = group.some((u) => u.identities[0]!.provider === 'auth0' && u.email_verified === false);
     if (unverifiedSignup && group.some((u) => u.email_verified === true)) s.trapGroups += 1;
-    if (group.filter((u) => eligibility(u, { connections: undefined }).eligible).length >= 2) s.eligibleGroups += 1;
-    if (group.filter((u) => eligibility(u, TRUST_WITH_ENTERPRISE).eligible).length >= 2) s.eligibleGroupsTrustingEnterprise += 1;
+    if (intent.link.length > 0) s.eligibleGroups += 1;
+    if (intent.linkTrustingEnterprise.length > 0) s.eligibleGroupsTrustingEnterprise += 1;
   }
+}
+
+/**
+ * The audit entry this project records on a primary for a link of `secondary`, as Auth0 data holds it: the
+ * secondary's ids and connection and the metadata Auth0 discards on link. A generated secondary has one identity.
+ */
+function auditEntry(secondary: User, by: 'action' | 'backfill', linkedAt: Date): Record<string, unknown> {
+  const identity = secondary.identities[0]!;
+  return {
+    user_id: secondary.user_id,
+    provider: identity.provider,
+    identity_user_id: String(identity.user_id),
+    connection: identity.connection,
+    linked_at: linkedAt.toISOString(),
+    by,
+    app_metadata: secondary.app_metadata ?? {},
+    user_metadata: secondary.user_metadata ?? {},
+  };
 }
 
 function address(person: Person, emailCase: EmailCase): string {

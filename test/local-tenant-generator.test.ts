@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '../actions/types.ts';
-import { LINKS_KEY, linkRecords } from '../actions/link-record.ts';
-import { eligibility } from '../actions/policy.ts';
+import { EXCLUDE_KEY, isExcluded, LINKS_KEY, linkRecords } from '../actions/link-record.ts';
+import { eligibility, planGroups, type TrustRule } from '../actions/policy.ts';
 import { connectionKind } from '../actions/strategies.ts';
 import { exportLine } from '../scripts/local-tenant/export-format.ts';
 import {
   GENERATED_CONNECTIONS,
   generateTenant,
   loadGenerated,
+  PROJECT_KEYS,
   TRUST_WITH_ENTERPRISE,
+  type GroupIntent,
   writeGeneratedNdjsonGz,
   type GeneratorOptions,
   type TenantSummary,
@@ -121,6 +123,44 @@ describe('generateTenant', () => {
     expect(summary.eligibleGroupsTrustingEnterprise).toBeGreaterThan(summary.eligibleGroups);
     // Auth0 allows one account per email per connection.
     for (const group of groups) expect(new Set(group.map((u) => u.identities[0]!.connection)).size).toBe(group.length);
+  });
+
+  it("states its own intent, and the Action's planGroups links exactly the accounts the generator meant to link", () => {
+    const intents: GroupIntent[] = [];
+    const users: User[] = [];
+    const iterator = generateTenant({ users: 20_000, seed: 13, duplicates: 0.3, linked: 0.05, excluded: 0.02 }, (g) => intents.push(g));
+    for (let next = iterator.next(); !next.done; next = iterator.next()) users.push(next.value);
+    expect(intents).toHaveLength(groupsOf(users).length);
+    for (const role of ['owner', 'enterprise', 'unproven', 'attacker', 'excluded'] as const) {
+      expect(
+        intents.some((g) => g.members.some((m) => m.role === role)),
+        role,
+      ).toBe(true);
+    }
+    const linkedBy = (trust: TrustRule) =>
+      Object.fromEntries(
+        planGroups(users, { trust })
+          .groups.filter((g) => g.secondaries.length > 0)
+          .map((g) => [g.email, [g.primary, ...g.secondaries].map((u) => u.user_id).sort()]),
+      );
+    const meant = (pick: (g: GroupIntent) => string[]) =>
+      Object.fromEntries(intents.filter((g) => pick(g).length > 0).map((g) => [g.email, [...pick(g)].sort()]));
+    expect(linkedBy({ connections: undefined })).toEqual(meant((g) => g.link));
+    expect(linkedBy(TRUST_WITH_ENTERPRISE)).toEqual(meant((g) => g.linkTrustingEnterprise));
+    // A trap's attacker never links, whatever the trust.
+    const attackers = new Set(intents.flatMap((g) => g.members.filter((m) => m.role === 'attacker').map((m) => m.user_id)));
+    expect(attackers.size).toBeGreaterThan(0);
+    expect(
+      Object.values(linkedBy(TRUST_WITH_ENTERPRISE))
+        .flat()
+        .filter((id) => attackers.has(id)),
+    ).toEqual([]);
+  });
+
+  it("writes the project's app_metadata under the keys the Action reads", () => {
+    expect(PROJECT_KEYS).toEqual({ links: LINKS_KEY, exclude: EXCLUDE_KEY });
+    const users = [...big.state.allUsers()];
+    expect(users.filter((u) => isExcluded(u))).toHaveLength(big.summary.excluded);
   });
 
   it("writes emails as Auth0 stores them: lowercased on its own connections, in the IdP's case elsewhere", () => {
