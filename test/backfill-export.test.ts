@@ -5,7 +5,6 @@ import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.t
 import type { PlannedGroup } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import { loadGenerated } from '../scripts/local-tenant/generator.ts';
-import { jobsOf } from '../scripts/local-tenant/jobs-store.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { useInProcessTenant } from './support/tenant.ts';
@@ -15,7 +14,7 @@ const TRUST = { trust: { connections: undefined } };
 function large() {
   const made = bareTenant();
   loadGenerated(made.tenant.state, { users: 1500, duplicates: 0.1, seed: 21 });
-  jobsOf(made.tenant.state).configure({ processingMs: 30 });
+  made.tenant.jobs.configure({ processingMs: 30 });
   return made;
 }
 

@@ -5,7 +5,7 @@ import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec, type DeployDeps } from '../scripts/lib/deploy/command.ts';
 import { planDeploy, type CurrentAction, type CurrentBinding } from '../scripts/lib/deploy/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import { actionsStoreOf, type ActionsStore } from '../scripts/local-tenant/actions-store.ts';
+import type { ActionsStore } from '../scripts/local-tenant/actions-store.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
@@ -72,7 +72,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('creates, builds, deploys and binds the Action; a second run changes nothing on the tenant and says so', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     store.setBuildDelay(60);
     const first = await deploy(envFor(tenant, client));
     expect(first).toMatchObject({ code: 0, stderr: '' });
@@ -98,7 +98,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('updates when the code or a secret value changes, and never shows a secret value', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     await deploy(envFor(tenant, client));
     const changedSecret = await deploy(envFor(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), ['--json']);
     expect(changedSecret.code).toBe(0);
@@ -118,7 +118,7 @@ describe('deploy (in-process tenant)', () => {
 
   it("keeps other Actions' bindings, order and display names, placing this one first, last, at n or after another", async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     otherAction(store, 'mfa');
     otherAction(store, 'claims');
     store.setBindings('post-login', [
@@ -141,7 +141,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('on a failed build prints the build errors, exits 1 and binds nothing', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     store.failBuilds([{ id: 'npm_install_failed', msg: 'could not install dependency left-pad@9.9.9' }]);
@@ -159,7 +159,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('says the new version is deployed when only the bindings write failed, and that the bindings were not changed', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     tenant.faults.fail({ method: 'PATCH', path: '/api/v2/actions/triggers/:triggerId/bindings', status: 400 });
@@ -177,7 +177,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('refuses to drop a secret the configuration does not set, naming it, unless --allow-drop-secrets', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     await deploy(envFor(tenant, client, { TRUSTED_CONNECTIONS: 'Username-Password-Authentication,google-oauth2', PRIMARY_CONNECTION: 'google-oauth2' }));
     const refused = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), [], {
       build: async () => ({ ...built, code: `${built.code}\n// v2\n` }),
@@ -199,7 +199,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('--dry-run prints the plan and changes nothing', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     const run = await deploy(envFor(tenant, client), ['--dry-run', '--position', 'last']);
@@ -213,7 +213,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('--rollback redeploys the previous version; the next deploy deploys the configuration again', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     await deploy(envFor(tenant, client));
     await deploy(envFor(tenant, client), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
     const id = store.list()[0]!.id;
@@ -242,12 +242,12 @@ describe('deploy (in-process tenant)', () => {
     expect(missing.stderr).toContain('needs AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET');
     const noActionSecret = await deploy({ ...envFor(tenant, client), ACTION_CLIENT_SECRET: '' });
     expect(noActionSecret.stderr).toContain("the Action's secret AUTH0_CLIENT_SECRET is missing: set ACTION_CLIENT_SECRET");
-    expect(actionsStoreOf(tenant.state).list().length).toBe(0);
+    expect(tenant.actions.list().length).toBe(0);
   });
 
   it('gives up on a build that does not finish within --build-timeout, deploying and binding nothing', async () => {
     const { tenant, client } = get();
-    const store = actionsStoreOf(tenant.state);
+    const store = tenant.actions;
     store.setBuildDelay(Infinity);
     const run = await deploy(envFor(tenant, client), ['--build-timeout', '0.2']);
     expect(run.code).toBe(1);
@@ -265,7 +265,7 @@ describe('deploy (in-process tenant)', () => {
     expect(report.client).toMatchObject({ name: 'auto-link Action', created: true, grantCreated: true });
     const app = tenant.state.client(report.client.clientId)!;
     expect(app.scopes).toEqual(['read:users', 'update:users']);
-    expect(actionsStoreOf(tenant.state).boundActions('post-login')[0]!.secrets).toMatchObject({
+    expect(tenant.actions.boundActions('post-login')[0]!.secrets).toMatchObject({
       AUTH0_CLIENT_ID: app.client_id,
       AUTH0_CLIENT_SECRET: app.client_secret,
     });
@@ -302,10 +302,10 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
   it('deploys through the routed SDK, then a rerun changes nothing', async () => {
     const { tenant, client, server } = get();
     const env = envFor(tenant, client, { AUTH0_BASE_URL: server.url });
-    actionsStoreOf(tenant.state).setBuildDelay(40);
+    tenant.actions.setBuildDelay(40);
     expect((await deploy(env)).stdout).toContain('built and deployed as version 1');
     expect((await deploy(env)).stdout).toContain('nothing changed on the tenant');
-    expect(bound(actionsStoreOf(tenant.state))).toEqual(['auto-link']);
+    expect(bound(tenant.actions)).toEqual(['auto-link']);
   });
 
   it('runs as `npm run deploy` does: a child process that exits 0 with a JSON result, and 1 with one error line', async () => {

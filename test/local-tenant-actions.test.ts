@@ -1,7 +1,6 @@
 // The local tenant's Actions and applications endpoints through the unmodified SDK: build states, deploy, versions, bindings, secrets, grants.
 import { describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
-import { actionsStoreOf } from '../scripts/local-tenant/actions-store.ts';
 import { loginThroughFlow } from '../scripts/local-tenant/login.ts';
 import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
 import { createTestTenant, DATABASE, managementClient, useInProcessTenant } from './support/tenant.ts';
@@ -40,7 +39,7 @@ async function boundNames(m: ManagementClient): Promise<string[]> {
 describe('actions', () => {
   it('builds a draft pending → building → built, refuses to deploy it before, and deploys it as version 1', async () => {
     const m = admin();
-    actionsStoreOf(get().tenant.state).setBuildDelay(600);
+    get().tenant.actions.setBuildDelay(600);
     const created = await m.actions.create({ name: 'a', supported_triggers: POST_LOGIN, code: CODE });
     expect(created).toMatchObject({ name: 'a', runtime: 'node22', status: 'pending', all_changes_deployed: false });
     await expect(m.actions.deploy(created.id!)).rejects.toMatchObject({
@@ -63,7 +62,7 @@ describe('actions', () => {
     const broken = await m.actions.create({ name: 'broken', supported_triggers: POST_LOGIN, code: 'exports.x = ;' });
     expect((await m.actions.get(broken.id!)).status).toBe('failed');
     expect((await m.actions.versions.get(broken.id!, 'draft')).errors![0]!.msg).toMatch(/SyntaxError/);
-    actionsStoreOf(get().tenant.state).failBuilds([{ id: 'npm_install', msg: 'could not install left-pad@0.0.0' }]);
+    get().tenant.actions.failBuilds([{ id: 'npm_install', msg: 'could not install left-pad@0.0.0' }]);
     const failing = await m.actions.create({ name: 'failing', supported_triggers: POST_LOGIN, code: CODE });
     expect((await m.actions.versions.get(failing.id!, 'draft')).errors).toEqual([{ id: 'npm_install', msg: 'could not install left-pad@0.0.0' }]);
     await expect(m.actions.deploy(failing.id!)).rejects.toMatchObject({ statusCode: 400 });
@@ -89,7 +88,7 @@ describe('actions', () => {
     expect(updated.secrets!.map((s) => s.name)).toEqual(['C']);
     expect((await m.actions.update(created.id!, { code: CODE })).secrets!.map((s) => s.name)).toEqual(['C']);
     await m.actions.deploy(created.id!);
-    expect(actionsStoreOf(get().tenant.state).boundActions('post-login')).toEqual([]);
+    expect(get().tenant.actions.boundActions('post-login')).toEqual([]);
   });
 
   it('finds an Action by exact name and trigger, and keeps names unique', async () => {
@@ -162,7 +161,7 @@ describe('post-login bindings', () => {
     await m.actions.triggers.bindings.updateMany('post-login', {
       bindings: [{ ref: { type: 'action_name', value: 'y' } }, { ref: { type: 'action_name', value: 'z' } }],
     });
-    const bound = actionsStoreOf(get().tenant.state).boundActions('post-login');
+    const bound = get().tenant.actions.boundActions('post-login');
     expect(bound.map((b) => [b.name, b.versionNumber, b.secrets])).toEqual([
       ['y', 1, {}],
       ['z', 1, { K: 'v1' }],
@@ -230,7 +229,7 @@ describe('logins through the post-login flow', () => {
     const { tenant } = get();
     const user = tenant.state.createUser({ connection: DATABASE, email: 'u@x.io', email_verified: true });
     const runtime = createActionsRuntime({ state: tenant.state, timeoutMs: 2000 });
-    const none = await loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
+    const none = await loginThroughFlow(tenant.actions, runtime, { userId: user.user_id });
     expect(none).toMatchObject({ outcome: 'success', subject: user.user_id, steps: [], httpCalls: [] });
 
     const first = await m.actions.create({ name: 'first', supported_triggers: POST_LOGIN, code: claim('first'), secrets: [{ name: 'K', value: 'one' }] });
@@ -242,7 +241,7 @@ describe('logins through the post-login flow', () => {
       bindings: [{ ref: { type: 'action_name', value: 'second' } }, { ref: { type: 'action_name', value: 'first' } }],
     });
 
-    const login = async () => loginThroughFlow(tenant.state, runtime, { userId: user.user_id });
+    const login = async () => loginThroughFlow(tenant.actions, runtime, { userId: user.user_id });
     const a = await login();
     const b = await login();
     for (const [result, runs] of [
@@ -266,7 +265,7 @@ describe('logins through the post-login flow', () => {
     await m.actions.triggers.bindings.updateMany('post-login', {
       bindings: [{ ref: { type: 'action_name', value: 'deny' } }, { ref: { type: 'action_name', value: 'after' } }],
     });
-    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { userId: user.user_id });
+    const result = await loginThroughFlow(tenant.actions, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { userId: user.user_id });
     expect(result).toMatchObject({ outcome: 'failure', reason: 'denied: no', failedAction: 'deny' });
     expect(result.steps.map((s) => s.action)).toEqual(['deny']);
   });
@@ -300,7 +299,7 @@ describe('logins through the post-login flow', () => {
     });
     // What the tenant holds while the second Action runs, as a Management API read would show it.
     const fetch = async () => Response.json(tenant.state.getUser(user.user_id)!.app_metadata);
-    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { userId: user.user_id });
+    const result = await loginThroughFlow(tenant.actions, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { userId: user.user_id });
     if (result.outcome !== 'success') throw new Error(result.reason);
     const claims = result.idTokenClaims;
     expect(claims.seen).toEqual({ kept: true, from_first: 1 });
@@ -328,7 +327,7 @@ describe('logins through the post-login flow', () => {
       tenant.state.link(primary.user_id, identity);
       return new Response(null, { status: 201 });
     };
-    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { identity });
+    const result = await loginThroughFlow(tenant.actions, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { identity });
     expect(result).toMatchObject({ outcome: 'success', subject: primary.user_id, appMetadataApplied: undefined });
     expect(result.steps.map((s) => s.action)).toEqual(['switcher', 'linker']);
     expect(tenant.state.getUser(primary.user_id)!.app_metadata ?? {}).toEqual({});
@@ -342,7 +341,7 @@ describe('logins through the post-login flow', () => {
     tenant.state.link(primary.user_id, identity);
     const switcher = 'exports.onExecutePostLogin = async (event, api) => { api.authentication.setPrimaryUser(event.secrets.P); };';
     await bindFlow({ one: switcher, two: switcher }, primary.user_id);
-    const result = await loginThroughFlow(tenant.state, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { identity });
+    const result = await loginThroughFlow(tenant.actions, createActionsRuntime({ state: tenant.state, timeoutMs: 2000 }), { identity });
     expect(result).toMatchObject({
       outcome: 'failure',
       kind: 'error',

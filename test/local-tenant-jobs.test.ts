@@ -2,7 +2,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManagementError } from 'auth0';
-import { jobsOf } from '../scripts/local-tenant/jobs-store.ts';
 import { createTestTenant, DATABASE, managementClient, useHttpTenant, useInProcessTenant } from './support/tenant.ts';
 
 let clock = Date.parse('2025-03-01T12:00:00Z');
@@ -23,7 +22,7 @@ describe('users-export jobs', () => {
 
   it('goes pending → processing → completed on the tenant clock, then expires after 24 h', async () => {
     const { tenant, client } = current();
-    jobsOf(tenant.state).configure({ processingMs: 1000 });
+    tenant.jobs.configure({ processingMs: 1000 });
     const sdk = managementClient(tenant, client);
     const created = await sdk.jobs.usersExports.create({ format: 'json', fields: [{ name: 'user_id' }] });
     expect(created).toMatchObject({ type: 'users_export', status: 'pending', format: 'json', fields: [{ name: 'user_id' }] });
@@ -59,7 +58,7 @@ describe('users-export jobs', () => {
 
   it('serves the tenant as gzipped NDJSON with the requested fields, limit and connection; a wrong signature is refused', async () => {
     const { tenant, client } = current();
-    jobsOf(tenant.state).configure({ processingMs: 0 });
+    tenant.jobs.configure({ processingMs: 0 });
     const ann = tenant.state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, user_metadata: { plan: 'pro' } });
     const bob = tenant.state.createUser({ connection: 'google-oauth2', email: 'Bob@Example.com', email_verified: true });
     tenant.state.createUser({ connection: DATABASE, email: 'cy@example.com' });
@@ -92,7 +91,7 @@ describe('users-export download over HTTP', () => {
 
   it('streams a file of every user through the loopback server', async () => {
     const { tenant, client, fetch: routed } = current();
-    jobsOf(tenant.state).configure({ processingMs: 0 });
+    tenant.jobs.configure({ processingMs: 0 });
     for (let i = 0; i < 2000; i++) tenant.state.createUser({ connection: DATABASE, email: `user${i}@example.com`, email_verified: i % 2 === 0 });
     const sdk = managementClient(tenant, client, { fetch: routed });
     const job = await sdk.jobs.usersExports.create({ format: 'json' });

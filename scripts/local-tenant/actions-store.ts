@@ -6,7 +6,6 @@ import { Script } from 'node:vm';
 import { ACTION_SIZE_LIMIT } from '../shared/action-limits.ts';
 import { SECRET_LIMITS } from './secret-limits.ts';
 import { ApiError } from './api-error.ts';
-import type { TenantState } from './state.ts';
 
 /** One build error, as `ActionVersion.errors[]` carries it. */
 export interface ActionError {
@@ -430,16 +429,4 @@ function secretsOf(value: unknown, at: string): Secret[] {
     names.add(s.name);
     return { name: s.name, value: s.value, updated_at: at };
   });
-}
-
-const stores = new WeakMap<TenantState, ActionsStore>();
-
-/** The Actions of a tenant: one store per TenantState, made on first use (the routes reach the tenant only through its state). */
-export function actionsStoreOf(state: TenantState): ActionsStore {
-  let store = stores.get(state);
-  if (!store) {
-    store = new ActionsStore();
-    stores.set(state, store);
-  }
-  return store;
 }

@@ -137,15 +137,6 @@ export class JobsStore {
   }
 }
 
-const stores = new WeakMap<TenantState, JobsStore>();
-
-/** The export jobs of a tenant (one store per tenant state). */
-export function jobsOf(state: TenantState): JobsStore {
-  let store = stores.get(state);
-  if (!store) stores.set(state, (store = new JobsStore(state)));
-  return store;
-}
-
 function checkFields(value: unknown): ExportField[] {
   const valid =
     Array.isArray(value) &&

@@ -1,10 +1,13 @@
-// The local Auth0 tenant's API as msw request handlers over a TenantState: each request meets latency, the rate limit,
-// scripted faults and the bearer/scope guard before its route, and is counted; served in-process or over loopback HTTP.
+// The local Auth0 tenant: a TenantState, its Actions and export-job stores, and its API as msw request handlers over them.
+// Each request meets latency, the rate limit, scripted faults and the bearer/scope guard before its route, and is counted;
+// served in-process or over loopback HTTP.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http, HttpResponse, type HttpHandler, type PathParams } from 'msw';
+import { ActionsStore } from './actions-store.ts';
 import { ApiError } from './api-error.ts';
 import { Faults, type Fault, type FaultTarget } from './faults.ts';
 import { authorize } from './guard.ts';
+import { JobsStore } from './jobs-store.ts';
 import { RATE_LIMITED_BODY, rateLimitHeaders, TokenBucket, UNTHROTTLED, type RateLimitOptions } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { isManagementApiPath, type Route, type RouteGroup, type RouteMethod, type RouteResult } from './route.ts';
@@ -22,7 +25,7 @@ export interface LocalTenantOptions {
   rateLimit?: RateLimitOptions;
   /** Delay before each request is handled, modelling the round trip to Auth0; default 0. */
   latencyMs?: number;
-  /** Route groups served on top of the default ones (token, users, identities, connections). */
+  /** Route groups served on top of the default ones (defaultRouteGroups in routes/index.ts). */
   routes?: readonly RouteGroup[];
 }
 
@@ -50,6 +53,10 @@ export class LocalTenant {
   readonly rateLimit: TokenBucket;
   readonly faults: Faults;
   readonly requests = new RequestLog();
+  /** The Actions, their versions and the trigger bindings, as the Actions routes and a login see them. */
+  readonly actions = new ActionsStore();
+  /** The users-export jobs. */
+  readonly jobs: JobsStore;
   private readonly served: Route[] = [];
   private readonly routeHandlers: HttpHandler[] = [];
   private readonly notFoundHandlers: HttpHandler[];
@@ -62,6 +69,7 @@ export class LocalTenant {
     this.state = options.state ?? new TenantState({ domain: options.domain ?? 'tenant.local' });
     if (options.now) this.state.setClock(options.now);
     this.domain = this.state.domain;
+    this.jobs = new JobsStore(this.state);
     this.rateLimit = new TokenBucket(options.rateLimit ?? UNTHROTTLED, () => this.state.now().getTime());
     this.faults = new Faults(options.latencyMs ?? 0, (target) => this.checkFaultTarget(target));
     this.notFoundHandlers = NOT_FOUND.map((route) => this.toHandler(route));
@@ -130,7 +138,16 @@ export class LocalTenant {
       const values = firstValues(params);
       const grant =
         route.scopes === 'none' ? undefined : authorize(request, this.state, { scopes: route.scopes, currentUserScopes: route.currentUserScopes }, values);
-      return await route.handle({ request, url: new URL(request.url), params: values, state: this.state, domain: this.domain, grant });
+      return await route.handle({
+        request,
+        url: new URL(request.url),
+        params: values,
+        state: this.state,
+        actions: this.actions,
+        jobs: this.jobs,
+        domain: this.domain,
+        grant,
+      });
     } catch (error) {
       if (error instanceof ApiError) return { status: error.statusCode, body: error.toBody() };
       const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,6 @@
 // A login on the local tenant: the deployed versions of the Actions bound to post-login run in binding order, with their secrets, as one flow of the runtime harness.
-import { actionsStoreOf } from './actions-store.ts';
+import type { ActionsStore } from './actions-store.ts';
 import type { ActionsRuntime, FlowResult, LoadedAction, LoginRequest, StepReport } from './runtime/index.ts';
-import type { TenantState } from './state.ts';
 
 /** A bound Action that ran, with its deployed version. */
 export type FlowStep = StepReport & { version: number };
@@ -15,10 +14,10 @@ const instances = new WeakMap<ActionsRuntime, Map<string, LoadedAction>>();
  * Logs a user in through the post-login flow as it is deployed now, as one transaction (runtime.loginThrough): the login
  * stops at the first Action that fails it, as Auth0's does. With no Action bound the login succeeds as the identity's owner.
  */
-export async function loginThroughFlow(state: TenantState, runtime: ActionsRuntime, request: LoginRequest): Promise<FlowLogin> {
-  const bound = actionsStoreOf(state).boundActions('post-login');
-  const actions = bound.map((b) => instanceOf(runtime, b.versionId, () => runtime.load(b.code, { name: b.name, secrets: b.secrets })));
-  const result = await runtime.loginThrough(actions, request);
+export async function loginThroughFlow(actions: ActionsStore, runtime: ActionsRuntime, request: LoginRequest): Promise<FlowLogin> {
+  const bound = actions.boundActions('post-login');
+  const loaded = bound.map((b) => instanceOf(runtime, b.versionId, () => runtime.load(b.code, { name: b.name, secrets: b.secrets })));
+  const result = await runtime.loginThrough(loaded, request);
   return { ...result, steps: result.steps.map((step, index) => ({ ...step, version: bound[index]!.versionNumber })) };
 }
 

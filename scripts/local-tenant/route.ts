@@ -1,4 +1,6 @@
 // What a route of the local tenant is: method, path pattern, required scopes and a handler; groups of them make up the API.
+import type { ActionsStore } from './actions-store.ts';
+import type { JobsStore } from './jobs-store.ts';
 import type { TenantState, TokenGrant } from './state.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -10,6 +12,10 @@ export interface RouteContext {
   /** Path parameters, already percent-decoded (`auth0%7C1` arrives as `auth0|1`). */
   params: Readonly<Record<string, string>>;
   state: TenantState;
+  /** The tenant's Actions, versions and bindings. */
+  actions: ActionsStore;
+  /** The tenant's users-export jobs. */
+  jobs: JobsStore;
   domain: string;
   /** The bearer token's grant; undefined on routes whose `scopes` is 'none'. A user token's has `subject`. */
   grant: TokenGrant | undefined;

@@ -3,7 +3,7 @@ import type { TransactionProtocol } from '../../../actions/types.ts';
 import { DATABASE_CONNECTION as DATABASE } from '../../local-tenant/connection-names.ts';
 import { loginThroughFlow } from '../../local-tenant/login.ts';
 import type { ActionsRuntime } from '../../local-tenant/runtime/index.ts';
-import type { TenantState } from '../../local-tenant/state.ts';
+import type { LocalTenant } from '../../local-tenant/local-tenant.ts';
 
 export interface DemoLogin {
   /** Connection name and the identity's own id, as in seeds/demo.json. */
@@ -48,7 +48,8 @@ export interface LoginRow {
 }
 
 /** Replays `logins` through the deployed post-login flow, one after the other. */
-export async function replayLogins(state: TenantState, runtime: ActionsRuntime, logins: readonly DemoLogin[] = DEMO_LOGINS): Promise<LoginRow[]> {
+export async function replayLogins(tenant: LocalTenant, runtime: ActionsRuntime, logins: readonly DemoLogin[] = DEMO_LOGINS): Promise<LoginRow[]> {
+  const { state } = tenant;
   const rows: LoginRow[] = [];
   for (const [index, login] of logins.entries()) {
     const strategy = state.connection(login.connection)?.strategy;
@@ -58,7 +59,7 @@ export async function replayLogins(state: TenantState, runtime: ActionsRuntime, 
     const owner = state.ownerOfIdentity(identity.provider, identity.user_id);
     const own = owner?.identities.find((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id);
     const email = owner?.identities[0] === own ? owner?.email : (own?.profileData?.email as string | undefined);
-    const result = await loginThroughFlow(state, runtime, { identity, ...(login.protocol ? { protocol: login.protocol } : {}) });
+    const result = await loginThroughFlow(tenant.actions, runtime, { identity, ...(login.protocol ? { protocol: login.protocol } : {}) });
     const linked = [...before].filter(([userId]) => !state.getUser(userId)).map(([userId, connection]) => ({ userId, connection }));
     rows.push({
       n: index + 1,

@@ -51,7 +51,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     say(deployed.summary);
     const deployCalls = demo.tenant.requests.total;
     const runtime = createActionsRuntime({ state: demo.tenant.state, fetch: routedFetch(DEMO_DOMAIN, server.url) });
-    const rows = await replayLogins(demo.tenant.state, runtime);
+    const rows = await replayLogins(demo.tenant, runtime);
     return {
       demo,
       server,

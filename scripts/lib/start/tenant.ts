@@ -1,7 +1,6 @@
 // The demo tenant of `npm start`: seeds/demo.json plus the deployer application and the Action's own M2M application.
 import { fileURLToPath } from 'node:url';
 import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
-import { actionsStoreOf } from '../../local-tenant/actions-store.ts';
 import { loadSeedFile } from '../../local-tenant/seed.ts';
 import type { Client } from '../../local-tenant/state.ts';
 
@@ -44,6 +43,6 @@ export async function createDemoTenant(buildDelayMs = 400): Promise<DemoTenant> 
   const { users } = await loadSeedFile(tenant.state, DEMO_SEED);
   const admin = tenant.state.addClient({ ...LOCAL_ADMIN, scopes: [...LOCAL_ADMIN.scopes] });
   const actionClient = tenant.state.addClient({ name: 'auto-link Action', scopes: ['read:users', 'update:users'] });
-  actionsStoreOf(tenant.state).setBuildDelay(buildDelayMs);
+  tenant.actions.setBuildDelay(buildDelayMs);
   return { tenant, admin, actionClient, accounts: users };
 }

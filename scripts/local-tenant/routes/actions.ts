@@ -1,7 +1,7 @@
 // Management API Actions routes: actions (list, get, create, update, deploy), versions (list, get, roll back) and trigger bindings.
 // Shapes and scopes from Auth0's Management API reference (docs-v2 main/docs/api/management/v2/actions/*.mdx) and the
 // `auth0` SDK's types; secret values never leave the store: secrets are answered as `{name, updated_at}`.
-import { actionsStoreOf, type ActionsStore, type Binding, type StoredAction, type Version } from '../actions-store.ts';
+import type { ActionsStore, Binding, StoredAction, Version } from '../actions-store.ts';
 import { boolParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
@@ -10,8 +10,7 @@ export const actionRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/actions/actions',
     scopes: ['read:actions'],
-    handle({ url, state }) {
-      const store = actionsStoreOf(state);
+    handle({ url, actions: store }) {
       const deployed = url.searchParams.has('deployed') ? boolParam(url, 'deployed', false) : undefined;
       const actions = store.list({
         ...optional('actionName', url.searchParams.get('actionName')),
@@ -26,8 +25,7 @@ export const actionRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/actions/actions',
     scopes: ['create:actions'],
-    async handle({ request, state }) {
-      const store = actionsStoreOf(state);
+    async handle({ request, actions: store }) {
       return { status: 201, body: actionJson(store, store.create(await readJsonObject(request))) };
     },
   },
@@ -35,8 +33,7 @@ export const actionRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/actions/actions/:id',
     scopes: ['read:actions'],
-    handle({ params, state }) {
-      const store = actionsStoreOf(state);
+    handle({ params, actions: store }) {
       return { body: actionJson(store, store.require(params.id!)) };
     },
   },
@@ -44,8 +41,7 @@ export const actionRoutes: RouteGroup = [
     method: 'PATCH',
     path: '/api/v2/actions/actions/:id',
     scopes: ['update:actions'],
-    async handle({ request, params, state }) {
-      const store = actionsStoreOf(state);
+    async handle({ request, params, actions: store }) {
       return { body: actionJson(store, store.update(params.id!, await readJsonObject(request))) };
     },
   },
@@ -53,8 +49,7 @@ export const actionRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/actions/actions/:id/deploy',
     scopes: ['create:actions'],
-    handle({ params, state }) {
-      const store = actionsStoreOf(state);
+    handle({ params, actions: store }) {
       const version = store.deploy(params.id!);
       return { status: 202, body: versionJson(store, store.require(params.id!), version) };
     },
@@ -63,8 +58,7 @@ export const actionRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/actions/actions/:actionId/versions',
     scopes: ['read:actions'],
-    handle({ url, params, state }) {
-      const store = actionsStoreOf(state);
+    handle({ url, params, actions: store }) {
       const action = store.require(params.actionId!);
       const { items, ...paging } = paged(url, store.versions(action.id));
       return { body: { ...paging, versions: items.map((v) => versionJson(store, action, v)) } };
@@ -74,8 +68,7 @@ export const actionRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/actions/actions/:actionId/versions/:id',
     scopes: ['read:actions'],
-    handle({ params, state }) {
-      const store = actionsStoreOf(state);
+    handle({ params, actions: store }) {
       const action = store.require(params.actionId!);
       // `draft` names the draft, with its build status and errors, as Auth0's dashboard asks for it; the API reference
       // documents version ids only, so this is the local tenant's reading.
@@ -87,8 +80,7 @@ export const actionRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/actions/actions/:actionId/versions/:id/deploy',
     scopes: ['create:actions'],
-    async handle({ request, params, state }) {
-      const store = actionsStoreOf(state);
+    async handle({ request, params, actions: store }) {
       const body = await readJsonObject(request);
       const version = store.deployVersion(params.actionId!, params.id!, body.update_draft === true);
       return { status: 202, body: versionJson(store, store.require(params.actionId!), version) };
@@ -98,8 +90,7 @@ export const actionRoutes: RouteGroup = [
     method: 'GET',
     path: '/api/v2/actions/triggers/:triggerId/bindings',
     scopes: ['read:actions'],
-    handle({ url, params, state }) {
-      const store = actionsStoreOf(state);
+    handle({ url, params, actions: store }) {
       const { items, ...paging } = paged(url, store.bindingsOf(params.triggerId!));
       return { body: { ...paging, bindings: items.map((b) => bindingJson(store, params.triggerId!, b)) } };
     },
@@ -108,8 +99,7 @@ export const actionRoutes: RouteGroup = [
     method: 'PATCH',
     path: '/api/v2/actions/triggers/:triggerId/bindings',
     scopes: ['update:actions'],
-    async handle({ request, params, state }) {
-      const store = actionsStoreOf(state);
+    async handle({ request, params, actions: store }) {
       const body = await readJsonObject(request);
       const bindings = store.setBindings(params.triggerId!, body.bindings);
       return { body: { bindings: bindings.map((b) => bindingJson(store, params.triggerId!, b)) } };

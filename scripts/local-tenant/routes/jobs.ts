@@ -2,7 +2,6 @@
 // Scopes: the export needs read:users (manage-users/user-migration/bulk-user-exports.mdx, "Required Scopes: read:users");
 // reading a job takes create:users or read:users (auth0-PHP's Jobs::get lists both). The download URL is pre-signed
 // like Auth0's and is not a Management API call, so it takes no token and the rate limit does not count it.
-import { jobsOf } from '../jobs-store.ts';
 import { readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
@@ -11,24 +10,24 @@ export const jobRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/jobs/users-exports',
     scopes: ['read:users'],
-    async handle({ request, state }) {
-      return { status: 201, body: jobsOf(state).createExport(await readJsonObject(request)) };
+    async handle({ request, jobs }) {
+      return { status: 201, body: jobs.createExport(await readJsonObject(request)) };
     },
   },
   {
     method: 'GET',
     path: '/api/v2/jobs/:id',
     scopes: ['create:users', 'read:users'],
-    handle({ params, state, domain }) {
-      return { body: jobsOf(state).view(params.id!, domain) };
+    handle({ params, jobs, domain }) {
+      return { body: jobs.view(params.id!, domain) };
     },
   },
   {
     method: 'GET',
     path: '/exports/:id/:file',
     scopes: 'none',
-    handle({ params, url, state }) {
-      return { body: null, stream: jobsOf(state).download(params.id!, url.searchParams.get('sig')), headers: { 'content-type': 'application/gzip' } };
+    handle({ params, url, jobs }) {
+      return { body: null, stream: jobs.download(params.id!, url.searchParams.get('sig')), headers: { 'content-type': 'application/gzip' } };
     },
   },
 ];
