@@ -170,13 +170,16 @@ export class Pacer {
     this.queue.shift()?.();
   }
 
-  /** How long until the mirrored bucket holds a token (0 when it does now). */
+  /**
+   * How long until the mirrored bucket holds a token (0 when it does now). Before any header gave a rate, a token is
+   * assumed every MIN_WAIT_MS, in the refill as in the wait: else a 429 without headers would empty the mirror for good.
+   */
   private tokenShortfallMs(now: number): number {
-    const msPerToken = this.msPerToken;
-    if (msPerToken !== undefined) this.tokens = Math.min(this.limit, this.tokens + (now - this.tokensAt) / msPerToken);
+    const msPerToken = this.msPerToken ?? MIN_WAIT_MS;
+    this.tokens = Math.min(this.limit, this.tokens + (now - this.tokensAt) / msPerToken);
     this.tokensAt = now;
     if (this.tokens >= 1) return 0;
-    return Math.max(MIN_WAIT_MS, (1 - this.tokens) * (msPerToken ?? MIN_WAIT_MS));
+    return Math.max(MIN_WAIT_MS, (1 - this.tokens) * msPerToken);
   }
 
   /**
