@@ -53,6 +53,6 @@ function keepInstructions(run: DemoRun): string {
     '  npm run deploy -- --dry-run',
     `  TOKEN=$(curl -s ${url}/oauth/token -d grant_type=client_credentials -d client_id=$AUTH0_CLIENT_ID -d client_secret=$AUTH0_CLIENT_SECRET -d audience=https://${DEMO_DOMAIN}/api/v2/ | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`,
     `  curl -s -H "authorization: Bearer $TOKEN" '${url}/api/v2/users-by-email?email=ana.silva@example.com'`,
-    `In code: new ManagementClient({ domain, clientId, clientSecret, fetch: routedFetch(domain, baseUrl) }) with routedFetch from scripts/shared/routed-fetch.ts.`,
+    `In code: new ManagementClient({ domain, clientId, clientSecret, fetch: routedFetch(domain, baseUrl) }) with routedFetch from scripts/common/routed-fetch.ts.`,
   ].join('\n');
 }

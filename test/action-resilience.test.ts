@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY } from '../actions/link-record.ts';
 import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
-import type { Fetch } from '../scripts/shared/routed-fetch.ts';
+import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import type { LoginResult } from '../scripts/local-tenant/runtime/index.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';

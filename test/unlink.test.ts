@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, LINKS_KEY, linkRecords } from '../actions/link-record.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import type { Fetch } from '../scripts/shared/routed-fetch.ts';
+import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { loadGenerated } from '../scripts/local-tenant/generator.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';

@@ -3,7 +3,7 @@
 // ever held. The same options always give the same tenant.
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { connectionKind, isSocialStrategy, type ConnectionKind } from '../../actions/strategies.ts';
-import { writeNdjson } from '../shared/ndjson.ts';
+import { writeNdjson } from '../common/ndjson.ts';
 import { DATABASE_CONNECTION } from './connection-names.ts';
 import { exportLine } from './export-format.ts';
 import { ensureConnection } from './seed.ts';

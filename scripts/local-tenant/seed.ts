@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { open, readFile } from 'node:fs/promises';
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';
-import { readNdjson } from '../shared/ndjson.ts';
+import { readNdjson } from '../common/ndjson.ts';
 import type { Client, NewUser, TenantState } from './state.ts';
 
 export interface SeedConnection {

@@ -1,7 +1,7 @@
 // Test fixtures for the local tenant: a small tenant with an M2M client, served in-process (msw) or over loopback HTTP per test.
 import { afterEach, beforeEach } from 'vitest';
 import { ManagementClient } from 'auth0';
-import { routedFetch, type Fetch } from '../../scripts/shared/routed-fetch.ts';
+import { routedFetch, type Fetch } from '../../scripts/common/routed-fetch.ts';
 import { DATABASE_CONNECTION } from '../../scripts/local-tenant/connection-names.ts';
 import { serveHttp, type TenantHttpServer } from '../../scripts/local-tenant/http-server.ts';
 import { startInProcess, type InProcessTenant } from '../../scripts/local-tenant/in-process.ts';

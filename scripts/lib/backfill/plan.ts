@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { CHECKED_KEY, EXCLUDE_KEY } from '../../../actions/link-record.ts';
 import { groupKey, planGroups, type IneligibleReason, type PolicyOptions, type PolicyUser, type TenantPlan } from '../../../actions/policy.ts';
 import type { Metadata, User } from '../../../actions/types.ts';
-import { readNdjson } from '../../shared/ndjson.ts';
+import { readNdjson } from '../../common/ndjson.ts';
 
 /** An account as the plan reports it. */
 export interface AccountRef {

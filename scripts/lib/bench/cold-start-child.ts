@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import type { OnExecutePostLogin, PostLoginEvent } from '../../../actions/types.ts';
-import { routedFetch } from '../../shared/routed-fetch.ts';
+import { routedFetch } from '../../common/routed-fetch.ts';
 import { createPostLoginApi } from '../../local-tenant/runtime/api.ts';
 import { ActionsCache } from '../../local-tenant/runtime/cache.ts';
 

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ACTION_SIZE_LIMIT } from '../../shared/action-limits.ts';
+import { ACTION_SIZE_LIMIT } from '../../common/action-limits.ts';
 import { buildAction } from '../build-action.ts';
 import { serveHttp } from '../../local-tenant/http-server.ts';
 import { createLocalTenant } from '../../local-tenant/local-tenant.ts';

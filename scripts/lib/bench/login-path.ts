@@ -3,7 +3,7 @@
 // Counted per login: requests the Action made (token endpoint and /api/v2 apart) and the time it added to the login.
 import { readFile } from 'node:fs/promises';
 import { buildAction } from '../build-action.ts';
-import { routedFetch } from '../../shared/routed-fetch.ts';
+import { routedFetch } from '../../common/routed-fetch.ts';
 import { loadGenerated } from '../../local-tenant/generator.ts';
 import { serveHttp } from '../../local-tenant/http-server.ts';
 import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';

@@ -3,7 +3,7 @@ import { ActionBuildError, buildAction, type BuiltAction } from '../build-action
 import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, managementClient } from '../management/client.ts';
-import type { Fetch } from '../../shared/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
 import { BindingsNotWrittenError, deployAction, rollbackAction } from './execute.ts';
 import { parsePosition } from './plan.ts';

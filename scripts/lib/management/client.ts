@@ -3,7 +3,7 @@ import { ManagementClient, ManagementError } from 'auth0';
 import { normalizeDomain } from '../../../actions/config.ts';
 import { CliError } from '../cli.ts';
 import { requireEnv, type Env } from '../env.ts';
-import { routedFetch, type Fetch } from '../../shared/routed-fetch.ts';
+import { routedFetch, type Fetch } from '../../common/routed-fetch.ts';
 
 export interface TenantCredentials {
   domain: string;

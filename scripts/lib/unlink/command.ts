@@ -3,7 +3,7 @@ import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
-import type { Fetch } from '../../shared/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
 import type { Pacer } from '../management/pacer.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import type { SourceOptions } from '../management/user-source.ts';

@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import type { Fetch } from '../../shared/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
 
 /** Auth0 keeps only the first 256 characters of a console.log line (customize/actions/limitations.mdx, "Logs"). */
 export const LOG_LINE_LIMIT = 256;

@@ -1,7 +1,7 @@
 // The local Auth0 Actions runtime for post-login Actions: load Action code, log users in through it, read what happened.
 // One runtime stands for one tenant's post-login trigger: its cache is shared by every Action and instance loaded here.
 import type { TenantState } from '../state.ts';
-import type { Fetch } from '../../shared/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
 import { SECRET_LIMITS } from '../secret-limits.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';

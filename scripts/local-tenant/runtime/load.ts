@@ -6,7 +6,7 @@
 import { createRequire, isBuiltin } from 'node:module';
 import vm from 'node:vm';
 import type { OnExecutePostLogin } from '../../../actions/types.ts';
-import type { Fetch } from '../../shared/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
 import type { ActionDependency } from '../actions-store.ts';
 import { countingFetch, executionConsole } from './context.ts';
 
