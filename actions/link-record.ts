@@ -11,8 +11,8 @@ export const CHECKED_KEY = 'auto_link_checked';
 /** app_metadata key an admin sets to `true` to keep an account out of any automatic link. */
 export const EXCLUDE_KEY = 'auto_link_exclude';
 
-/** Who made a link. */
-export type LinkedBy = 'action' | 'backfill';
+/** Who made a link: `connected` links are the linking page's (link_with), recorded in the primary's user_metadata. */
+export type LinkedBy = 'action' | 'backfill' | 'connected';
 
 /** One link, recorded on the primary before it is made, so it can be undone with what Auth0 discards. */
 export interface LinkRecordEntry {

@@ -1,0 +1,30 @@
+// The audit record of a connected-accounts link: the Action's entry shape with by 'connected', kept in the primary's
+// user_metadata (a person's own token cannot write app_metadata). Auth0 discards the secondary's metadata on link and the
+// page cannot read it, so the entry records empty metadata: an undo restores the identity, not its old settings.
+import { LINKS_KEY, linkRecordFor, mergeLinkRecords, type LinkRecordEntry } from '../actions/link-record.ts';
+import type { Metadata } from '../actions/types.ts';
+
+/** The entry for linking the account `sub` signed in with (via `connection`, when the page asked for one). */
+export function connectedLinkRecord(sub: string, connection: string | undefined, now: Date): LinkRecordEntry {
+  const bar = sub.indexOf('|');
+  const provider = bar > 0 ? sub.slice(0, bar) : sub;
+  const secondary = { user_id: sub, created_at: '', identities: [{ provider, user_id: sub.slice(bar + 1), connection: connection ?? '', isSocial: false }] };
+  return linkRecordFor(secondary, 'connected', now);
+}
+
+/** The records kept in `userMetadata` (an empty list when none or malformed). */
+export function userMetadataRecords(userMetadata: Metadata | undefined): LinkRecordEntry[] {
+  const value = userMetadata?.[LINKS_KEY];
+  return Array.isArray(value) ? (value as LinkRecordEntry[]) : [];
+}
+
+/** The user_metadata patch adding `entry` (replacing an older record of the same secondary). */
+export function withRecord(userMetadata: Metadata | undefined, entry: LinkRecordEntry): Metadata {
+  return { [LINKS_KEY]: mergeLinkRecords(userMetadataRecords(userMetadata), [entry]) };
+}
+
+/** The user_metadata patch without the records of the identity `provider`/`identityUserId`. */
+export function withoutRecord(userMetadata: Metadata | undefined, provider: string, identityUserId: string): Metadata {
+  const kept = userMetadataRecords(userMetadata).filter((e) => !(e.provider === provider && e.identity_user_id === identityUserId));
+  return { [LINKS_KEY]: kept };
+}

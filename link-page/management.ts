@@ -1,0 +1,73 @@
+// The Management API calls the page makes with the person's own token: read their user, record a link, link with, unlink.
+// Auth0 lets such a token act on its own user only; the page never holds a machine-to-machine credential.
+import type { Identity, Metadata, User } from '../actions/types.ts';
+import { PageError } from './errors.ts';
+
+export class UserApi {
+  private readonly tenantHost: string;
+  private readonly accessToken: string;
+  private readonly fetcher: typeof fetch;
+
+  constructor(tenantHost: string, accessToken: string, fetcher: typeof fetch = fetch) {
+    this.tenantHost = tenantHost;
+    this.accessToken = accessToken;
+    this.fetcher = fetcher;
+  }
+
+  async getUser(userId: string): Promise<Pick<User, 'user_id' | 'identities' | 'user_metadata'>> {
+    const fields = new URLSearchParams({ fields: 'user_id,identities,user_metadata', include_fields: 'true' });
+    return this.call('GET', `/users/${encodeURIComponent(userId)}?${fields}`, undefined, 'read your accounts');
+  }
+
+  /** PATCH merges user_metadata at the top level: only the given keys change. */
+  async setUserMetadata(userId: string, metadata: Metadata): Promise<void> {
+    await this.call('PATCH', `/users/${encodeURIComponent(userId)}`, { user_metadata: metadata }, 'record the link');
+  }
+
+  async linkWith(userId: string, idToken: string): Promise<Identity[]> {
+    return this.call('POST', `/users/${encodeURIComponent(userId)}/identities`, { link_with: idToken }, 'link the account');
+  }
+
+  async unlink(userId: string, provider: string, identityUserId: string): Promise<Identity[]> {
+    const path = `/users/${encodeURIComponent(userId)}/identities/${encodeURIComponent(provider)}/${encodeURIComponent(identityUserId)}`;
+    return this.call('DELETE', path, undefined, 'unlink the account');
+  }
+
+  private async call<T>(method: string, path: string, body: unknown, doing: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetcher(`https://${this.tenantHost}/api/v2${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new ManagementError(undefined, `Could not ${doing}: the tenant did not answer. Try again in a moment.`, error);
+    }
+    if (response.ok) return (await response.json()) as T;
+    // Auth0's message, not the body: bodies may echo what was sent.
+    const message = await response
+      .json()
+      .then((b: { message?: unknown }) => (typeof b.message === 'string' ? b.message : ''))
+      .catch(() => '');
+    throw new ManagementError(response.status, `Could not ${doing} (the tenant answered ${response.status}${message ? `: ${redact(message)}` : ''}).`);
+  }
+}
+
+/** A failed Management API call; `status` is undefined when no answer came. */
+export class ManagementError extends PageError {
+  readonly httpStatus: number | undefined;
+  constructor(status: number | undefined, message: string, cause?: unknown) {
+    super('management_api', message, { cause });
+    this.httpStatus = status;
+  }
+}
+
+/** Auth0 messages can quote an email or a token; neither may reach a page or a log. */
+function redact(message: string): string {
+  return message
+    .replace(/[^\s@]+@[^\s@]+/g, '[email]')
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]')
+    .slice(0, 200);
+}

@@ -1,0 +1,113 @@
+// The page's own OIDC sign-in with openid-client: a forced fresh login (prompt=login, max_age=0) with PKCE, nonce and state,
+// and a callback that checks issuer, audience, nonce, signature and that auth_time is not older than the attempt.
+import * as client from 'openid-client';
+import { PageError } from './errors.ts';
+import type { Attempt } from './page-state.ts';
+import type { Settings } from './settings.ts';
+
+/** Clocks of the page and the tenant may differ by this much; auth_time is compared with the attempt's start. */
+const AUTH_TIME_SKEW_SECONDS = 5;
+
+export interface SignedIn {
+  sub: string;
+  idToken: string;
+  accessToken: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface StartOptions {
+  purpose: Attempt['purpose'];
+  connection?: string;
+  /** Ask for a Management API token for the person's own user (the connected accounts view). */
+  managementApi?: boolean;
+  /** Force a fresh login of that account: every attempt that proves an account does. */
+  fresh: boolean;
+}
+
+export class Oidc {
+  private config: Promise<client.Configuration> | undefined;
+  private readonly settings: Settings;
+  private readonly fetcher: client.CustomFetch;
+
+  constructor(settings: Settings, fetcher: typeof fetch = fetch) {
+    this.settings = settings;
+    this.fetcher = (url, options) => fetcher(url, options as RequestInit);
+  }
+
+  get redirectUri(): string {
+    return `${this.settings.baseUrl}/callback`;
+  }
+
+  /** The authorization URL and what the callback needs to check it. */
+  async start(options: StartOptions, nowSeconds: number): Promise<{ url: string; attempt: Attempt }> {
+    const config = await this.configuration();
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const attempt: Attempt = { purpose: options.purpose, codeVerifier, nonce: client.randomNonce(), state: client.randomState(), startedAt: nowSeconds };
+    const scope = options.managementApi ? 'openid profile read:current_user update:current_user_identities update:current_user_metadata' : 'openid';
+    const parameters: Record<string, string> = {
+      redirect_uri: this.redirectUri,
+      response_type: 'code',
+      scope,
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      nonce: attempt.nonce,
+      state: attempt.state,
+    };
+    if (options.managementApi) parameters.audience = this.settings.audience;
+    if (options.fresh) Object.assign(parameters, { prompt: 'login', max_age: '0' });
+    // No login_hint: it would put the email in the /authorize URL, and so in browser history and server logs.
+    if (options.connection) {
+      parameters.connection = options.connection;
+      attempt.connection = options.connection;
+    }
+    return { url: client.buildAuthorizationUrl(config, parameters).href, attempt };
+  }
+
+  /** The verified sign-in of `attempt`, or PageError sign_in_failed (also when the person cancelled or was refused). */
+  async finish(callbackUrl: URL, attempt: Attempt, fresh: boolean): Promise<SignedIn> {
+    const config = await this.configuration();
+    let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    try {
+      tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: attempt.codeVerifier,
+        expectedNonce: attempt.nonce,
+        expectedState: attempt.state,
+        idTokenExpected: true,
+        ...(fresh ? { maxAge: 0 } : {}),
+      });
+    } catch (error) {
+      throw new PageError('sign_in_failed', 'The sign-in did not complete, so nothing was changed. You can try again.', { cause: error });
+    }
+    const claims = tokens.claims();
+    if (!claims || typeof claims.sub !== 'string' || tokens.id_token === undefined) {
+      throw new PageError('sign_in_failed', 'The sign-in returned no identity, so nothing was changed. You can try again.');
+    }
+    if (fresh && !(typeof claims.auth_time === 'number' && claims.auth_time >= attempt.startedAt - AUTH_TIME_SKEW_SECONDS)) {
+      throw new PageError('sign_in_failed', 'The sign-in was not a fresh one, so nothing was changed. You can try again.');
+    }
+    const expiresIn = tokens.expiresIn() ?? 0;
+    return { sub: claims.sub, idToken: tokens.id_token, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + expiresIn };
+  }
+
+  private configuration(): Promise<client.Configuration> {
+    this.config ??= this.discover().catch((error: unknown) => {
+      this.config = undefined;
+      throw new PageError('sign_in_failed', 'The sign-in service cannot be reached right now. Try again in a moment.', { cause: error });
+    });
+    return this.config;
+  }
+
+  private async discover(): Promise<client.Configuration> {
+    const { tenantOrigin, tenantHost, clientId, clientSecret } = this.settings;
+    const insecure = tenantOrigin.startsWith('http:');
+    const config = await client.discovery(new URL(`https://${tenantHost}/`), clientId, clientSecret, client.ClientSecretPost(clientSecret), {
+      [client.customFetch]: this.fetcher,
+      // Plain http is refused by openid-client; settings only allow it for a local tenant on loopback.
+      ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+    });
+    config[client.customFetch] = this.fetcher;
+    client.enableNonRepudiationChecks(config);
+    return config;
+  }
+}

@@ -1,0 +1,102 @@
+// The page's one OIDC callback: finishes the attempt the state cookie remembers (prove an offered account, sign in, link another).
+import type { Hono } from 'hono';
+import type { Page, PageContext, PageEnv } from '../context.ts';
+import { LINKS_KEY } from '../../actions/link-record.ts';
+import { connectedLinkRecord, userMetadataRecords, withRecord } from '../audit.ts';
+import { PageError } from '../errors.ts';
+import { ManagementError } from '../management.ts';
+import type { Attempt, PageState } from '../page-state.ts';
+import { accountsView, signedOutView } from '../views/accounts.ts';
+import { confirmView } from '../views/confirm.ts';
+import { requireSession, userApi } from './accounts.ts';
+import { answer } from './confirm.ts';
+
+export function callbackRoutes(app: Hono<PageEnv>, page: Page): void {
+  app.get('/callback', async (c) => {
+    const state = c.get('state');
+    const attempt = state.attempt;
+    if (!attempt) throw new PageError('state_missing', 'This sign-in was not started here or has already been used. Start again.');
+    // One use: whatever happens next, this attempt's code, nonce and verifier are spent.
+    const rest: PageState = { ...state };
+    delete rest.attempt;
+    c.set('state', rest);
+    const callbackUrl = new URL(c.req.url);
+    const publicUrl = new URL(`${page.oidc.redirectUri}${callbackUrl.search}`);
+    switch (attempt.purpose) {
+      case 'confirm':
+        return proveOffered(c, page, attempt, publicUrl);
+      case 'sign-in':
+        return signIn(c, page, attempt, publicUrl);
+      case 'link':
+        return linkAnother(c, page, attempt, publicUrl);
+    }
+  });
+}
+
+/** The confirm flow: only a fresh sign-in to one of the offered accounts makes a link proof. */
+async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
+  const state = c.get('state');
+  const confirm = state.confirm;
+  if (!confirm) throw new PageError('state_missing', 'This linking request has ended. Go back to the application and sign in again.');
+  const again = async (error: PageError): Promise<Response> => {
+    c.set('logCode', error.code);
+    await page.saveState(c, state);
+    return page.view(c, confirmView({ baseUrl: page.settings.baseUrl, csrf: state.csrf, offers: confirm.offer.offers, problem: error.message }), error.status);
+  };
+  let sub: string;
+  try {
+    sub = (await page.oidc.finish(url, attempt, true)).sub;
+  } catch (error) {
+    if (error instanceof PageError) return again(error);
+    throw error;
+  }
+  if (!confirm.offer.offers.some((o) => o.user_id === sub)) {
+    return again(new PageError('not_offered', 'You signed in to an account that is not the one offered for linking, so nothing was linked.'));
+  }
+  return answer(c, page, 'link', sub);
+}
+
+async function signIn(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
+  const signedIn = await page.oidc.finish(url, attempt, false).catch(async (error: unknown) => {
+    await page.saveState(c, c.get('state'));
+    throw error;
+  });
+  await page.saveState(c, { ...c.get('state'), session: { sub: signedIn.sub, accessToken: signedIn.accessToken, expiresAt: signedIn.expiresAt } });
+  return c.redirect(`${page.settings.baseUrl}/accounts`, 303);
+}
+
+/** Connected accounts: record the link on the primary, then link_with the fresh sign-in's ID token, both with the person's token. */
+async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
+  const state = c.get('state');
+  await page.saveState(c, state);
+  const { baseUrl, connections } = page.settings;
+  const session = requireSession(page, state);
+  const other = await page.oidc.finish(url, attempt, true);
+  if (other.sub === session.sub) throw new PageError('same_account', 'You signed in to the account you are already using; there is nothing to link.');
+  const api = userApi(page, session.accessToken);
+  try {
+    const user = await api.getUser(session.sub);
+    // Written before the link: if the link is made and the answer lost, the record is there for an undo.
+    await api.setUserMetadata(
+      session.sub,
+      withRecord(user.user_metadata, connectedLinkRecord(other.sub, attempt.connection, new Date(page.nowSeconds() * 1000))),
+    );
+    const identities = await api.linkWith(session.sub, other.idToken).catch(async (error: unknown) => {
+      // A refusal proves nothing was linked: the record goes again. Without an answer the link may exist, so it stays.
+      if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
+        await api.setUserMetadata(session.sub, { [LINKS_KEY]: userMetadataRecords(user.user_metadata) }).catch(() => undefined);
+      }
+      throw error;
+    });
+    return page.view(
+      c,
+      accountsView({ baseUrl, csrf: state.csrf, identities, connections, notice: 'The account was linked. You can now sign in with it too.' }),
+    );
+  } catch (error) {
+    if (error instanceof ManagementError && error.httpStatus === 401) {
+      c.set('logCode', error.code);
+      return page.view(c, signedOutView({ baseUrl, csrf: state.csrf, problem: 'Your sign-in to this page has ended. Sign in again.' }), 401);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,24 @@
+// The page's side of the offer and the proof: jose checks the offer's HS256 signature and signs the proof, the claims are actions/'.
+import { SignJWT, jwtVerify } from 'jose';
+import { LinkTokenError, proofClaims, readOfferClaims, type Decision, type LinkKeys, type OfferClaims } from '../actions/link-page-tokens.ts';
+import { PageError } from './errors.ts';
+
+/** The offer's claims, or PageError offer_invalid for a forged, expired, foreign or malformed token. */
+export async function verifyOffer(token: string, keys: LinkKeys, issuer: string, nowSeconds: number): Promise<OfferClaims> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(keys.offerKey), { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) });
+    return readOfferClaims(payload, { issuer, nowSeconds });
+  } catch (error) {
+    const why = error instanceof LinkTokenError ? error.message : "the offer is not signed by this tenant's Action or has expired";
+    throw new PageError('offer_invalid', `This linking request cannot be used (${why}). Go back to the application and sign in again.`, { cause: error });
+  }
+}
+
+/** The signed `link_proof` for a decision on `offer`; `proven` only for `link`. */
+export async function signProof(
+  keys: LinkKeys,
+  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number },
+): Promise<string> {
+  const claims = proofClaims({ ...input, jti: crypto.randomUUID() });
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(keys.proofKey));
+}

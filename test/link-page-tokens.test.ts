@@ -1,0 +1,137 @@
+// The confirmed-linking token codec: derived keys, offers the page accepts, proofs the Action accepts, and what each refuses.
+import { SignJWT, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  deriveLinkKeys,
+  linkPageUrlProblem,
+  linkSecretProblem,
+  LinkTokenError,
+  OFFER_TYP,
+  PROOF_TTL_SECONDS,
+  PROOF_TYP,
+  readProofClaims,
+  type LinkKeys,
+} from '../actions/link-page-tokens.ts';
+import { PageError } from '../link-page/errors.ts';
+import { signProof, verifyOffer } from '../link-page/tokens.ts';
+
+const SECRET = 'a-link-secret-of-at-least-32-characters';
+const ISSUER = 'tenant.local';
+const NOW = 1_900_000_000;
+const OFFERED = { user_id: 'google-oauth2|1234', provider: 'google-oauth2', connection: 'google-oauth2' };
+
+/** An offer as api.redirect.encodeToken makes it: HS256 over the UTF-8 bytes of the secret string. */
+function encodeOffer(secret: string, claims: Record<string, unknown>): Promise<string> {
+  const payload = { typ: OFFER_TYP, sub: 'waad|entra-1', iss: ISSUER, exp: NOW + 600, ip: '127.0.0.1', offers: [OFFERED], ...claims };
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+}
+
+/** The Action's side: validateToken's signature and expiry check, then the shared claim check. */
+async function actionReadsProof(token: string, keys: LinkKeys, now = NOW) {
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(keys.proofKey), { algorithms: ['HS256'], currentDate: new Date(now * 1000) });
+  return readProofClaims(payload, { issuer: ISSUER, user: 'waad|entra-1', nowSeconds: now });
+}
+
+describe('link keys', () => {
+  it('derives the contract keys: base64url HMAC-SHA256 of the labels, distinct and stable', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const { createHmac } = await import('node:crypto');
+    expect(keys.offerKey).toBe(createHmac('sha256', SECRET).update('auto-link offer v1').digest('base64url'));
+    expect(keys.proofKey).toBe(createHmac('sha256', SECRET).update('auto-link proof v1').digest('base64url'));
+    expect(keys.offerKey).not.toBe(keys.proofKey);
+  });
+
+  it('refuses a short secret and a non-loopback http page, naming no value', () => {
+    expect(linkSecretProblem('short')).toBe('is malformed: use at least 32 characters');
+    expect(linkSecretProblem(undefined)).toBe('is missing');
+    expect(linkSecretProblem(SECRET)).toBeUndefined();
+    expect(linkPageUrlProblem('http://link.example.com/link')).toMatch(/use https/);
+    expect(linkPageUrlProblem('http://127.0.0.1:3000/link')).toBeUndefined();
+    expect(linkPageUrlProblem('https://link.example.com/link?x=1')).toMatch(/without query/);
+  });
+});
+
+describe('the offer, read by the page', () => {
+  it('accepts the Action offer and returns its accounts', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
+    expect(offer).toMatchObject({ sub: 'waad|entra-1', iss: ISSUER, offers: [OFFERED] });
+  });
+
+  it.each([
+    ['forged with another secret', async (keys: LinkKeys) => encodeOffer((await deriveLinkKeys(`${SECRET}-other`)).offerKey, {}), 'not signed'],
+    ['signed with LINK_SECRET itself, not the offer key', async () => encodeOffer(SECRET, {}), 'not signed'],
+    ['expired', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { exp: NOW - 1 }), 'not signed'],
+    ['of another typ', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { typ: PROOF_TYP }), 'not an offer'],
+    ['of another tenant', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { iss: 'other.local' }), 'another tenant'],
+    ['without accounts', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { offers: [] }), '1 to 10'],
+    ['with a malformed account', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { offers: [{ user_id: 'x' }] }), 'offers.provider'],
+  ])('refuses an offer %s', async (_name, make, why) => {
+    const keys = await deriveLinkKeys(SECRET);
+    const refused = await verifyOffer(await make(keys), keys, ISSUER, NOW).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PageError);
+    expect((refused as PageError).code).toBe('offer_invalid');
+    expect((refused as PageError).message).toContain(why);
+  });
+});
+
+describe('the proof, read by the Action', () => {
+  it('accepts the page proof of a link, bound to the transaction state, valid for two minutes', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
+    const token = await signProof(keys, { offer, state: 'tx-state', decision: 'link', proven: OFFERED.user_id, nowSeconds: NOW });
+    const proof = await actionReadsProof(token, keys);
+    expect(proof).toMatchObject({ typ: PROOF_TYP, sub: 'waad|entra-1', state: 'tx-state', decision: 'link', proven: OFFERED.user_id, iss: ISSUER });
+    expect(proof.exp - proof.iat).toBe(PROOF_TTL_SECONDS);
+    expect(await actionReadsProof(token, keys, NOW + PROOF_TTL_SECONDS).catch((e: Error) => e.name)).toBe('JWTExpired');
+  });
+
+  it('declines name no account', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
+    const proof = await actionReadsProof(await signProof(keys, { offer, state: 's', decision: 'never', nowSeconds: NOW }), keys);
+    expect(proof.decision).toBe('never');
+    expect(proof.proven).toBeUndefined();
+  });
+
+  it('the page cannot make a link proof for an account that was not offered', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
+    await expect(signProof(keys, { offer, state: 's', decision: 'link', proven: 'auth0|attacker', nowSeconds: NOW })).rejects.toThrow(LinkTokenError);
+  });
+
+  it('the offer sent straight back as a proof fails the signature, and its typ even under the proof key', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offerToken = await encodeOffer(keys.offerKey, { state: 'tx-state', decision: 'link', proven: OFFERED.user_id });
+    await expect(actionReadsProof(offerToken, keys)).rejects.toThrow(/signature verification failed/);
+    const sameClaimsUnderProofKey = await encodeOffer(keys.proofKey, { state: 'tx-state', decision: 'link', proven: OFFERED.user_id, iat: NOW, jti: 'j' });
+    await expect(actionReadsProof(sameClaimsUnderProofKey, keys)).rejects.toThrow(/not a proof/);
+  });
+
+  it.each([
+    ['for another user', { sub: 'auth0|someone-else' }, 'another user'],
+    ['with an unknown decision', { decision: 'maybe' }, 'no valid decision'],
+    ['of a link naming no account', { decision: 'link', proven: undefined }, 'proven'],
+    ['of a decline naming an account', { decision: 'later', proven: OFFERED.user_id }, 'only a link decision'],
+    ['without state', { state: undefined }, 'state'],
+    ['living longer than two minutes', { exp: NOW + 3600 }, 'lives longer'],
+  ])('refuses a proof %s', async (_name, change, why) => {
+    const keys = await deriveLinkKeys(SECRET);
+    const claims = {
+      typ: PROOF_TYP,
+      sub: 'waad|entra-1',
+      state: 's',
+      decision: 'link',
+      proven: OFFERED.user_id,
+      iss: ISSUER,
+      iat: NOW,
+      exp: NOW + 60,
+      jti: 'j',
+      ...change,
+    };
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(keys.proofKey));
+    const refused = await actionReadsProof(token, keys).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LinkTokenError);
+    expect((refused as Error).message).toContain(why);
+  });
+});
