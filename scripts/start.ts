@@ -1,7 +1,8 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
-import { main, numberFlag, UsageError } from './lib/cli.ts';
+import { main, numberFlag } from './lib/cli.ts';
 import { demoSummary, runDemo, type DemoRun } from './lib/start/run.ts';
+import { keepDetails } from './lib/start/keep.ts';
 import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/start/tenant.ts';
 
 main(
@@ -16,13 +17,14 @@ main(
       port: { type: 'string' },
     },
     descriptions: {
-      keep: 'keep the tenant running afterwards and print how to point the SDK, npm run deploy or curl at it',
+      keep:
+        'keep the tenant running afterwards and print how to point the SDK, npm run deploy or curl at it (with --json: one line of ' +
+        'JSON first, naming its URL, the applications and the users)',
       port: 'loopback port (default: a free one)',
     },
-    examples: ['npm start', 'npm start -- --keep --port 4010', 'npm start -- --json'],
+    examples: ['npm start', 'npm start -- --keep --port 4010', 'npm start -- --json', 'npm start -- --keep --json'],
   },
   async (flags) => {
-    if (flags.keep && flags.json) throw new UsageError('--keep waits for Ctrl-C and prints instructions; use --json without it');
     const port = numberFlag('port', flags.port, 0, { min: 0, max: 65535, integer: true });
     const run = await runDemo({ port, quiet: flags.json ?? false });
     const result = {
@@ -37,7 +39,8 @@ main(
       await run.server.close();
       return { summary: demoSummary(run), result };
     }
-    process.stdout.write(`${demoSummary(run)}\n\n${keepInstructions(run)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(keepDetails(run))}\n`);
+    else process.stdout.write(`${demoSummary(run)}\n\n${keepInstructions(run)}\n`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await run.server.close();
     return { summary: 'Local tenant stopped.', result };

@@ -29,10 +29,21 @@ export const LOCAL_ADMIN = {
   ],
 } as const;
 
+/**
+ * The Action's own M2M application. A fixed, obviously-local value for the reason LOCAL_ADMIN's is: `--keep --json`
+ * hands it to scripts and tests, and nothing generated is ever printed.
+ */
+export const LOCAL_ACTION_APP = {
+  name: 'auto-link Action',
+  client_id: 'local-action',
+  client_secret: 'local-only-not-a-secret-action',
+  scopes: ['read:users', 'update:users'],
+} as const;
+
 export interface DemoTenant {
   tenant: LocalTenant;
   admin: Client;
-  /** The Action's application (read:users update:users); its secret is generated and only ever passed as an Action secret. */
+  /** The Action's application (read:users update:users), passed to the Action as its secrets. */
   actionClient: Client;
   accounts: number;
 }
@@ -42,7 +53,7 @@ export async function createDemoTenant(buildDelayMs = 400): Promise<DemoTenant> 
   const tenant = createLocalTenant({ domain: DEMO_DOMAIN });
   const { users } = await loadSeedFile(tenant.state, DEMO_SEED);
   const admin = tenant.state.addClient({ ...LOCAL_ADMIN, scopes: [...LOCAL_ADMIN.scopes] });
-  const actionClient = tenant.state.addClient({ name: 'auto-link Action', scopes: ['read:users', 'update:users'] });
+  const actionClient = tenant.state.addClient({ ...LOCAL_ACTION_APP, scopes: [...LOCAL_ACTION_APP.scopes] });
   tenant.actions.setBuildDelay(buildDelayMs);
   return { tenant, admin, actionClient, accounts: users };
 }

@@ -1,0 +1,88 @@
+// `npm start -- --keep --json` as a child process: its first stdout line is one JSON object naming the kept tenant,
+// its applications and users, and those credentials work against it; SIGTERM stops it cleanly.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeepDetails } from '../scripts/lib/start/keep.ts';
+
+interface Kept {
+  proc: ChildProcessWithoutNullStreams;
+  details: KeepDetails;
+  /** Everything the process wrote to stdout after the first line, and to stderr. */
+  rest(): { stdout: string; stderr: string };
+}
+
+/** Starts `scripts/start.ts --keep --json` and resolves with its first stdout line parsed. */
+async function startKept(): Promise<Kept> {
+  const proc = spawn(process.execPath, ['scripts/start.ts', '--keep', '--json'], { env: { PATH: process.env.PATH } });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const end = stdout.indexOf('\n');
+      if (end >= 0) resolve(stdout.slice(0, end));
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => reject(new Error(`start exited with ${code} before printing a line: ${stderr}`)));
+  });
+  return { proc, details: JSON.parse(firstLine) as KeepDetails, rest: () => ({ stdout: stdout.slice(firstLine.length + 1), stderr }) };
+}
+
+describe('npm start -- --keep --json', () => {
+  let kept: Kept;
+  beforeAll(async () => {
+    kept = await startKept();
+  }, 60_000);
+  afterAll(async () => {
+    if (kept.proc.exitCode === null) {
+      kept.proc.kill('SIGTERM');
+      await once(kept.proc, 'close');
+    }
+  });
+
+  it('prints one JSON line first: the tenant, the deployer and the Action applications, the users after the demo logins', () => {
+    const { details } = kept;
+    expect(details.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(details.domain).toBe('demo-tenant.local');
+    expect(details.deployer).toEqual({ clientId: 'local-admin', clientSecret: 'local-only-not-a-secret' });
+    expect(details.action.clientId).toBe('local-action');
+    expect(details.users).toHaveLength(9);
+    expect(details.users).toContainEqual({
+      user_id: 'auth0|65f0a1b2c3d4e5f601234567',
+      email: 'ana.silva@example.com',
+      connection: 'Username-Password-Authentication',
+    });
+    expect(kept.rest().stderr).toBe('');
+  });
+
+  it('hands out credentials that work: the deployer and the Action each get a Management API token', async () => {
+    const { details } = kept;
+    for (const { clientId, clientSecret } of [details.deployer, details.action]) {
+      const response = await fetch(`${details.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          audience: `https://${details.domain}/api/v2/`,
+        }),
+      });
+      expect(response.status).toBe(200);
+      const { access_token } = (await response.json()) as { access_token: string };
+      const users = await fetch(`${details.baseUrl}/api/v2/users-by-email?email=ana.silva@example.com`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(((await users.json()) as Array<{ user_id: string }>).map((u) => u.user_id)).toEqual(['auth0|65f0a1b2c3d4e5f601234567']);
+    }
+  });
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    kept.proc.kill('SIGTERM');
+    const [code] = (await once(kept.proc, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(kept.rest().stdout).toContain('"ok": true');
+  });
+});
