@@ -1,6 +1,6 @@
 // The one link protocol, for the Action and the backfill alike: the write before any link, the link, and the read-back
 // that settles an answer which does not prove the link failed. The callers inject the I/O; no request is made here.
-import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords, mergeLinkRecords, type LinkedBy } from './link-record.ts';
+import { CHECKED_KEY, checkedMark, linkRecordFor, recordsPatch, type LinkedBy } from './link-record.ts';
 import { POLICY_FIELDS, sameIdentity } from './policy.ts';
 import type { Identity, Metadata, User } from './types.ts';
 
@@ -9,15 +9,12 @@ export const USER_FIELDS = [...POLICY_FIELDS, 'user_metadata'] as const satisfie
 
 /**
  * The app_metadata written on the primary BEFORE any link, in one PATCH: the audit record keeps the metadata Auth0
- * discards on link, and the primary's checked mark rides along for free. A secondary whose link then fails stays
- * unmarked, so it is checked again.
+ * discards on link (one key per secondary, so concurrent links cannot drop each other's entry), and the primary's
+ * checked mark rides along for free. A secondary whose link then fails stays unmarked, so it is checked again.
  */
 export function preLinkMetadata(primary: User, secondaries: readonly User[], by: LinkedBy, now: Date): Metadata {
   return {
-    [LINKS_KEY]: mergeLinkRecords(
-      linkRecords(primary),
-      secondaries.map((s) => linkRecordFor(s, by, now)),
-    ),
+    ...recordsPatch(secondaries.map((s) => linkRecordFor(s, by, now))),
     [CHECKED_KEY]: checkedMark(primary.email!, now),
   };
 }

@@ -1,14 +1,19 @@
 // What this project keeps in a user's app_metadata: the audit record of links, the "already checked" mark, the opt-out flag.
 // Each lives under its own top-level key because PATCH /users merges app_metadata at the top level only:
 // writing the mark must never overwrite the audit record, and an admin setting the opt-out must not either.
+// The audit record is one top-level key per linked account for the same reason: two links into one primary at the same
+// moment each write their own key, and neither can drop the other's entry (a read-modify-write of one array could).
+import { createHash } from 'node:crypto';
 import { foldEmail } from './email.ts';
 import type { Identity, Metadata, User } from './types.ts';
 
-/** app_metadata key of the audit record: an array of LinkRecordEntry, newest last. */
+/** app_metadata key of the audit record as first written: an array of LinkRecordEntry. Still read, no longer written. */
 export const LINKS_KEY = 'auto_links';
+/** Prefix of the per-account audit keys: `auto_links_` and a hash of the secondary's user_id (see recordKey). */
+export const RECORD_KEY_PREFIX = 'auto_links_';
 /** app_metadata key of the steady-state mark: `{ email, at }` once the user's email has been checked. */
 export const CHECKED_KEY = 'auto_link_checked';
-/** app_metadata key an admin sets to `true` to keep an account out of any automatic link. */
+/** app_metadata key an admin sets to keep an account out of any automatic link: any value but `false` excludes. */
 export const EXCLUDE_KEY = 'auto_link_exclude';
 
 /** Who made a link: `connected` links are the linking page's (link_with), recorded in the primary's user_metadata. */
@@ -30,6 +35,11 @@ export interface LinkRecordEntry {
   user_metadata: Metadata;
   /** Identities that were linked under the secondary itself and moved with it. */
   moved_identities?: Array<Pick<Identity, 'provider' | 'user_id' | 'connection'>>;
+  /**
+   * ISO time an undo started taking this link back, written on the primary BEFORE its unlink: from then on no
+   * automatic link may join the two again, so a login landing between the unlink and the undo's last write cannot relink.
+   */
+  restoring_at?: string;
 }
 
 export interface CheckedMark {
@@ -38,10 +48,56 @@ export interface CheckedMark {
   at: string;
 }
 
-/** The user's recorded links (an empty list when none or malformed). */
+/**
+ * The app_metadata key of the record of `secondaryUserId`'s link. Metadata keys may not contain `.` or `$`, and user ids
+ * may (`samlp|corp|mia@corp.example`), so the key is a hash: 80 bits of SHA-256, hex.
+ */
+export function recordKey(secondaryUserId: string): string {
+  return `${RECORD_KEY_PREFIX}${createHash('sha256').update(secondaryUserId).digest('hex').slice(0, 20)}`;
+}
+
+/**
+ * Every recorded link of the user, in both formats: the per-account keys and the `auto_links` array written before them.
+ * The only reader of the audit record. A per-account entry wins over an array entry of the same secondary (it is newer).
+ */
 export function linkRecords(user: Pick<User, 'app_metadata'>): LinkRecordEntry[] {
-  const value = user.app_metadata?.[LINKS_KEY];
-  return Array.isArray(value) ? (value as LinkRecordEntry[]) : [];
+  const app = user.app_metadata ?? {};
+  const byId = new Map<string, LinkRecordEntry>();
+  const legacy = app[LINKS_KEY];
+  if (Array.isArray(legacy)) for (const entry of legacy) if (isEntry(entry)) byId.set(entry.user_id, entry);
+  for (const [key, value] of Object.entries(app)) {
+    if (key.startsWith(RECORD_KEY_PREFIX) && isEntry(value) && recordKey(value.user_id) === key) byId.set(value.user_id, value);
+  }
+  return [...byId.values()];
+}
+
+function isEntry(value: unknown): value is LinkRecordEntry {
+  return typeof value === 'object' && value !== null && typeof (value as { user_id?: unknown }).user_id === 'string';
+}
+
+/** The app_metadata PATCH that writes `entries`, each under its own key (a retried link replaces its older entry). */
+export function recordsPatch(entries: readonly LinkRecordEntry[]): Metadata {
+  return Object.fromEntries(entries.map((entry) => [recordKey(entry.user_id), entry]));
+}
+
+/** The app_metadata PATCH that removes the records of `secondaryUserIds` from `user`, in both formats. */
+export function dropRecordsPatch(user: Pick<User, 'app_metadata'>, secondaryUserIds: Iterable<string>): Metadata {
+  const drop = new Set(secondaryUserIds);
+  const patch: Metadata = {};
+  for (const id of drop) if (user.app_metadata?.[recordKey(id)] !== undefined) patch[recordKey(id)] = null;
+  const legacy = user.app_metadata?.[LINKS_KEY];
+  if (Array.isArray(legacy) && legacy.some((e) => isEntry(e) && drop.has(e.user_id))) {
+    const kept = legacy.filter((e) => !(isEntry(e) && drop.has(e.user_id)));
+    patch[LINKS_KEY] = kept.length > 0 ? kept : null;
+  }
+  return patch;
+}
+
+/** The user_ids an undo is taking back from this user (their records carry `restoring_at`): never to be linked again meanwhile. */
+export function restoringIds(user: Pick<User, 'app_metadata'>): string[] {
+  return linkRecords(user)
+    .filter((e) => e.restoring_at !== undefined)
+    .map((e) => e.user_id);
 }
 
 /** The entry describing a link of `secondary` into a primary, made now by `by`. */
@@ -64,12 +120,6 @@ export function linkRecordFor(secondary: User, by: LinkedBy, now: Date): LinkRec
   return entry;
 }
 
-/** The records after adding `entries`, replacing an older record of the same secondary (a retried link). */
-export function mergeLinkRecords(existing: LinkRecordEntry[], entries: LinkRecordEntry[]): LinkRecordEntry[] {
-  const replaced = new Set(entries.map((e) => e.user_id));
-  return [...existing.filter((e) => !replaced.has(e.user_id)), ...entries];
-}
-
 /** The mark for a user whose email has just been checked. */
 export function checkedMark(email: string, now: Date): CheckedMark {
   return { email: foldEmail(email), at: now.toISOString() };
@@ -81,7 +131,11 @@ export function isChecked(user: Pick<User, 'app_metadata' | 'email'>): boolean {
   return typeof mark?.email === 'string' && typeof user.email === 'string' && mark.email === foldEmail(user.email);
 }
 
-/** True when an admin has excluded the account from automatic linking. */
+/**
+ * True when the account is excluded from automatic linking: the opt-out fails closed. Any value other than absent or
+ * `false` excludes (`"true"` from a CSV import, `1`, `"yes"`, `{}`), since a typo in an opt-out must not link an account.
+ */
 export function isExcluded(user: Pick<User, 'app_metadata'>): boolean {
-  return user.app_metadata?.[EXCLUDE_KEY] === true;
+  const value = user.app_metadata?.[EXCLUDE_KEY];
+  return value !== undefined && value !== null && value !== false;
 }

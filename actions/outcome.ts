@@ -23,6 +23,7 @@ const REASONS: Record<IneligibleReason, string> = {
   'untrusted-connection': 'an identity is on a connection not trusted for linking',
   excluded: 'account excluded (app_metadata.auto_link_exclude)',
   blocked: 'user is blocked',
+  restoring: 'an undo is taking back this link',
 };
 
 /** The log line of an outcome; undefined when there is nothing to say. */

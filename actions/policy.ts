@@ -2,7 +2,7 @@
 // The one source of truth shared by the Action (planLogin) and the backfill (planGroups); no I/O and no clock reads.
 import { connectionKind, type ConnectionKind } from './strategies.ts';
 import { foldEmail } from './email.ts';
-import { isExcluded } from './link-record.ts';
+import { isExcluded, restoringIds } from './link-record.ts';
 import type { Identity, User } from './types.ts';
 
 /** The fields of a user the policy reads: what users-by-email and the plan's read of the tenant ask for. */
@@ -28,7 +28,8 @@ export interface TrustRule {
  */
 export const DEFAULT_TRUSTED_KINDS: ReadonlySet<ConnectionKind> = new Set(['database', 'passwordless-email', 'social']);
 
-export type IneligibleReason = 'no-email' | 'unverified' | 'untrusted-connection' | 'excluded' | 'blocked';
+/** `restoring`: an undo is taking this account's link back (its record on another member is marked restoring_at). */
+export type IneligibleReason = 'no-email' | 'unverified' | 'untrusted-connection' | 'excluded' | 'blocked' | 'restoring';
 
 export type Eligibility = { eligible: true } | { eligible: false; reason: IneligibleReason };
 
@@ -110,6 +111,12 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
   }
   const groups: Array<LinkGroup<U>> = [];
   for (const [email, bucket] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // The undo wins: an account whose link an undo is taking back stays out of every link until the undo is done.
+    const restoring = new Set([...bucket.eligible, ...bucket.skipped.map((s) => s.user)].flatMap((u) => restoringIds(u)));
+    if (restoring.size > 0) {
+      bucket.skipped.push(...bucket.eligible.filter((u) => restoring.has(u.user_id)).map((user) => ({ user, reason: 'restoring' as const })));
+      bucket.eligible = bucket.eligible.filter((u) => !restoring.has(u.user_id));
+    }
     if (bucket.eligible.length === 0) {
       loose.push(...bucket.skipped);
       continue;
@@ -147,8 +154,11 @@ export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readon
   if (holder) return { kind: 'already-linked', primary: holder };
   const key = groupKey(login.email!);
   const members = [login, ...candidates.filter((c) => c.user_id !== login.user_id && typeof c.email === 'string' && groupKey(c.email) === key)];
-  const group = planGroups(members, options).groups[0]!;
-  if (group.secondaries.length === 0) return { kind: 'none', reason: 'alone' };
+  const grouped = planGroups(members, options);
+  const group = grouped.groups[0];
+  const skipped = [...(group?.skipped ?? []), ...grouped.skipped].find((s) => s.user.user_id === login.user_id);
+  if (skipped) return { kind: 'none', reason: skipped.reason };
+  if (!group || group.secondaries.length === 0) return { kind: 'none', reason: 'alone' };
   return { kind: 'link', primary: group.primary, secondaries: group.secondaries, setPrimaryUser: group.primary.user_id !== login.user_id };
 }
 

@@ -1,6 +1,6 @@
 // The BUILT Action in the local Actions runtime against the local tenant: when it calls nothing, what it links, records and marks.
 import { describe, expect, it } from 'vitest';
-import { CHECKED_KEY, LINKS_KEY } from '../actions/link-record.ts';
+import { CHECKED_KEY, LINKS_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
@@ -152,19 +152,19 @@ describe('a login that links', () => {
     const primary = state.getUser(db.user_id)!;
     expect(primary.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([db.user_id, google.user_id]);
     expect(primary.app_metadata).toMatchObject({ plan: 'pro', [CHECKED_KEY]: { email: 'ann@x.io' } });
-    expect(primary.app_metadata![LINKS_KEY]).toEqual([
-      { user_id: 'github|earlier', by: 'backfill' },
-      {
-        user_id: google.user_id,
-        provider: 'google-oauth2',
-        identity_user_id: google.identities[0]!.user_id,
-        connection: 'google-oauth2',
-        linked_at: expect.any(String),
-        by: 'action',
-        app_metadata: { role: 'beta' },
-        user_metadata: { theme: 'dark' },
-      },
-    ]);
+    // The new entry under its own key; the entry in today's array format is left as it is, and both read as records.
+    expect(primary.app_metadata![LINKS_KEY]).toEqual([{ user_id: 'github|earlier', by: 'backfill' }]);
+    expect(linkRecords(primary).map((e) => e.user_id)).toEqual(['github|earlier', google.user_id]);
+    expect(primary.app_metadata![recordKey(google.user_id)]).toEqual({
+      user_id: google.user_id,
+      provider: 'google-oauth2',
+      identity_user_id: google.identities[0]!.user_id,
+      connection: 'google-oauth2',
+      linked_at: expect.any(String),
+      by: 'action',
+      app_metadata: { role: 'beta' },
+      user_metadata: { theme: 'dark' },
+    });
 
     // Steady state: the identity now logs in as the marked primary, and so does the primary itself.
     const again = succeeded(await action.login({ identity: { provider: 'google-oauth2', user_id: google.identities[0]!.user_id } }), current());

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKED_KEY, LINKS_KEY, checkedMark, linkRecordFor, linkRecords } from '../actions/link-record.ts';
+import { CHECKED_KEY, checkedMark, linkRecordFor, linkRecords, recordKey } from '../actions/link-record.ts';
 import { groupKey, planGroups, planLogin, type PolicyOptions } from '../actions/policy.ts';
 import type { User } from '../actions/types.ts';
 import { backfillCommand, backfillSpec, type BackfillDeps } from '../scripts/lib/backfill/command.ts';
@@ -229,7 +229,7 @@ describe('backfill --apply', () => {
     expect(primary.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([u.ann1.user_id, u.ann2.user_id]);
     expect(primary.app_metadata).toEqual({
       plan: 'pro',
-      [LINKS_KEY]: [linkRecordFor(ann2Before, 'backfill', NOW)],
+      [recordKey(u.ann2.user_id)]: linkRecordFor(ann2Before, 'backfill', NOW),
       [CHECKED_KEY]: checkedMark('ann@example.com', NOW),
     });
     expect(primary.user_metadata).toEqual({ theme: 'dark' });

@@ -84,9 +84,13 @@ describe('eligibility', () => {
     expect(eligibility(user('db', { email: '' }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'no-email' });
   });
 
-  it('keeps out accounts an admin excluded (only the boolean true) and blocked accounts', () => {
-    expect(eligibility(user('db', { app_metadata: { auto_link_exclude: true } }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'excluded' });
-    expect(eligibility(user('db', { app_metadata: { auto_link_exclude: 'yes' } }), DEFAULT_TRUST)).toEqual({ eligible: true });
+  it('keeps out accounts an admin excluded (any value but absent or false: the opt-out fails closed) and blocked accounts', () => {
+    for (const value of [true, 'true', 'false', 1, 0, 'yes', '', {}, []]) {
+      expect(eligibility(user('db', { app_metadata: { auto_link_exclude: value } }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'excluded' });
+    }
+    for (const app_metadata of [{}, { auto_link_exclude: false }, { auto_link_exclude: null }]) {
+      expect(eligibility(user('db', { app_metadata }), DEFAULT_TRUST)).toEqual({ eligible: true });
+    }
     expect(eligibility(user('db', { blocked: true }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'blocked' });
   });
 });

@@ -1,7 +1,7 @@
 // Applies a backfill plan group by group, as the Action links one login: re-read the group, re-plan it with the policy,
 // write the audit record and the checked mark on the primary BEFORE any link, then link each secondary. Every step is
 // journaled; a group already done in the journal costs no request, and a link the journal missed is found on the tenant.
-import { CHECKED_KEY, LINKS_KEY, linkRecords, type CheckedMark } from '../../../actions/link-record.ts';
+import { CHECKED_KEY, dropRecordsPatch, type CheckedMark } from '../../../actions/link-record.ts';
 import { linkIdentity, preLinkMetadata, secondaryGone, USER_FIELDS } from '../../../actions/link-protocol.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
@@ -177,8 +177,8 @@ async function applyGroup(
     summary.gone += gone.length;
     // The audit record must not claim links that were never made: drop their entries again.
     const current = await api.getUser(primary.user_id, ['user_id', 'app_metadata']);
-    const kept = linkRecords(current ?? primary).filter((entry) => !gone.includes(entry.user_id));
-    await api.patchMetadata(primary.user_id, { app_metadata: { [LINKS_KEY]: kept } });
+    const drop = dropRecordsPatch(current ?? primary, gone);
+    if (Object.keys(drop).length > 0) await api.patchMetadata(primary.user_id, { app_metadata: drop });
   }
   const outcome: Outcome = gone.length > 0 ? 'partial' : 'linked';
   const note = primary.user_id !== group.primary ? `primary is now ${primary.user_id}` : undefined;

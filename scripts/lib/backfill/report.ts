@@ -13,6 +13,7 @@ const REASON_TEXT: Record<IneligibleReason, string> = {
   'untrusted-connection': 'connection not trusted for linking',
   excluded: 'excluded by an admin (app_metadata.auto_link_exclude)',
   blocked: 'blocked',
+  restoring: 'being restored by an undo',
 };
 
 function primaryReasonText(why: PrimaryReason, primaryConnection: string | undefined): string {

@@ -2,8 +2,10 @@
 // metadata), the metadata its audit record kept is written back on it, identities that had moved with it are linked
 // under it again, and only then is its entry removed from the primary's audit record. Restore data is thus never
 // dropped before it is written: an interrupted undo is finished by running it again, which skips what is done.
+// Before its unlink, the entry is marked `restoring_at` on the primary: the Action and the backfill refuse to link an
+// account so marked, so a login landing between the unlink and the undo's last write cannot link it again (the undo wins).
 import { sameIdentity } from '../../../actions/policy.ts';
-import { CHECKED_KEY, EXCLUDE_KEY, LINKS_KEY, linkRecords, type LinkRecordEntry } from '../../../actions/link-record.ts';
+import { CHECKED_KEY, EXCLUDE_KEY, dropRecordsPatch, linkRecords, recordsPatch, type LinkRecordEntry } from '../../../actions/link-record.ts';
 import { USER_FIELDS } from '../../../actions/link-protocol.ts';
 import type { Identity, Metadata } from '../../../actions/types.ts';
 import { statusOfError } from '../management/pacer.ts';
@@ -98,6 +100,9 @@ async function undoPrimary(api: TenantApi, target: PrimaryTargets, options: Undo
       restored: restoredKeys(entry, options.exclude),
     };
     if (!options.dryRun) {
+      if (entry.restoring_at === undefined) {
+        await api.patchMetadata(primary.user_id, { app_metadata: recordsPatch([{ ...entry, restoring_at: new Date().toISOString() }]) });
+      }
       const result = await restore(api, primary.user_id, identities, entry, options.exclude);
       identities = result.identities;
       if (!result.found) item.status = 'secondary-missing';
@@ -172,7 +177,7 @@ async function dropEntries(api: TenantApi, primaryId: string, undone: ReadonlySe
   if (!fresh) return;
   const left = linkRecords(fresh).filter((e) => !undone.has(e.user_id));
   const allUndone = !left.some((e) => target.secondaries.includes(e.user_id));
-  const app: Metadata = { [LINKS_KEY]: left.length > 0 ? left : null };
+  const app: Metadata = dropRecordsPatch(fresh, undone);
   if (target.checkedBefore !== undefined && allUndone) app[CHECKED_KEY] = target.checkedBefore;
   else if (left.length === 0) app[CHECKED_KEY] = null;
   await api.patchMetadata(primaryId, { app_metadata: app });

@@ -1,0 +1,95 @@
+// The holes a security review found, closed on the BUILT Action: an opt-out that failed open, audit entries lost to
+// concurrent links, and a login relinking what an undo is restoring.
+import { describe, expect, it } from 'vitest';
+import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
+import type { User } from '../actions/types.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.ts';
+import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { loadAction, succeeded } from './support/action.ts';
+import { envFor } from './support/backfill.ts';
+import { quiet, runCli } from './support/cli.ts';
+import { DATABASE, useInProcessTenant } from './support/tenant.ts';
+
+const current = useInProcessTenant();
+
+function create(connection: string, fields: { email?: string; created_at?: string; app_metadata?: Record<string, unknown> } = {}): User {
+  return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...fields });
+}
+
+const OLD = '2020-01-01T00:00:00.000Z';
+const NEW = '2024-01-01T00:00:00.000Z';
+
+describe('the opt-out fails closed', () => {
+  it('keeps out an account whose auto_link_exclude is any value but absent or false, on either side of the link', async () => {
+    const { action } = await loadAction(current());
+    for (const [i, value] of (['true', 1, 'yes', {}] as const).entries()) {
+      const email = `opt${i}@x.io`;
+      // The excluded account as the login user: no lookup at all.
+      const excluded = create('github', { email, created_at: OLD, app_metadata: { [EXCLUDE_KEY]: value } });
+      const login = succeeded(await action.login({ userId: excluded.user_id }), current());
+      expect(login).toMatchObject({
+        subject: excluded.user_id,
+        httpCalls: [],
+        logs: ['auto-link: skipped, account excluded (app_metadata.auto_link_exclude)'],
+      });
+      // The excluded account as the other side: the twin's login leaves it alone.
+      const twin = create('google-oauth2', { email, created_at: NEW });
+      const other = succeeded(await action.login({ userId: twin.user_id }), current());
+      expect(other.subject).toBe(twin.user_id);
+      expect(current().tenant.state.getUser(excluded.user_id)!.identities).toHaveLength(1);
+    }
+  });
+});
+
+describe('concurrent links into one primary', () => {
+  it('keep the audit entry of every linked account (one app_metadata key each)', async () => {
+    const primary = create(DATABASE, { created_at: OLD });
+    const google = create('google-oauth2', { created_at: NEW, app_metadata: { from: 'google' } });
+    const github = create('github', { created_at: NEW, app_metadata: { from: 'github' } });
+    const { action } = await loadAction(current());
+    const [a, b] = await Promise.all([action.login({ userId: google.user_id }), action.login({ userId: github.user_id })]);
+    succeeded(a, current());
+    succeeded(b, current());
+    const after = current().tenant.state.getUser(primary.user_id)!;
+    expect(after.identities).toHaveLength(3);
+    const records = linkRecords(after);
+    expect(records.map((r) => r.user_id).sort()).toEqual([google.user_id, github.user_id].sort());
+    expect(records.find((r) => r.user_id === github.user_id)!.app_metadata).toEqual({ from: 'github' });
+    expect(Object.keys(after.app_metadata!)).toContain(recordKey(github.user_id));
+    for (const key of Object.keys(after.app_metadata!)) expect(key).not.toMatch(/[.$]/);
+  });
+});
+
+describe('an undo racing a login', () => {
+  it('wins: a login landing right after the unlink does not link the account again, and --exclude keeps it out', async () => {
+    const t = current();
+    const primary = create(DATABASE, { created_at: OLD });
+    const google = create('google-oauth2', { created_at: NEW, app_metadata: { role: 'beta' } });
+    const { action } = await loadAction(t);
+    expect(succeeded(await action.login({ userId: google.user_id }), t).subject).toBe(primary.user_id);
+
+    // The restored account logs in the moment its unlink is answered, before the undo's next write.
+    let raced: Awaited<ReturnType<typeof action.login>> | undefined;
+    const racing: Fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'DELETE' && raced === undefined) raced = await action.login({ userId: google.user_id });
+      return response;
+    };
+    const undo = await runCli(unlinkSpec, unlinkCommand({ env: envFor(t.tenant, t.client), progressStream: quiet, fetch: racing }), [
+      '--user',
+      google.user_id,
+      '--apply',
+      '--exclude',
+    ]);
+    expect(undo.code).toBe(0);
+    expect(succeeded(raced!, t)).toMatchObject({ subject: google.user_id, logs: ['auto-link: skipped, an undo is taking back this link'] });
+
+    const { state } = t.tenant;
+    expect(state.getUser(primary.user_id)!.identities).toHaveLength(1);
+    expect(linkRecords(state.getUser(primary.user_id)!)).toEqual([]);
+    expect(state.getUser(google.user_id)!.app_metadata).toEqual({ role: 'beta', [EXCLUDE_KEY]: true });
+    expect(state.getUser(google.user_id)!.app_metadata![CHECKED_KEY]).toBeUndefined();
+    const later = succeeded(await action.login({ userId: google.user_id }), t);
+    expect(later).toMatchObject({ subject: google.user_id, httpCalls: [] });
+  });
+});
