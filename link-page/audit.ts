@@ -1,7 +1,7 @@
 // The audit record of a connected-accounts link: the Action's entry shape with by 'connected', kept in the primary's
 // user_metadata (a person's own token cannot write app_metadata). Auth0 discards the secondary's metadata on link and the
 // page cannot read it, so the entry records empty metadata: an undo restores the identity, not its old settings.
-import { LINKS_KEY, linkRecordFor, mergeLinkRecords, type LinkRecordEntry } from '../actions/link-record.ts';
+import { dropRecordsPatch, linkRecordFor, linkRecords, recordKey, recordsPatch, type LinkRecordEntry } from '../actions/link-record.ts';
 import type { Metadata } from '../actions/types.ts';
 
 /** The entry for linking the account `sub` signed in with (via `connection`, when the page asked for one). */
@@ -12,19 +12,26 @@ export function connectedLinkRecord(sub: string, connection: string | undefined,
   return linkRecordFor(secondary, 'connected', now);
 }
 
-/** The records kept in `userMetadata` (an empty list when none or malformed). */
+/** The records kept in `userMetadata`, in the Action's formats (one key per linked account, or the older array). */
 export function userMetadataRecords(userMetadata: Metadata | undefined): LinkRecordEntry[] {
-  const value = userMetadata?.[LINKS_KEY];
-  return Array.isArray(value) ? (value as LinkRecordEntry[]) : [];
+  return linkRecords({ app_metadata: userMetadata ?? {} });
 }
 
-/** The user_metadata patch adding `entry` (replacing an older record of the same secondary). */
-export function withRecord(userMetadata: Metadata | undefined, entry: LinkRecordEntry): Metadata {
-  return { [LINKS_KEY]: mergeLinkRecords(userMetadataRecords(userMetadata), [entry]) };
+/** The user_metadata patch adding `entry` under its own key (replacing an older record of the same secondary). */
+export function withRecord(entry: LinkRecordEntry): Metadata {
+  return recordsPatch([entry]);
 }
 
-/** The user_metadata patch without the records of the identity `provider`/`identityUserId`. */
+/** The user_metadata patch that puts the record of `sub` back as it was in `userMetadata` (none: removed). */
+export function recordAsBefore(userMetadata: Metadata | undefined, sub: string): Metadata {
+  return { [recordKey(sub)]: userMetadata?.[recordKey(sub)] ?? null };
+}
+
+/** The user_metadata patch without the records of the identity `provider`/`identityUserId` (empty when there are none). */
 export function withoutRecord(userMetadata: Metadata | undefined, provider: string, identityUserId: string): Metadata {
-  const kept = userMetadataRecords(userMetadata).filter((e) => !(e.provider === provider && e.identity_user_id === identityUserId));
-  return { [LINKS_KEY]: kept };
+  const gone = userMetadataRecords(userMetadata).filter((e) => e.provider === provider && e.identity_user_id === identityUserId);
+  return dropRecordsPatch(
+    { app_metadata: userMetadata ?? {} },
+    gone.map((e) => e.user_id),
+  );
 }

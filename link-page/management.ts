@@ -21,6 +21,8 @@ export class UserApi {
 
   /** PATCH merges user_metadata at the top level: only the given keys change. */
   async setUserMetadata(userId: string, metadata: Metadata): Promise<void> {
+    // Auth0 removes ALL user_metadata when the object sent is empty: nothing to change is no request.
+    if (Object.keys(metadata).length === 0) return;
     await this.call('PATCH', `/users/${encodeURIComponent(userId)}`, { user_metadata: metadata }, 'record the link');
   }
 

@@ -1,8 +1,7 @@
 // The page's one OIDC callback: finishes the attempt the state cookie remembers (prove an offered account, sign in, link another).
 import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
-import { LINKS_KEY } from '../../actions/link-record.ts';
-import { connectedLinkRecord, userMetadataRecords, withRecord } from '../audit.ts';
+import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
 import { ManagementError } from '../management.ts';
 import type { Attempt, PageState } from '../page-state.ts';
@@ -77,14 +76,11 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
   try {
     const user = await api.getUser(session.sub);
     // Written before the link: if the link is made and the answer lost, the record is there for an undo.
-    await api.setUserMetadata(
-      session.sub,
-      withRecord(user.user_metadata, connectedLinkRecord(other.sub, attempt.connection, new Date(page.nowSeconds() * 1000))),
-    );
+    await api.setUserMetadata(session.sub, withRecord(connectedLinkRecord(other.sub, attempt.connection, new Date(page.nowSeconds() * 1000))));
     const identities = await api.linkWith(session.sub, other.idToken).catch(async (error: unknown) => {
       // A refusal proves nothing was linked: the record goes again. Without an answer the link may exist, so it stays.
       if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
-        await api.setUserMetadata(session.sub, { [LINKS_KEY]: userMetadataRecords(user.user_metadata) }).catch(() => undefined);
+        await api.setUserMetadata(session.sub, recordAsBefore(user.user_metadata, other.sub)).catch(() => undefined);
       }
       throw error;
     });
