@@ -1,6 +1,7 @@
 // What one execution of the Action did, and the single log line (or none) that says so: no token, secret or email in it.
 import { ManagementApiError } from './management-client.ts';
 import type { IneligibleReason } from './policy.ts';
+import { LOG_LINE_LIMIT } from './types.ts';
 
 export type Outcome =
   /** LINK_MODE=off, a refresh-token exchange, or a user already checked for its email: nothing to say. */
@@ -14,9 +15,6 @@ export type Outcome =
   | { kind: 'linked'; primary: string; linked: string[]; planned: number; endsOn: string; error: unknown }
   | { kind: 'failed'; error: unknown };
 
-/** Auth0 keeps the first 256 characters of a console.log line. */
-export const LOG_LIMIT = 255;
-
 const REASONS: Record<IneligibleReason, string> = {
   'no-email': 'the user has no email',
   unverified: 'email not verified',
@@ -26,10 +24,10 @@ const REASONS: Record<IneligibleReason, string> = {
   restoring: 'an undo is taking back this link',
 };
 
-/** The log line of an outcome; undefined when there is nothing to say. */
+/** The log line of an outcome, one short of Auth0's limit so nothing of it is cut; undefined when there is nothing to say. */
 export function logLine(outcome: Outcome): string | undefined {
   const line = describe(outcome);
-  return line === undefined ? undefined : `auto-link: ${line}`.slice(0, LOG_LIMIT);
+  return line === undefined ? undefined : `auto-link: ${line}`.slice(0, LOG_LINE_LIMIT - 1);
 }
 
 function describe(outcome: Outcome): string | undefined {

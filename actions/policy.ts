@@ -56,11 +56,6 @@ export function eligibility(user: PolicyUser, trust: TrustRule): Eligibility {
   return { eligible: true };
 }
 
-/** The key accounts are grouped by: the email with its ASCII letters lower-cased (see email.ts for why ASCII only). */
-export function groupKey(email: string): string {
-  return foldEmail(email);
-}
-
 /** Oldest first (unparseable dates last), then smallest user_id: a total order, so every caller picks the same primary. */
 export function compareAge(a: PolicyUser, b: PolicyUser): number {
   const at = Date.parse(a.created_at);
@@ -86,7 +81,7 @@ export interface LinkGroup<U extends PolicyUser = User> {
   skipped: Array<SkippedAccount<U>>;
 }
 
-export interface TenantPlan<U extends PolicyUser = User> {
+export interface GroupsPlan<U extends PolicyUser = User> {
   /** Every email with at least one eligible account (also those with nothing to link), sorted by email. */
   groups: Array<LinkGroup<U>>;
   /** Ineligible accounts whose email no eligible account shares (or that have no email). */
@@ -94,7 +89,7 @@ export interface TenantPlan<U extends PolicyUser = User> {
 }
 
 /** Every user lands in exactly one place: a group's primary, secondaries or skipped, or the plan's skipped. */
-export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: PolicyOptions): TenantPlan<U> {
+export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: PolicyOptions): GroupsPlan<U> {
   const byKey = new Map<string, { eligible: U[]; skipped: Array<SkippedAccount<U>> }>();
   const loose: Array<SkippedAccount<U>> = [];
   for (const user of users) {
@@ -103,7 +98,7 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
       if (!verdict.eligible) loose.push({ user, reason: verdict.reason });
       continue;
     }
-    const key = groupKey(user.email);
+    const key = foldEmail(user.email);
     let bucket = byKey.get(key);
     if (!bucket) byKey.set(key, (bucket = { eligible: [], skipped: [] }));
     if (verdict.eligible) bucket.eligible.push(user);
@@ -152,8 +147,8 @@ export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readon
   const verdict = eligibility(login, options.trust);
   if (!verdict.eligible) return { kind: 'none', reason: verdict.reason };
   if (holder) return { kind: 'already-linked', primary: holder };
-  const key = groupKey(login.email!);
-  const members = [login, ...candidates.filter((c) => c.user_id !== login.user_id && typeof c.email === 'string' && groupKey(c.email) === key)];
+  const key = foldEmail(login.email!);
+  const members = [login, ...candidates.filter((c) => c.user_id !== login.user_id && typeof c.email === 'string' && foldEmail(c.email) === key)];
   const grouped = planGroups(members, options);
   const group = grouped.groups[0];
   const skipped = [...(group?.skipped ?? []), ...grouped.skipped].find((s) => s.user.user_id === login.user_id);

@@ -4,6 +4,9 @@
 
 export type Metadata = Record<string, unknown>;
 
+/** Auth0 keeps the first 256 characters of an Action's console.log line (customize/actions/limitations, "Logs"). */
+export const LOG_LINE_LIMIT = 256;
+
 /** One identity of a user, as in `user.identities[]` (the first one is the primary identity). */
 export interface Identity {
   /** Connection strategy-ish provider: `auth0` (database), `google-oauth2`, `github`, `email`, `sms`, `waad`, `samlp`, … */

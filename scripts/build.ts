@@ -10,7 +10,7 @@ main(
   {
     usage: 'npm run build -- [options]',
     summary:
-      "Bundles the post-login Action (actions/auto-link.ts) into one CommonJS file that requires only Node built-ins, checks it against Auth0's 100 kB code limit and writes it.",
+      "Bundles the post-login Action (actions/auto-link.ts) into one CommonJS file that requires only Node built-ins, validates it against Auth0's 100 kB code limit and writes it.",
     options: {
       out: { type: 'string', short: 'o' },
       minify: { type: 'boolean' },

@@ -1,7 +1,7 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
 import { main, numberFlag } from './lib/cli.ts';
-import { demoSummary, runDemo, type DemoRun } from './lib/start/run.ts';
+import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
 import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/start/tenant.ts';
 
@@ -26,7 +26,7 @@ main(
   },
   async (flags) => {
     const port = numberFlag('port', flags.port, 0, { min: 0, max: 65535, integer: true });
-    const run = await runDemo({ port, quiet: flags.json ?? false });
+    const run = await runStart({ port, quiet: flags.json ?? false });
     const result = {
       ok: true,
       tenant: { domain: DEMO_DOMAIN, url: run.server.url },
@@ -37,17 +37,17 @@ main(
     };
     if (!flags.keep) {
       await run.server.close();
-      return { summary: demoSummary(run), result };
+      return { summary: startSummary(run), result };
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(keepDetails(run))}\n`);
-    else process.stdout.write(`${demoSummary(run)}\n\n${keepInstructions(run)}\n`);
+    else process.stdout.write(`${startSummary(run)}\n\n${keepInstructions(run)}\n`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await run.server.close();
     return { summary: 'Local tenant stopped.', result };
   },
 );
 
-function keepInstructions(run: DemoRun): string {
+function keepInstructions(run: StartRun): string {
   const url = run.server.url;
   return [
     `The local tenant keeps running on ${url} (Ctrl-C stops it). Point the SDK, the scripts or curl at it:`,

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, checkedMark, linkRecordFor, linkRecords, recordKey } from '../actions/link-record.ts';
-import { groupKey, planGroups, planLogin, type PolicyOptions } from '../actions/policy.ts';
+import { foldEmail } from '../actions/email.ts';
+import { planGroups, planLogin, type PolicyOptions } from '../actions/policy.ts';
 import type { User } from '../actions/types.ts';
 import { backfillCommand, backfillSpec, type BackfillDeps } from '../scripts/lib/backfill/command.ts';
 import type { JournalRecord } from '../scripts/lib/backfill/journal.ts';
@@ -187,7 +188,7 @@ describe('backfill plan = the Action policy', () => {
 
     const users = [...tenant.state.allUsers()];
     for (const group of expected) {
-      const candidates = users.filter((u) => u.email !== undefined && groupKey(u.email) === group.email);
+      const candidates = users.filter((u) => u.email !== undefined && foldEmail(u.email) === group.email);
       for (const login of candidates.filter((c) => c.user_id === group.primary || group.secondaries.includes(c.user_id))) {
         const plan = planLogin<User>(login, candidates, options);
         expect(plan.kind).toBe('link');

@@ -1,7 +1,7 @@
 // `npm start` end to end: the Action deployed by the deploy command over HTTP, the demo logins linked as they should be, the traps left alone.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { demoSummary, runDemo } from '../scripts/lib/start/run.ts';
+import { startSummary, runStart } from '../scripts/lib/start/run.ts';
 
 const ANA = 'auth0|65f0a1b2c3d4e5f601234567';
 const TRAP = 'auth0|65f0a1b2c3d4e5f6badc0ffe';
@@ -11,7 +11,7 @@ const EXCLUDED = 'google-oauth2|100000111122223333444';
 
 describe('npm start', () => {
   it('deploys through the deploy command and links one person’s accounts, leaving the traps, enterprise and excluded accounts alone', async () => {
-    const run = await runDemo({ quiet: true, buildDelayMs: 30 });
+    const run = await runStart({ quiet: true, buildDelayMs: 30 });
     try {
       const { state } = run.demo.tenant;
       expect(run.deploy).toMatchObject({ changed: true, action: { name: 'auto-link', step: 'create', version: 1 }, bindings: { after: ['auto-link'] } });
@@ -33,7 +33,7 @@ describe('npm start', () => {
         subject: 'email|65f0a1b2c3d4e5f6e1e1e1e1',
       });
       expect(run.users).toEqual({ before: 12, after: 9 });
-      expect(demoSummary(run)).toContain('3 accounts linked, 12 accounts → 9 users; 0 logins failed.');
+      expect(startSummary(run)).toContain('3 accounts linked, 12 accounts → 9 users; 0 logins failed.');
     } finally {
       await run.server.close();
     }

@@ -1,6 +1,6 @@
-// `npm run unlink`: undo restores the tenant as it was before the backfill (users, identities, metadata; created_at of
+// `npm run unlink` (unlinkAccounts): it restores the tenant as it was before the backfill (users, identities, metadata; created_at of
 // re-created users excepted, as Auth0 makes new user records), one account or all since a date, dry run by default,
-// and an interrupted undo finishes when run again.
+// and an interrupted unlink finishes when run again.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, LINKS_KEY, linkRecords } from '../actions/link-record.ts';

@@ -1,4 +1,4 @@
-// Bundles the Action (actions/auto-link.ts) with esbuild into the one CommonJS file Auth0 runs, and checks it fits Auth0's rules.
+// Bundles the Action (actions/auto-link.ts) with esbuild into the one CommonJS file Auth0 runs, and validates it against Auth0's rules.
 // Rules from customize/actions/limitations.mdx: JavaScript only, CommonJS `exports.onExecutePostLogin`, code ≤ 100 kB.
 // The file must require nothing but Node built-ins: the Action is deployed without npm dependencies.
 import { isBuiltin } from 'node:module';
@@ -61,7 +61,7 @@ export async function buildAction(options: BuildActionOptions = {}): Promise<Bui
   if (foreign.length > 0) {
     throw new ActionBuildError(`the bundle requires ${foreign.join(', ')}, which the deployed Action does not have: bundle it or drop it`);
   }
-  checkExportsHandler(code);
+  validateExportsHandler(code);
   return { code, bytes, limitBytes, requires };
 }
 
@@ -83,8 +83,8 @@ function requiredModules(code: string): string[] {
   return [...found].sort();
 }
 
-/** Runs the module body as Auth0 would load it and checks it exports an async onExecutePostLogin. */
-function checkExportsHandler(code: string): void {
+/** Runs the module body as Auth0 would load it and validates that it exports an async onExecutePostLogin. */
+function validateExportsHandler(code: string): void {
   const module = { exports: {} as Record<string, unknown> };
   const body = vm.compileFunction(code, ['exports', 'require', 'module']) as (...args: unknown[]) => void;
   const requireBuiltin = (id: string): unknown => {

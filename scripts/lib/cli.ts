@@ -83,7 +83,7 @@ export function numberFlag(name: string, value: string | undefined, fallback: nu
   return parsed;
 }
 
-export interface CommandOutcome {
+export interface CommandReport {
   /** Shown to humans on stdout (the short summary). */
   summary: string;
   /** Printed as JSON with --json instead of the summary. */
@@ -98,7 +98,7 @@ export interface CommandOutcome {
  */
 export async function runCommand<O extends Options>(
   spec: CommandSpec<O>,
-  body: (flags: ParsedValues<O>) => Promise<CommandOutcome>,
+  body: (flags: ParsedValues<O>) => Promise<CommandReport>,
   argv: string[] = process.argv.slice(2),
 ): Promise<number> {
   let flags: ParsedValues<O>;
@@ -113,9 +113,9 @@ export async function runCommand<O extends Options>(
     return EXIT_OK;
   }
   try {
-    const outcome = await body(flags);
-    process.stdout.write(flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : `${outcome.summary}\n`);
-    return outcome.exitCode ?? EXIT_OK;
+    const report = await body(flags);
+    process.stdout.write(flags.json ? `${JSON.stringify(report.result, null, 2)}\n` : `${report.summary}\n`);
+    return report.exitCode ?? EXIT_OK;
   } catch (error) {
     const usage = error instanceof UsageError;
     const message = error instanceof Error ? error.message : String(error);
@@ -127,7 +127,7 @@ export async function runCommand<O extends Options>(
 }
 
 /** Entry for a script file: runs the command and exits with its code. */
-export function main<O extends Options>(spec: CommandSpec<O>, body: (flags: ParsedValues<O>) => Promise<CommandOutcome>): void {
+export function main<O extends Options>(spec: CommandSpec<O>, body: (flags: ParsedValues<O>) => Promise<CommandReport>): void {
   runCommand(spec, body).then((code) => {
     process.exitCode = code;
   });

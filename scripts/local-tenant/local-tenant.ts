@@ -90,7 +90,7 @@ export class LocalTenant {
     return this.served;
   }
 
-  /** Serves another route group (Actions, export jobs, …); servers already running pick it up too. */
+  /** Serves another route group; servers already running pick it up too. */
   addRoutes(group: RouteGroup): void {
     for (const route of group) {
       if (this.served.some((r) => r.method === route.method && r.path === route.path)) {

@@ -1,5 +1,6 @@
 // Test fixtures for the BUILT Action: the bundle built once, loaded in the local Actions runtime with secrets for a test tenant.
 import { expect } from 'vitest';
+import { LOG_LINE_LIMIT } from '../../actions/types.ts';
 import { buildAction } from '../../scripts/lib/build-action.ts';
 import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult, type LoginSuccess } from '../../scripts/local-tenant/runtime/index.ts';
 import type { TestTenant } from './tenant.ts';
@@ -43,7 +44,7 @@ export function succeeded(result: LoginResult, t: TestTenant): LoginSuccess {
   if (result.outcome !== 'success') throw new Error(`the login failed (${result.kind}): ${result.reason}; logs: ${result.logs.join(' | ')}`);
   expect(result.logs.length).toBeLessThanOrEqual(1);
   for (const line of result.logs) {
-    expect(line.length).toBeLessThan(256);
+    expect(line.length).toBeLessThan(LOG_LINE_LIMIT);
     expect(line).not.toContain(t.client.client_secret);
     expect(line).not.toMatch(/bearer|[A-Za-z0-9_-]{60,}/i);
     expect(line).not.toMatch(/[^\s<]+@[^\s>]+/);

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { vi } from 'vitest';
-import { runCommand, type CommandOutcome, type CommandSpec, type ParsedValues } from '../../scripts/lib/cli.ts';
+import { runCommand, type CommandReport, type CommandSpec, type ParsedValues } from '../../scripts/lib/cli.ts';
 
 /** A progress stream that swallows everything. */
 export const quiet = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
@@ -18,7 +18,7 @@ export interface Run {
 /** Runs a command as the CLI does (flag parsing, output, exit code), capturing what it prints. */
 export async function runCli<O extends ParseArgsOptionsConfig>(
   spec: CommandSpec<O>,
-  body: (flags: ParsedValues<O>) => Promise<CommandOutcome>,
+  body: (flags: ParsedValues<O>) => Promise<CommandReport>,
   argv: string[],
 ): Promise<Run> {
   let stdout = '';

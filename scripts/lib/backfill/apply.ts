@@ -5,7 +5,7 @@ import { CHECKED_KEY, dropRecordsPatch, type CheckedMark } from '../../../action
 import { linkIdentity, preLinkMetadata, secondaryGone, USER_FIELDS } from '../../../actions/link-protocol.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
-import type { GroupToApply, Journal, JournalRecord } from './journal.ts';
+import type { GroupResult, GroupToApply, Journal, JournalRecord } from './journal.ts';
 import { linkFailureOf, type TenantApi } from '../management/tenant-api.ts';
 import { forEachConcurrently } from '../management/workers.ts';
 
@@ -84,8 +84,8 @@ export async function applyGroups(
     todo,
     { concurrency: options.concurrency, signal: options.signal, doing: 'linking' },
     async (group) => {
-      const outcome = await applyGroup(api, journal, group, prior, options, now, summary);
-      summary[`${outcome}Groups`] += 1;
+      const result = await applyGroup(api, journal, group, prior, options, now, summary);
+      summary[`${result}Groups`] += 1;
       settled += group.secondaries.length;
       options.onProgress?.(settled);
     },
@@ -101,8 +101,6 @@ export async function applyGroups(
   return summary;
 }
 
-type Outcome = 'linked' | 'partial' | 'changed';
-
 async function applyGroup(
   api: TenantApi,
   journal: Journal,
@@ -111,7 +109,7 @@ async function applyGroup(
   options: ApplyOptions,
   now: () => Date,
   summary: ApplySummary,
-): Promise<Outcome> {
+): Promise<GroupResult> {
   const record = (entry: JournalRecord, durable = false): void => journal.append(entry, { durable });
   const at = (): string => now().toISOString();
   const pending = group.secondaries.filter((id) => !prior.linked.has(id));
@@ -180,10 +178,10 @@ async function applyGroup(
     const drop = dropRecordsPatch(current ?? primary, gone);
     if (Object.keys(drop).length > 0) await api.patchMetadata(primary.user_id, { app_metadata: drop });
   }
-  const outcome: Outcome = gone.length > 0 ? 'partial' : 'linked';
+  const result: GroupResult = gone.length > 0 ? 'partial' : 'linked';
   const note = primary.user_id !== group.primary ? `primary is now ${primary.user_id}` : undefined;
-  record({ type: 'group-done', email: group.email, primary: primary.user_id, outcome, ...(note ? { note } : {}) }, true);
-  return outcome;
+  record({ type: 'group-done', email: group.email, primary: primary.user_id, outcome: result, ...(note ? { note } : {}) }, true);
+  return result;
 }
 
 /**

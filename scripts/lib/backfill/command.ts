@@ -1,5 +1,5 @@
 // `npm run backfill`: flags, credentials, the run and its report, for scripts/backfill.ts and tests.
-import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
+import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
@@ -68,7 +68,7 @@ export function defaultJournal(domain: string): string {
   return `backfill-${domain.replace(/[^a-z0-9.-]/gi, '_')}.journal.ndjson`;
 }
 
-export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => Promise<CommandOutcome> {
+export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => Promise<CommandReport> {
   return async (flags) => {
     if (flags.apply && flags['dry-run']) throw new UsageError('--apply and --dry-run exclude each other: drop one');
     if (!flags.apply && flags.journal !== undefined) throw new UsageError('--journal goes with --apply (a dry run changes nothing and keeps no journal)');
@@ -102,11 +102,11 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
         throw new CliError(`--csv writes the plan, and a resumed run takes its plan from ${journalPath}: run the dry run with --csv for the file`);
       await writePlanCsv(flags.csv, result.plan, policy.primaryConnection);
     }
-    return outcome(result, shown, policy.primaryConnection, flags.csv);
+    return commandReport(result, shown, policy.primaryConnection, flags.csv);
   };
 }
 
-function outcome(result: BackfillResult, shown: number, primaryConnection: string | undefined, csv: string | undefined): CommandOutcome {
+function commandReport(result: BackfillResult, shown: number, primaryConnection: string | undefined, csv: string | undefined): CommandReport {
   const applied = result.applied;
   const read = `Read via ${result.via === 'journal' ? `the plan in ${result.journal} (resumed)` : result.via === 'export' ? 'a users-export job' : 'paging'}.`;
   if (!applied) {

@@ -21,12 +21,12 @@ export type JournalRecord =
   | { type: 'patching'; email: string; primary: string; secondaries: string[]; checked_before: CheckedMark | null; at: string }
   /** `verified`: the link was found already made on the tenant (a run stopped after linking, before this line). */
   | { type: 'linked'; email: string; primary: string; secondary: string; at: string; verified?: boolean }
-  | { type: 'group-done'; email: string; primary: string; outcome: GroupOutcome; note?: string }
+  | { type: 'group-done'; email: string; primary: string; outcome: GroupResult; note?: string }
   | { type: 'group-failed'; email: string; primary: string; error: string }
   | { type: 'finished'; at: string };
 
 /** linked: every planned link is made; changed: the tenant changed since the plan and the policy now says otherwise. */
-export type GroupOutcome = 'linked' | 'partial' | 'changed';
+export type GroupResult = 'linked' | 'partial' | 'changed';
 
 const SYNC_EVERY_MS = 1000;
 

@@ -1,6 +1,6 @@
 // The backfill's plan for a whole tenant: the Action's own policy (planGroups) run over every user, in bounded memory.
 // Users are reduced to what the policy reads and, for large tenants, spread over partition files on disk by a hash of
-// their group key (the lower-cased email), so that a whole group always lands in one partition; each partition is then
+// their folded email (foldEmail), so that a whole group always lands in one partition; each partition is then
 // planned on its own. What is kept is the linkable groups, the skip counts and (when a report lists them) the skipped
 // accounts — not the tenant.
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { CHECKED_KEY, EXCLUDE_KEY } from '../../../actions/link-record.ts';
-import { groupKey, planGroups, type IneligibleReason, type PolicyOptions, type PolicyUser, type TenantPlan } from '../../../actions/policy.ts';
+import { foldEmail } from '../../../actions/email.ts';
+import { planGroups, type IneligibleReason, type PolicyOptions, type PolicyUser, type GroupsPlan } from '../../../actions/policy.ts';
 import type { Metadata, User } from '../../../actions/types.ts';
 import { readNdjson } from '../../common/ndjson.ts';
 
@@ -50,7 +51,7 @@ export interface PlanTotals {
   skippedByReason: Partial<Record<IneligibleReason, number>>;
 }
 
-export interface BackfillPlan {
+export interface TenantPlan {
   groups: PlannedGroup[];
   /**
    * Every ineligible account, with why (those sharing an email with a group are also listed in that group); empty
@@ -78,7 +79,7 @@ export function partitionsFor(users: number): number {
 }
 
 /** Plans every user of `users` with the Action's policy. */
-export async function planTenant(users: AsyncIterable<User>, options: PolicyOptions, storage: PlanStorage = { partitions: 1 }): Promise<BackfillPlan> {
+export async function planTenant(users: AsyncIterable<User>, options: PolicyOptions, storage: PlanStorage = { partitions: 1 }): Promise<TenantPlan> {
   const result = emptyPlan(storage.listSkipped ?? false);
   if (storage.partitions <= 1) {
     const all: PolicyUser[] = [];
@@ -121,12 +122,12 @@ export function policyView(user: User): PolicyUser {
   return view;
 }
 
-/** Writes each user's policy view to the partition file of its group key. */
+/** Writes each user's policy view to the partition file of its folded email. */
 async function spread(users: AsyncIterable<User>, paths: string[]): Promise<void> {
   const streams: WriteStream[] = paths.map((path) => createWriteStream(path));
   try {
     for await (const user of users) {
-      const stream = streams[hash(user.email === undefined ? '' : groupKey(user.email)) % streams.length]!;
+      const stream = streams[hash(user.email === undefined ? '' : foldEmail(user.email)) % streams.length]!;
       if (!stream.write(`${JSON.stringify(policyView(user))}\n`)) await once(stream, 'drain');
     }
   } finally {
@@ -146,7 +147,7 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-interface PlanBuilder extends BackfillPlan {
+interface PlanBuilder extends TenantPlan {
   listSkipped: boolean;
 }
 
@@ -154,7 +155,7 @@ function emptyPlan(listSkipped: boolean): PlanBuilder {
   return { groups: [], skipped: [], totals: { users: 0, eligible: 0, groups: 0, links: 0, alone: 0, skipped: 0, skippedByReason: {} }, listSkipped };
 }
 
-function addPartition(plan: PlanBuilder, partition: TenantPlan<PolicyUser>, options: PolicyOptions): void {
+function addPartition(plan: PlanBuilder, partition: GroupsPlan<PolicyUser>, options: PolicyOptions): void {
   const { totals } = plan;
   for (const group of partition.groups) {
     const members = 1 + group.secondaries.length;
@@ -193,7 +194,7 @@ function ref(user: PolicyUser): AccountRef {
   return out;
 }
 
-function finish({ groups, skipped, totals }: PlanBuilder): BackfillPlan {
+function finish({ groups, skipped, totals }: PlanBuilder): TenantPlan {
   const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   groups.sort((a, b) => byText(a.email, b.email));
   skipped.sort((a, b) => byText(a.user_id, b.user_id));

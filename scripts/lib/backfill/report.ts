@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import type { IneligibleReason } from '../../../actions/policy.ts';
 import type { ApplySummary } from './apply.ts';
 import type { PacerStats } from '../management/pacer.ts';
-import type { AccountRef, BackfillPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
+import type { AccountRef, TenantPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
 
 const REASON_TEXT: Record<IneligibleReason, string> = {
   'no-email': 'no email',
@@ -21,7 +21,7 @@ function primaryReasonText(why: PrimaryReason, primaryConnection: string | undef
 }
 
 /** The human view of a plan: totals, then up to `maxGroups` groups with each account's role. */
-export function planText(plan: BackfillPlan, options: { maxGroups: number; primaryConnection: string | undefined }): string {
+export function planText(plan: TenantPlan, options: { maxGroups: number; primaryConnection: string | undefined }): string {
   const lines = [...totalsText(plan.totals), ''];
   const shown = plan.groups.slice(0, options.maxGroups);
   if (shown.length > 0) lines.push(`Groups to link (${plan.groups.length}${shown.length < plan.groups.length ? `, first ${shown.length} shown` : ''}):`);
@@ -62,7 +62,7 @@ export function applyText(summary: ApplySummary, stats: PacerStats, seconds: num
 }
 
 /** Writes one row per account of the plan: email, role, user_id, connection, created_at, why. */
-export async function writePlanCsv(path: string, plan: BackfillPlan, primaryConnection: string | undefined): Promise<void> {
+export async function writePlanCsv(path: string, plan: TenantPlan, primaryConnection: string | undefined): Promise<void> {
   const out = createWriteStream(path);
   const write = async (fields: Array<string | undefined>): Promise<void> => {
     if (!out.write(`${fields.map(csvField).join(',')}\n`)) await once(out, 'drain');

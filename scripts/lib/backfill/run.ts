@@ -8,7 +8,7 @@ import type { Progress } from '../progress.ts';
 import { applyGroups, type ApplySummary } from './apply.ts';
 import { Journal, JOURNAL_VERSION, loadJournal, type GroupToApply } from './journal.ts';
 import type { PacerStats } from '../management/pacer.ts';
-import { partitionsFor, planTenant, type BackfillPlan, type PlanTotals } from './plan.ts';
+import { partitionsFor, planTenant, type TenantPlan, type PlanTotals } from './plan.ts';
 import { settingsOf } from './settings.ts';
 import type { TenantApi } from '../management/tenant-api.ts';
 import { openUserSource, type SourceOptions } from '../management/user-source.ts';
@@ -39,7 +39,7 @@ export interface BackfillResult {
   via: 'paging' | 'export' | 'journal';
   totals: PlanTotals;
   /** The full plan, when the tenant was read (not on a resume). */
-  plan: BackfillPlan | undefined;
+  plan: TenantPlan | undefined;
   journal: string | undefined;
   applied: ApplySummary | undefined;
   requests: PacerStats;
@@ -52,7 +52,7 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
   const progress = options.progress ?? (() => noProgress);
   const resumed = options.apply && options.journalPath !== undefined ? await resumable(options.journalPath, options) : undefined;
 
-  let plan: BackfillPlan | undefined;
+  let plan: TenantPlan | undefined;
   let via: BackfillResult['via'] = 'journal';
   let groups: GroupToApply[];
   let totals: PlanTotals;
@@ -115,7 +115,7 @@ async function readAndPlan(
   api: TenantApi,
   options: BackfillOptions,
   progress: (label: string, total: number) => Progress,
-): Promise<{ plan: BackfillPlan; via: 'paging' | 'export' }> {
+): Promise<{ plan: TenantPlan; via: 'paging' | 'export' }> {
   const source = await openUserSource(api, {
     // What the policy reads: user_metadata only the apply step reads, fresh.
     fields: POLICY_FIELDS,

@@ -26,7 +26,7 @@ export interface ColdStartSample {
   secondExecutionMs: number;
   /** Resident memory the load and first execution added. */
   rssAddedBytes: number;
-  /** Outcome of the first execution: an error message, or undefined. */
+  /** What the first execution failed with: an error message, or undefined. */
   error?: string;
 }
 

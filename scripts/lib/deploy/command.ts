@@ -1,6 +1,6 @@
 // `npm run deploy`: flags, credentials and the steps (build, Action client, plan, deploy or roll back, summary), for scripts/deploy.ts and tests.
 import { ActionBuildError, buildAction, type BuiltAction } from '../build-action.ts';
-import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
+import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, managementClient } from '../management/client.ts';
 import type { Fetch } from '../../common/routed-fetch.ts';
@@ -70,9 +70,9 @@ export interface DeployDeps {
 
 export type DeployFlags = ParsedValues<typeof options>;
 
-export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise<CommandOutcome> {
+export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise<CommandReport> {
   return async (flags) => {
-    checkFlagCombinations(flags);
+    validateFlagCombinations(flags);
     const position = parsePosition(flags.position, flags.after);
     if (typeof position === 'string') throw new UsageError(position);
     const buildTimeoutMs = numberFlag('build-timeout', flags['build-timeout'], DEFAULT_BUILD_TIMEOUT_S, { min: 0.1, max: 3600 }) * 1000;
@@ -126,7 +126,7 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
   };
 }
 
-function checkFlagCombinations(flags: DeployFlags): void {
+function validateFlagCombinations(flags: DeployFlags): void {
   if (flags['client-name'] !== undefined && !flags['create-client']) throw new UsageError('--client-name goes with --create-client');
   if (flags.rollback) {
     const others = (['position', 'after', 'force', 'allow-drop-secrets', 'create-client'] as const).filter((f) => flags[f] !== undefined);

@@ -1,6 +1,6 @@
 // What `npm start -- --keep --json` prints first, on one line, for scripts and tests to drive the kept tenant: its
 // URL and domain, the applications' credentials and the users. Local stand-ins, not secrets (see LOCAL_ADMIN).
-import type { DemoRun } from './run.ts';
+import type { StartRun } from './run.ts';
 import { DEMO_DOMAIN } from './tenant.ts';
 
 export interface KeepUser {
@@ -18,7 +18,7 @@ export interface KeepDetails {
   users: KeepUser[];
 }
 
-export function keepDetails(run: DemoRun): KeepDetails {
+export function keepDetails(run: StartRun): KeepDetails {
   const { admin, actionClient } = run.demo;
   return {
     baseUrl: run.server.url,
@@ -30,7 +30,7 @@ export function keepDetails(run: DemoRun): KeepDetails {
 }
 
 /** The tenant's users as they are now (after the replayed logins linked some), by their main identity. */
-function keepUsers(run: DemoRun): KeepUser[] {
+function keepUsers(run: StartRun): KeepUser[] {
   return [...run.demo.tenant.state.allUsers()].map((user) => ({
     user_id: user.user_id,
     ...(user.email === undefined ? {} : { email: user.email }),

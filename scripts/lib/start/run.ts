@@ -8,7 +8,7 @@ import { replayLogins, type LoginRow } from './logins.ts';
 import { loginTable } from './table.ts';
 import { createDemoTenant, DEMO_DOMAIN, type DemoTenant } from './tenant.ts';
 
-export interface DemoOptions {
+export interface StartOptions {
   /** Loopback port; 0 picks a free one. */
   port?: number;
   /** Where progress and the deploy's summary go while the demo runs; default stderr. */
@@ -18,7 +18,7 @@ export interface DemoOptions {
   buildDelayMs?: number;
 }
 
-export interface DemoRun {
+export interface StartRun {
   demo: DemoTenant;
   server: TenantHttpServer;
   deploy: DeployReport;
@@ -29,7 +29,7 @@ export interface DemoRun {
 }
 
 /** Runs the demo; the server is left running (the caller closes it, or keeps it with --keep). */
-export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
+export async function runStart(options: StartOptions = {}): Promise<StartRun> {
   const stream = options.stream ?? process.stderr;
   const say = (text: string): void => {
     if (!options.quiet) stream.write(`${text}\n`);
@@ -67,7 +67,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 }
 
 /** The table and a few lines on what it shows. */
-export function demoSummary(run: DemoRun): string {
+export function startSummary(run: StartRun): string {
   const linked = run.rows.reduce((sum, row) => sum + row.linked.length, 0);
   const quiet = run.rows.filter((row) => /^returning|refresh/.test(row.note));
   const failed = run.rows.filter((row) => row.outcome !== 'ok');

@@ -1,5 +1,5 @@
-// `npm run unlink`: flags, credentials, finding the links to take back and undoing them, for scripts/unlink.ts and tests.
-import { CliError, numberFlag, UsageError, type CommandOutcome, type CommandSpec, type ParsedValues } from '../cli.ts';
+// `npm run unlink`: flags, credentials, finding the links to take back and unlinking them (unlinkAccounts), for scripts/unlink.ts and tests.
+import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
@@ -8,7 +8,7 @@ import type { Pacer } from '../management/pacer.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import type { SourceOptions } from '../management/user-source.ts';
 import { findTargets, type TargetSelector } from './targets.ts';
-import { undoLinks, type UndoItem, type UndoStatus } from './unlink.ts';
+import { unlinkAccounts, type UnlinkItem, type UnlinkStatus } from './unlink.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const SHOWN_ITEMS = 50;
@@ -60,7 +60,7 @@ export interface UnlinkDeps {
   pollMs?: SourceOptions['pollMs'];
 }
 
-export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise<CommandOutcome> {
+export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise<CommandReport> {
   return async (flags) => {
     const selector = selectorOf(flags);
     if (flags.apply && flags['dry-run']) throw new UsageError('--apply and --dry-run exclude each other: drop one');
@@ -81,7 +81,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
       reading.finish();
       const total = targets.reduce((n, t) => n + t.secondaries.length, 0);
       const bar = progress(dryRun ? 'checking' : 'undoing', total);
-      const summary = await undoLinks(api, targets, {
+      const summary = await unlinkAccounts(api, targets, {
         dryRun,
         exclude: flags.exclude ?? false,
         concurrency,
@@ -89,7 +89,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       bar.finish();
-      return outcome(summary.items, summary.interrupted, dryRun, flags.exclude ?? false, api.pacer, (Date.now() - started) / 1000);
+      return commandReport(summary.items, summary.interrupted, dryRun, flags.exclude ?? false, api.pacer, (Date.now() - started) / 1000);
     } catch (error) {
       if (error instanceof CliError || error instanceof UsageError) throw error;
       if (deps.signal?.aborted) throw new CliError('interrupted: run the same command again to finish (what is done is skipped)');
@@ -113,7 +113,7 @@ function selectorOf(flags: UnlinkFlags): TargetSelector {
   return { since };
 }
 
-const STATUS_TEXT: Record<UndoStatus, string> = {
+const STATUS_TEXT: Record<UnlinkStatus, string> = {
   undone: 'undone',
   'no-record': 'no audit record (already undone, or not linked by the Action or the backfill)',
   'primary-missing': 'primary no longer exists',
@@ -121,8 +121,8 @@ const STATUS_TEXT: Record<UndoStatus, string> = {
   failed: 'failed',
 };
 
-function outcome(items: UndoItem[], interrupted: boolean, dryRun: boolean, exclude: boolean, pacer: Pacer, seconds: number): CommandOutcome {
-  const count = (status: UndoStatus) => items.filter((i) => i.status === status).length;
+function commandReport(items: UnlinkItem[], interrupted: boolean, dryRun: boolean, exclude: boolean, pacer: Pacer, seconds: number): CommandReport {
+  const count = (status: UnlinkStatus) => items.filter((i) => i.status === status).length;
   const problems = items.filter((i) => i.status === 'primary-missing' || i.status === 'secondary-missing' || i.status === 'failed');
   const lines: string[] = [];
   for (const item of items.slice(0, SHOWN_ITEMS)) {
