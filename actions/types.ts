@@ -90,14 +90,39 @@ export type TransactionProtocol =
   | 'oauth2-token-exchange'
   | 'oidc-ciba';
 
+/** `event.transaction`: the authorization request the login answers. */
+export interface PostLoginTransaction {
+  id?: string;
+  protocol?: TransactionProtocol | string;
+  requested_scopes?: string[];
+  /** The application's `state` parameter (not the state Auth0 adds to a redirect). */
+  state?: string;
+  prompt?: string[];
+  redirect_uri?: string;
+  response_type?: string[];
+  response_mode?: string;
+  login_hint?: string;
+}
+
 /** The post-login `event` (trigger post-login v3), the parts this project reads. */
 export interface PostLoginEvent {
   user: PostLoginUser;
   connection: Connection & { metadata?: Record<string, string> };
   secrets: Readonly<Record<string, string | undefined>>;
   stats: { logins_count: number };
-  transaction?: { id?: string; protocol?: TransactionProtocol | string; requested_scopes?: string[] };
-  request: { ip: string; hostname?: string; user_agent?: string; language?: string; geoip?: Metadata };
+  transaction?: PostLoginTransaction;
+  request: {
+    ip: string;
+    hostname?: string;
+    user_agent?: string;
+    language?: string;
+    geoip?: Metadata;
+    method?: string;
+    query?: Record<string, string>;
+    body?: Record<string, unknown>;
+  };
+  /** The methods the user completed in this session: `pwd`, `federated`, `email`, … with ISO timestamps. */
+  authentication?: { methods: Array<{ name: string; timestamp: string }> };
   tenant: { id: string };
   client: { client_id: string; name: string; metadata?: Record<string, string> };
   authorization?: { roles: string[] };
@@ -128,6 +153,14 @@ export interface PostLoginApi {
   };
   idToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
   accessToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
+  redirect: {
+    /** Suspends the flow after this Action and sends the browser to `url` (with `query`, plus Auth0's `state`). */
+    sendUserTo(url: string, options?: { query?: Record<string, string> }): PostLoginApi;
+    /** An HS256 JWT with `sub`, `iss`, `exp` (default 900 s), `ip` and `payload`. */
+    encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
+    /** The payload of the token sent to /continue (query or body), once its signature, expiry and `state` claim check out. */
+    validateToken(options: { secret: string; tokenParameterName?: string }): Record<string, unknown>;
+  };
   cache: {
     get(key: string): CacheEntry | undefined;
     set(key: string, value: string, options?: CacheSetOptions): CacheWriteResult;
@@ -137,3 +170,6 @@ export interface PostLoginApi {
 
 /** The exported handler of a post-login Action. */
 export type OnExecutePostLogin = (event: PostLoginEvent, api: PostLoginApi) => Promise<void>;
+
+/** The handler Auth0 calls on /continue, in the Action that redirected. */
+export type OnContinuePostLogin = OnExecutePostLogin;

@@ -36,8 +36,11 @@ export async function serveHttp(tenant: LocalTenant, options: HttpServeOptions =
   });
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Actions run by real logins reach the tenant's Management API here (auth/complete-login.ts).
+  tenant.state.authentication.servedAt = url;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

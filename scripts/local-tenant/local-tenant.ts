@@ -123,6 +123,7 @@ export class LocalTenant {
     this.requests.record(request.method.toUpperCase(), route.path, status);
     const headers = { 'content-type': 'application/json; charset=utf-8', ...rateLimitHeaders(verdict), ...result.headers };
     if (result.stream) return new HttpResponse(result.stream, { status, headers });
+    if (result.text !== undefined) return new HttpResponse(result.text, { status, headers });
     return HttpResponse.json(result.body as never, { status, headers });
   }
 

@@ -1,6 +1,6 @@
 // A login on the local tenant: the deployed versions of the Actions bound to post-login run in binding order, with their secrets, as one flow of the runtime harness.
 import type { ActionsStore } from './actions-store.ts';
-import type { ActionsRuntime, FlowResult, LoadedAction, LoginRequest, StepReport } from './runtime/index.ts';
+import type { ActionsRuntime, FlowResult, LoadedAction, LoginRequest, StepReport, SuspendedFlow } from './runtime/index.ts';
 
 /** A bound Action that ran, with its deployed version. */
 export type FlowStep = StepReport & { version: number };
@@ -33,4 +33,14 @@ function instanceOf(runtime: ActionsRuntime, versionId: string, load: () => Load
     loaded.set(versionId, instance);
   }
   return instance;
+}
+
+/**
+ * Starts a real login (the Authentication API's) through the post-login flow as it is deployed now: with `canRedirect`
+ * an Action's api.redirect.sendUserTo suspends it, and continueLoginThroughFlow resumes it on /continue.
+ */
+export async function startLoginThroughFlow(actions: ActionsStore, runtime: ActionsRuntime, request: LoginRequest): Promise<FlowResult | SuspendedFlow> {
+  const bound = actions.boundActions('post-login');
+  const loaded = bound.map((b) => instanceOf(runtime, b.versionId, () => runtime.load(b.code, { name: b.name, secrets: b.secrets })));
+  return runtime.startLogin(loaded, request);
 }

@@ -28,6 +28,8 @@ export interface RouteResult {
   headers?: Record<string, string>;
   /** Sent as the body instead of `body`, unbuffered (a file download; `headers` should name its content-type). */
   stream?: ReadableStream<Uint8Array>;
+  /** Sent as the body instead of `body`: an HTML page or a plain text answer (`headers` name its content-type). */
+  text?: string;
 }
 
 export interface Route {

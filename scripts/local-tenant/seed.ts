@@ -54,7 +54,19 @@ export class SeedError extends Error {
 
 const MAX_PROBLEMS = 20;
 
-const NEW_USER_FIELDS = new Set(['connection', 'id', 'email', 'email_verified', 'created_at', 'name', 'nickname', 'picture', 'app_metadata', 'user_metadata']);
+const NEW_USER_FIELDS = new Set([
+  'connection',
+  'id',
+  'email',
+  'email_verified',
+  'created_at',
+  'name',
+  'nickname',
+  'picture',
+  'app_metadata',
+  'user_metadata',
+  'password',
+]);
 const STRING_FIELDS = ['email', 'name', 'nickname', 'picture', 'given_name', 'family_name', 'phone_number', 'username'] as const;
 const BOOLEAN_FIELDS = ['email_verified', 'phone_verified', 'blocked'] as const;
 const DATE_FIELDS = ['created_at', 'updated_at', 'last_login'] as const;
@@ -238,6 +250,11 @@ function checkNewUser(value: Record<string, unknown>, where: string, strategyOf:
   if (value.id !== undefined && !nonEmptyString(value.id))
     problems.push(`${where}.id must be a non-empty string (the identity's own id, without "provider|"), or left out`);
   checkProfile(value, where, problems);
+  // The password's value is never echoed, even when it is wrong.
+  if (value.password !== undefined) {
+    if (typeof value.password !== 'string' || value.password.length < 8) problems.push(`${where}.password must be a string of at least 8 characters`);
+    else if (connection !== undefined && strategyOf(connection) !== 'auth0') problems.push(`${where}.password is only for users of a database connection`);
+  }
 }
 
 function checkCompleteUser(value: Record<string, unknown>, where: string, strategyOf: (name: string) => string | undefined, problems: string[]): void {

@@ -5,6 +5,7 @@ import type { Connection, Identity, Metadata, User } from '../../actions/types.t
 import { isSocialStrategy } from '../../actions/strategies.ts';
 import { ApiError } from './api-error.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
+import { AuthenticationStore } from './auth/store.ts';
 
 /** An M2M application with its grant on the Management API. */
 export interface Client {
@@ -13,6 +14,18 @@ export interface Client {
   name: string;
   /** Scopes granted on the Management API audience. */
   scopes: string[];
+  /** Application settings a login application has (auth/applications.ts reads them); an M2M client leaves them out. */
+  app_type?: 'regular_web' | 'spa' | 'native' | 'non_interactive';
+  /** Allowed Callback URLs: /authorize refuses any other redirect_uri (exact match). */
+  callbacks?: string[];
+  /** Allowed Logout URLs for /v2/logout's returnTo. */
+  allowed_logout_urls?: string[];
+  /** Grants the token endpoint accepts from this client; default `client_credentials` only. */
+  grant_types?: string[];
+  /** `none` for a public client (SPA, native: PKCE instead of a secret). Default `client_secret_post` (basic also accepted). */
+  token_endpoint_auth_method?: 'client_secret_post' | 'client_secret_basic' | 'none';
+  /** Names of the connections enabled for the application; default every connection of the tenant. */
+  connections?: string[];
 }
 
 /** What an access token issued by the local tenant grants (not the Action's cached token: actions/token-cache.ts). */
@@ -50,6 +63,8 @@ export interface NewUser {
   picture?: string;
   app_metadata?: Metadata;
   user_metadata?: Metadata;
+  /** A database user's password, stored hashed (auth/passwords.ts); refused for other connections. */
+  password?: string;
 }
 
 /** `PATCH /api/v2/users/{id}` body, the parts the local tenant honours. */
@@ -78,6 +93,8 @@ const PROFILE_FIELDS = [
   'phone_verified',
 ] as const;
 
+const LOGIN_APP_FIELDS = new Set(['app_type', 'callbacks', 'allowed_logout_urls', 'grant_types', 'token_endpoint_auth_method', 'connections']);
+
 /** Management API token lifetime, as Auth0 issues it by default. */
 export const TOKEN_LIFETIME_SECONDS = 86_400;
 
@@ -89,6 +106,8 @@ export class TenantState {
   private readonly tokens = new Map<string, TokenGrant>();
   /** The RS256 key ID tokens are signed with (auth/signing-keys.ts). */
   readonly signingKeys = new SigningKeys();
+  /** The Authentication API's transactions, sessions, codes, refresh tokens, passwords and outbox (auth/store.ts). */
+  readonly authentication = new AuthenticationStore(() => this.now().getTime());
   private readonly users = new Map<string, User>();
   /** Exact (case-sensitive) email → user ids, as `users-by-email` matches. A lone id is kept unwrapped to save memory. */
   private readonly byEmail = new Map<string, string | string[]>();
@@ -138,6 +157,7 @@ export class TenantState {
       client_secret: input.client_secret ?? randomBytes(48).toString('base64url'),
       name: input.name,
       scopes: [...input.scopes],
+      ...structuredClone(Object.fromEntries(Object.entries(input).filter(([key]) => LOGIN_APP_FIELDS.has(key)))),
     };
     this.clients.set(client.client_id, client);
     return client;
@@ -210,7 +230,11 @@ export class TenantState {
     if (input.name !== undefined) user.name = input.name;
     if (input.nickname !== undefined) user.nickname = input.nickname;
     if (input.picture !== undefined) user.picture = input.picture;
+    if (input.password !== undefined && provider !== 'auth0') {
+      throw new ApiError(400, `Payload validation error: password is only for database connections, not ${connection.name}.`, 'invalid_body');
+    }
     this.insertUser(user);
+    if (input.password !== undefined) this.authentication.setPassword(user.user_id, input.password);
     return user;
   }
 

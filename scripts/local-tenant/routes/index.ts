@@ -1,5 +1,8 @@
 // The route groups every local tenant serves; a new group is one file in this folder and one line here.
+import { authorizeRoutes } from '../auth/authorize-routes.ts';
 import { discoveryRoutes } from '../auth/discovery-routes.ts';
+import { loginPageRoutes } from '../auth/login-pages.ts';
+import { userinfoRoutes } from '../auth/userinfo-routes.ts';
 import type { RouteGroup } from '../route.ts';
 import { actionRoutes } from './actions.ts';
 import { clientRoutes } from './clients.ts';
@@ -18,4 +21,7 @@ export const defaultRouteGroups: readonly RouteGroup[] = [
   actionRoutes,
   clientRoutes,
   discoveryRoutes,
+  authorizeRoutes,
+  loginPageRoutes,
+  userinfoRoutes,
 ];

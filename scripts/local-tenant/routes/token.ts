@@ -1,6 +1,9 @@
-// POST /oauth/token: the client-credentials grant that gives Management API tokens, with the OAuth errors Auth0 answers.
+// POST /oauth/token: the client-credentials grant that gives Management API tokens, with the OAuth errors Auth0 answers;
+// the user grants (authorization_code, refresh_token, password, password-realm) are auth/token-grants.ts's.
 import { timingSafeEqual } from 'node:crypto';
 import type { TokenResponse } from '../../../actions/types.ts';
+import { allowsGrant } from '../auth/applications.ts';
+import { USER_GRANTS, userGrant } from '../auth/token-grants.ts';
 import type { RouteGroup, RouteResult } from '../route.ts';
 import { TOKEN_LIFETIME_SECONDS } from '../state.ts';
 
@@ -30,11 +33,12 @@ export const tokenRoutes: RouteGroup = [
       if (grantType !== 'client_credentials' && !KNOWN_GRANTS.has(grantType)) {
         return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
       }
+      if (USER_GRANTS.has(grantType)) return userGrant(state, grantType, params);
       const client = state.client(params.get('client_id') ?? '');
       const secret = params.get('client_secret') ?? '';
       // Unknown client and wrong secret get the same answer, so the endpoint does not reveal which client ids exist.
       if (!client || !sameSecret(client.client_secret, secret)) return oauthError(401, 'access_denied', 'Unauthorized');
-      if (grantType !== 'client_credentials') {
+      if (grantType !== 'client_credentials' || !allowsGrant(client, grantType)) {
         return oauthError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
       }
       const managementAudience = `https://${domain}/api/v2/`;

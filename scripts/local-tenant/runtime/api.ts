@@ -5,6 +5,7 @@
 // flow share one Commands record, so these rules hold across the flow and not per Action.
 import type { Metadata, PostLoginApi } from '../../../actions/types.ts';
 import type { ActionsCache } from './cache.ts';
+import { encodeSessionToken, validateSessionToken, type RedirectContext } from './redirect.ts';
 
 /** What one execution asked for through `api`. */
 export interface Commands {
@@ -14,20 +15,31 @@ export interface Commands {
   userMetadata: Metadata;
   idTokenClaims: Metadata;
   accessTokenClaims: Metadata;
+  /** Where api.redirect.sendUserTo sends the browser after the current Action (its query applied, Auth0's state not yet). */
+  redirectTo: string | undefined;
 }
 
 const PRIMARY_USER_ID_MAX = 128;
 
 /** Nothing asked for yet: the start of a flow. */
 export function newCommands(): Commands {
-  return { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {} };
+  return { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {}, redirectTo: undefined };
 }
 
 /**
  * An `api` for one execution, recording into `commands` (shared by the Actions of one flow). `isOpen` false (the
  * execution is over) makes every call a no-op.
  */
-export function createPostLoginApi(cache: ActionsCache, isOpen: () => boolean, commands: Commands = newCommands()): { api: PostLoginApi; commands: Commands } {
+export function createPostLoginApi(
+  cache: ActionsCache,
+  isOpen: () => boolean,
+  commands: Commands = newCommands(),
+  redirect?: RedirectContext,
+): { api: PostLoginApi; commands: Commands } {
+  const transaction = (): RedirectContext => {
+    if (!redirect) throw new Error('api.redirect works in a login transaction only');
+    return redirect;
+  };
   const record = (target: Metadata, name: string, value: unknown): PostLoginApi => {
     if (typeof name !== 'string' || name === '') throw new TypeError('the name must be a non-empty string');
     if (!isOpen()) return api;
@@ -57,6 +69,21 @@ export function createPostLoginApi(cache: ActionsCache, isOpen: () => boolean, c
     user: {
       setAppMetadata: (key, value) => record(commands.appMetadata, key, value),
       setUserMetadata: (key, value) => record(commands.userMetadata, key, value),
+    },
+    redirect: {
+      sendUserTo(url, options) {
+        let target: URL;
+        try {
+          target = new URL(url);
+        } catch {
+          throw new TypeError(`api.redirect.sendUserTo: ${String(url).slice(0, 80)} is not an absolute URL`);
+        }
+        for (const [name, value] of Object.entries(options?.query ?? {})) target.searchParams.set(name, String(value));
+        if (isOpen()) commands.redirectTo = target.href;
+        return api;
+      },
+      encodeToken: (options) => encodeSessionToken(transaction(), options),
+      validateToken: (options) => validateSessionToken(transaction(), options),
     },
     idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },
     accessToken: { setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value) },

@@ -1,7 +1,7 @@
 // Builds the post-login `event` for a login by one identity: the user now owning that identity, the identity's connection,
 // and the request around it. Shapes from actions/reference/post-login/post-login-event-object.mdx.
 import { randomBytes } from 'node:crypto';
-import type { Identity, PostLoginEvent, PostLoginUser, TransactionProtocol, User } from '../../../actions/types.ts';
+import type { Identity, PostLoginEvent, PostLoginTransaction, PostLoginUser, TransactionProtocol, User } from '../../../actions/types.ts';
 import type { TenantState } from '../state.ts';
 
 /** The identity a login is made with: its provider and its own id (without the `provider|` prefix). */
@@ -21,6 +21,17 @@ export interface LoginRequest {
   userAgent?: string;
   /** `event.authorization.roles`. */
   roles?: string[];
+  /** The authorization request's fields for `event.transaction` (state, prompt, requested_scopes, redirect_uri, …). */
+  transaction?: Omit<PostLoginTransaction, 'id' | 'protocol'>;
+  /** `event.request.method`, `query` and `body`: the HTTP request that ended the authentication. */
+  http?: { method: string; query: Record<string, string>; body: Record<string, unknown> };
+  /** `event.authentication.methods`: what the user completed in this session (`pwd`, `federated`, `email`). */
+  authenticationMethods?: Array<{ name: string; timestamp: string }>;
+  /**
+   * Whether an Action may suspend the login with api.redirect.sendUserTo: only an interactive /authorize login without
+   * prompt=none. Refresh-token exchanges, password grants and replays cannot follow a redirect: the login fails.
+   */
+  canRedirect?: boolean;
 }
 
 const DEFAULT_CLIENT_ID = 'local-login-application';
@@ -77,11 +88,19 @@ export function buildEvent(
     secrets,
     stats: { logins_count: loginsCount },
     transaction: {
+      requested_scopes: ['openid', 'profile', 'email'],
+      ...structuredClone(request.transaction ?? {}),
       id: randomBytes(16).toString('base64url'),
       protocol: request.protocol ?? 'oidc-basic-profile',
-      requested_scopes: ['openid', 'profile', 'email'],
     },
-    request: { ip: request.ip ?? '127.0.0.1', hostname: state.domain, user_agent: request.userAgent ?? 'auth0-auto-link local runtime', language: 'en' },
+    request: {
+      ip: request.ip ?? '127.0.0.1',
+      hostname: state.domain,
+      user_agent: request.userAgent ?? 'auth0-auto-link local runtime',
+      language: 'en',
+      ...(request.http ? structuredClone(request.http) : {}),
+    },
+    ...(request.authenticationMethods ? { authentication: { methods: structuredClone(request.authenticationMethods) } } : {}),
     tenant: { id: state.domain.split('.')[0]! },
     client: { client_id: clientId, name: state.client(clientId)?.name ?? 'Local application', metadata: {} },
     authorization: { roles: [...(request.roles ?? [])] },

@@ -1,19 +1,24 @@
 // Runs a login through the Actions of a post-login flow and settles it the way Auth0 does: one transaction for the whole
 // flow (one time limit, one setPrimaryUser, metadata written once at the end), an uncaught error or a deny stopping the
 // flow, and the setPrimaryUser check against the tenant as it is when the last Action ends.
-import type { Metadata, PostLoginEvent, PostLoginUser } from '../../../actions/types.ts';
+import { randomBytes } from 'node:crypto';
+import type { Metadata, PostLoginEvent, PostLoginUser, User } from '../../../actions/types.ts';
 import { mergeTopLevel, type TenantState } from '../state.ts';
 import { createPostLoginApi, newCommands, type Commands } from './api.ts';
 import type { ActionsCache } from './cache.ts';
 import { newExecutionContext, runIn, type HttpCall } from './context.ts';
 import { buildEvent, findIdentity, resolveLogin, type LoginIdentity, type LoginRequest } from './event.ts';
 import type { ActionInstance } from './load.ts';
+import type { RedirectContext } from './redirect.ts';
 
 /** Each execution of a trigger must finish within 20 s (customize/actions/limitations.mdx, "Executions"). */
 export const EXECUTION_LIMIT_MS = 20_000;
 
-/** Why a login failed: an Action threw, denied, ran too long, named a wrong primary, or left its user linked away. */
-export type FailureKind = 'error' | 'denied' | 'timeout' | 'setPrimaryUser' | 'userGone';
+/**
+ * Why a login failed: an Action threw, denied, ran too long, named a wrong primary, left its user linked away, or
+ * redirected where the login cannot follow (a refresh-token exchange, a password grant, prompt=none, a replay).
+ */
+export type FailureKind = 'error' | 'denied' | 'timeout' | 'setPrimaryUser' | 'userGone' | 'redirect';
 
 /** What every login result tells, success or not. */
 export interface ExecutionReport {
@@ -41,7 +46,7 @@ export interface LoginSuccess extends ExecutionReport {
 export interface LoginFailure extends ExecutionReport {
   outcome: 'failure';
   kind: FailureKind;
-  /** `error: <message>`, `denied: <reason>`, `timeout`, `setPrimaryUser: identity not among secondaries of <id>`, or `user gone: …`. */
+  /** `error: <message>`, `denied: <reason>`, `timeout`, `setPrimaryUser: …`, `user gone: …` or `redirect: …`. */
   reason: string;
 }
 
@@ -58,9 +63,25 @@ export interface StepReport {
 /** A login through several Actions: the login's result, each Action that ran, and the one that failed the login. */
 export type FlowResult<Step extends StepReport = StepReport> = LoginResult & {
   steps: Step[];
-  /** The Action that threw, denied, ran out of time or called setPrimaryUser with a wrong primary; absent on success and for userGone. */
+  /** The Action that threw, denied, ran out of time, redirected or called setPrimaryUser with a wrong primary; absent on success and for userGone. */
   failedAction?: string;
 };
+
+/**
+ * A flow an Action suspended with api.redirect.sendUserTo: the browser goes to `url` (which carries `state`), and
+ * /continue?state=… resumes it with resumeFlow. Only a request with `canRedirect` suspends.
+ */
+export interface SuspendedFlow {
+  outcome: 'redirect';
+  url: string;
+  /** The state Auth0 adds to the redirect URL; /continue must bring it back. */
+  state: string;
+  /** The Action that redirected: its onContinuePostLogin runs on /continue. */
+  action: string;
+  steps: StepReport[];
+  /** The flow itself, for resumeFlow. */
+  readonly run: FlowRun;
+}
 
 /** An Action of the flow: a warm instance with its secrets. */
 export interface FlowAction {
@@ -73,25 +94,83 @@ export interface FlowAction {
 export interface LoginEnvironment {
   state: TenantState;
   cache: ActionsCache;
-  /** The time limit of the whole flow. */
+  /** The time limit of one execution of the flow (the first, and each resumption). */
   timeoutMs: number;
   now: () => Date;
 }
 
 type Settled = { type: 'resolved' } | { type: 'threw'; error: unknown } | { type: 'timeout' };
 
+/** A flow in progress: one transaction whose Actions run in order, possibly across a redirect. */
+export interface FlowRun {
+  readonly actions: readonly FlowAction[];
+  readonly request: LoginRequest;
+  readonly user: User;
+  readonly identity: LoginIdentity;
+  readonly base: PostLoginEvent;
+  readonly commands: Commands;
+  readonly steps: StepReport[];
+  readonly redirectState: string;
+  primaryCalledBy: string | undefined;
+  /** The index of the Action that redirected, while suspended. */
+  suspendedAt: number | undefined;
+}
+
 /**
  * Runs `request` through `actions` in order as one transaction. Throws only for a request the tenant cannot serve
  * (unknown user or identity). The login counts once in logins_count, and every Action sees the same transaction.
+ * A redirect fails the login here: use startFlow where the login can follow one.
  */
 export async function executeFlow(actions: readonly FlowAction[], request: LoginRequest, env: LoginEnvironment): Promise<FlowResult> {
+  const result = await startFlow(actions, { ...request, canRedirect: false }, env);
+  if (result.outcome === 'redirect') throw new Error('a flow that cannot redirect was suspended');
+  return result;
+}
+
+/** Like executeFlow, but a request with `canRedirect` suspends at an Action's sendUserTo instead of failing. */
+export async function startFlow(actions: readonly FlowAction[], request: LoginRequest, env: LoginEnvironment): Promise<FlowResult | SuspendedFlow> {
   const { state } = env;
   const { user, identity } = resolveLogin(state, request);
-  const base = buildEvent(state, user, identity, request, {}, countLogin(user, request, env.now()));
-  const commands = newCommands();
-  const steps: StepReport[] = [];
+  const run: FlowRun = {
+    actions,
+    request,
+    user,
+    identity,
+    base: buildEvent(state, user, identity, request, {}, countLogin(user, request, env.now())),
+    commands: newCommands(),
+    steps: [],
+    redirectState: randomBytes(24).toString('base64url'),
+    primaryCalledBy: undefined,
+    suspendedAt: undefined,
+  };
+  return runFrom(run, 0, env, undefined);
+}
+
+/**
+ * Resumes a suspended flow on /continue: onContinuePostLogin of the Action that redirected, with `http` as
+ * event.request's method, query and body, then the Actions after it. Throws when the flow is not suspended.
+ */
+export async function resumeFlow(
+  suspended: SuspendedFlow,
+  http: { method: string; query: Record<string, string>; body: Record<string, unknown> },
+  env: LoginEnvironment,
+): Promise<FlowResult | SuspendedFlow> {
+  const { run } = suspended;
+  const at = run.suspendedAt;
+  if (at === undefined) throw new Error('this flow is not suspended (it was resumed already)');
+  run.suspendedAt = undefined;
+  return runFrom(run, at, env, http);
+}
+
+async function runFrom(
+  run: FlowRun,
+  from: number,
+  env: LoginEnvironment,
+  continued: { method: string; query: Record<string, string>; body: Record<string, unknown> } | undefined,
+): Promise<FlowResult | SuspendedFlow> {
+  const { state } = env;
+  const { commands, steps, user, identity, request } = run;
   const started = performance.now();
-  let primaryCalledBy: string | undefined;
 
   const report = (): Omit<ExecutionReport, keyof Applied> => ({
     eventUserId: user.user_id,
@@ -111,32 +190,55 @@ export async function executeFlow(actions: readonly FlowAction[], request: Login
   // Metadata set anywhere in a flow that calls setPrimaryUser is discarded (limitations.mdx, "Account Linking").
   const settleMetadata = (): Applied => (commands.primaryUserId === undefined ? applyMetadata(state, user.user_id, commands) : noMetadata);
 
-  for (const action of actions) {
-    const event: PostLoginEvent = { ...base, user: userForStep(state, base.user, commands), secrets: action.secrets };
+  for (let index = from; index < run.actions.length; index += 1) {
+    const action = run.actions[index]!;
+    const resuming = continued !== undefined && index === from;
+    const baseRequest = resuming ? { ...run.base.request, ...structuredClone(continued) } : run.base.request;
+    const event: PostLoginEvent = { ...run.base, request: baseRequest, user: userForStep(state, run.base.user, commands), secrets: action.secrets };
     const context = newExecutionContext();
-    const { api } = createPostLoginApi(env.cache, () => !context.closed, commands);
+    const redirect: RedirectContext = {
+      userId: event.user.user_id,
+      domain: state.domain,
+      ip: run.base.request.ip,
+      state: run.redirectState,
+      now: env.now,
+      ...(resuming ? { continueParams: { query: continued.query, body: continued.body } } : {}),
+    };
+    const { api } = createPostLoginApi(env.cache, () => !context.closed, commands, redirect);
     const stepStarted = performance.now();
-    const run = runIn(context, async () => {
-      await action.instance.handler()(event, api);
+    const execution = runIn(context, async () => {
+      await action.instance.handler(resuming ? 'onContinuePostLogin' : 'onExecutePostLogin')(event, api);
     });
-    // The limit is the trigger's: what earlier Actions used is gone for later ones.
-    const settled = await withTimeout(run, Math.max(0, env.timeoutMs - (performance.now() - started)));
+    // The limit is the execution's: what earlier Actions used is gone for later ones.
+    const settled = await withTimeout(execution, Math.max(0, env.timeoutMs - (performance.now() - started)));
     context.closed = true;
     steps.push({ action: action.name, logs: [...context.logs], httpCalls: [...context.httpCalls], durationMs: performance.now() - stepStarted });
-    if (primaryCalledBy === undefined && commands.primaryUserId !== undefined) primaryCalledBy = action.name;
+    if (run.primaryCalledBy === undefined && commands.primaryUserId !== undefined) run.primaryCalledBy = action.name;
 
     if (settled.type === 'timeout') return fail('timeout', 'timeout', action.name);
     if (settled.type === 'threw') return fail('error', `error: ${messageOf(settled.error)}`, action.name);
     // A deny does "NOT cancel other user-related side-effects (such as metadata changes)" and "no further Actions will
     // be executed" (post-login API reference).
     if (commands.denied !== undefined) return fail('denied', `denied: ${commands.denied}`, action.name, settleMetadata());
+    const target = commands.redirectTo;
+    if (target !== undefined) {
+      commands.redirectTo = undefined;
+      // redirect-with-actions.mdx, "Restrictions and limitations": no redirect on the Resource Owner endpoint, the
+      // password exchange or a refresh-token exchange; with prompt=none "any redirection will result in an
+      // error=interaction_required".
+      if (!request.canRedirect) return fail('redirect', `redirect: ${action.name} called api.redirect.sendUserTo, which this login cannot follow`, action.name);
+      const url = new URL(target);
+      url.searchParams.set('state', run.redirectState);
+      run.suspendedAt = index;
+      return { outcome: 'redirect', url: url.href, state: run.redirectState, action: action.name, steps, run };
+    }
   }
 
   if (commands.primaryUserId !== undefined) {
     const primary = state.getUser(commands.primaryUserId);
     const secondaries = primary ? primary.identities.slice(1) : [];
     if (!secondaries.some((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id)) {
-      return fail('setPrimaryUser', `setPrimaryUser: identity not among secondaries of ${commands.primaryUserId}`, primaryCalledBy);
+      return fail('setPrimaryUser', `setPrimaryUser: identity not among secondaries of ${commands.primaryUserId}`, run.primaryCalledBy);
     }
     return { ...success(commands.primaryUserId, commands, report(), noMetadata), steps };
   }

@@ -5,13 +5,13 @@ import type { Fetch } from '../../common/routed-fetch.ts';
 import { SECRET_LIMITS } from '../secret-limits.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
-import { EXECUTION_LIMIT_MS, executeFlow, type FlowAction, type FlowResult, type LoginResult } from './execute.ts';
+import { EXECUTION_LIMIT_MS, executeFlow, resumeFlow, startFlow, type FlowAction, type FlowResult, type LoginResult, type SuspendedFlow } from './execute.ts';
 import type { ActionDependency } from '../actions-store.ts';
 import { CompiledAction } from './load.ts';
 
 export type { ActionDependency } from '../actions-store.ts';
 export type { LoginIdentity, LoginRequest } from './event.ts';
-export type { ExecutionReport, FailureKind, FlowResult, LoginFailure, LoginResult, LoginSuccess, StepReport } from './execute.ts';
+export type { ExecutionReport, FailureKind, FlowResult, LoginFailure, LoginResult, LoginSuccess, StepReport, SuspendedFlow } from './execute.ts';
 export type { HttpCall } from './context.ts';
 export { ActionsCache } from './cache.ts';
 export { EXECUTION_LIMIT_MS } from './execute.ts';
@@ -57,6 +57,13 @@ export interface ActionsRuntime {
    * was loaded by another runtime.
    */
   loginThrough(actions: readonly LoadedAction[], request: LoginRequest): Promise<FlowResult>;
+  /** Like loginThrough, but an Action's api.redirect.sendUserTo suspends the flow when the request has `canRedirect`. */
+  startLogin(actions: readonly LoadedAction[], request: LoginRequest): Promise<FlowResult | SuspendedFlow>;
+  /** Resumes a suspended login (/continue): onContinuePostLogin of the Action that redirected, then the rest of the flow. */
+  continueLogin(
+    suspended: SuspendedFlow,
+    http: { method: string; query: Record<string, string>; body: Record<string, unknown> },
+  ): Promise<FlowResult | SuspendedFlow>;
   /** The trigger's `api.cache`; `cache.clear()` simulates Auth0 evicting it. */
   readonly cache: ActionsCache;
 }
@@ -96,6 +103,8 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
       return loaded(new CompiledAction(code, name, loadOptions.dependencies ?? []), secrets);
     },
     loginThrough: async (actions, request) => executeFlow(actions.map(flowActionOf), request, env),
+    startLogin: async (actions, request) => startFlow(actions.map(flowActionOf), request, env),
+    continueLogin: async (suspended, http) => resumeFlow(suspended, http, env),
   };
 }
 

@@ -59,10 +59,11 @@ export class ActionInstance {
   }
 
   /**
-   * The `onExecutePostLogin` handler. The first call runs the module-level code, so call it inside the execution
-   * context. A module that threw while initialising throws the same error on every later execution too.
+   * The `onExecutePostLogin` handler (or `onContinuePostLogin`, which /continue calls in the Action that redirected).
+   * The first call runs the module-level code, so call it inside the execution context. A module that threw while
+   * initialising throws the same error on every later execution too.
    */
-  handler(): OnExecutePostLogin {
+  handler(name: 'onExecutePostLogin' | 'onContinuePostLogin' = 'onExecutePostLogin'): OnExecutePostLogin {
     if (!this.initialized) {
       this.initialized = true;
       try {
@@ -73,11 +74,9 @@ export class ActionInstance {
     }
     if (this.initError) throw this.initError;
     const exported = this.module.exports as Record<string, unknown> | null;
-    const handler = typeof exported === 'object' && exported !== null ? exported.onExecutePostLogin : undefined;
+    const handler = typeof exported === 'object' && exported !== null ? exported[name] : undefined;
     if (typeof handler !== 'function' || handler.constructor.name !== 'AsyncFunction') {
-      throw new Error(
-        'Invalid function signature for the "onExecutePostLogin" handler. Use "exports.onExecutePostLogin = async function(event, api) { }" as the signature.',
-      );
+      throw new Error(`Invalid function signature for the "${name}" handler. Use "exports.${name} = async function(event, api) { }" as the signature.`);
     }
     return handler as OnExecutePostLogin;
   }

@@ -1,0 +1,55 @@
+// The hosted pages' HTML: one plain layout, every interpolated value escaped, each page labelled as the local tenant's.
+import type { RouteResult } from '../route.ts';
+
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A page of the local tenant: no scripts, no external resources; `no-store` as Auth0's login pages are. */
+export function page(title: string, body: string, status = 200, headers: Record<string, string> = {}): RouteResult {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}form{margin:1rem 0;padding:1rem;border:1px solid #ccc;border-radius:6px}
+label{display:block;margin:.5rem 0}input{width:100%;padding:.4rem;box-sizing:border-box}button{padding:.5rem 1rem;margin-top:.5rem}.local{background:#fff3cd;padding:.5rem;border-radius:4px}.error{color:#b00020}</style>
+</head><body><p class="local">Local Auth0 tenant (for development and tests on this machine: not Auth0).</p>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</body></html>`;
+  return { status, body: null, text: html, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers } };
+}
+
+/** Auth0's error page for a request it cannot send back to the application (unknown client, callback mismatch). */
+export function errorPage(status: number, error: string, description: string): RouteResult {
+  return page(
+    'Oops!, something went wrong',
+    `<p class="error" id="error"><strong>${escapeHtml(error)}</strong>: <span id="error_description">${escapeHtml(description)}</span></p>`,
+    status,
+  );
+}
+
+export function hidden(name: string, value: string | undefined): string {
+  return value === undefined ? '' : `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
+}
+
+export function redirect(location: string, headers: Record<string, string> = {}): RouteResult {
+  return { status: 302, body: null, text: '', headers: { location, 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8', ...headers } };
+}
+
+/** The form or query parameters of a request (application/x-www-form-urlencoded or JSON), strings only. */
+export async function readForm(request: Request): Promise<Record<string, string>> {
+  const text = await request.text();
+  const type = request.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      }
+    } catch {
+      return {};
+    }
+    return {};
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}

@@ -1,0 +1,265 @@
+// What the Authentication API keeps per tenant: login transactions, sessions (SSO), codes, refresh tokens, passwords, the outbox.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { LoginIdentity } from '../runtime/event.ts';
+import type { ActionsRuntime, SuspendedFlow } from '../runtime/index.ts';
+import type { Metadata } from '../../../actions/types.ts';
+import { checkPassword, hashPassword } from './passwords.ts';
+
+/** An /authorize request that passed validation. */
+export interface AuthorizeRequest {
+  clientId: string;
+  redirectUri: string;
+  responseType: string;
+  responseMode: string;
+  scopes: string[];
+  state?: string;
+  nonce?: string;
+  audience?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  connection?: string;
+  loginHint?: string;
+  prompt: string[];
+  /** Seconds. */
+  maxAge?: number;
+  /** The query as sent, for event.request.query. */
+  query: Record<string, string>;
+}
+
+/** How the user proved who they are: the identity, the method (`pwd`, `federated`, `email`) and when (epoch seconds). */
+export interface Authentication {
+  identity: LoginIdentity;
+  method: string;
+  authTime: number;
+}
+
+/** One /authorize transaction from the login page to the callback; `id` is the `state` of the hosted pages. */
+export interface LoginTransaction {
+  id: string;
+  request: AuthorizeRequest;
+  /** The browser session it runs in, once the user has authenticated. */
+  sessionId?: string;
+  authentication?: Authentication;
+  /** The flow an Action suspended with api.redirect.sendUserTo, waiting for /continue. */
+  suspended?: SuspendedFlow;
+  expiresAt: number;
+}
+
+/** The tenant session behind the `auth0` cookie (SSO). */
+export interface Session {
+  id: string;
+  authentication: Authentication;
+  /** Every method completed in the session, for event.authentication.methods. */
+  methods: Array<{ name: string; timestamp: string }>;
+}
+
+/** What a code or a refresh token stands for: the tokens a login ended with. */
+export interface IssuedLogin {
+  clientId: string;
+  subject: string;
+  /** The identity the user logged in with, which a refresh-token exchange logs in with again. */
+  identity: LoginIdentity;
+  scopes: string[];
+  audience?: string;
+  nonce?: string;
+  authTime: number;
+  /** Whether the request asked for auth_time (max_age). */
+  withAuthTime: boolean;
+  sessionId?: string;
+  idTokenClaims: Metadata;
+  accessTokenClaims: Metadata;
+}
+
+export interface AuthorizationCode extends IssuedLogin {
+  redirectUri: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  expiresAt: number;
+}
+
+/** A mail the tenant sent: passwordless codes and verification links land here instead of a mailbox. */
+export interface OutboxMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** A link to follow (email verification), relative to the tenant's origin. */
+  link?: string;
+  sentAt: string;
+}
+
+/** Authorization codes are single use and short-lived: RFC 6749 §4.1.2 recommends at most 10 minutes. */
+export const CODE_LIFETIME_MS = 10 * 60 * 1000;
+/** How long a login page may stay open before its transaction is forgotten. */
+export const TRANSACTION_LIFETIME_MS = 60 * 60 * 1000;
+/** Auth0's passwordless email code: 6 digits, valid 180 s, 3 wrong attempts (connection defaults). */
+export const OTP_LIFETIME_MS = 180 * 1000;
+export const OTP_ATTEMPTS = 3;
+
+export class AuthenticationStore {
+  private readonly transactions = new Map<string, LoginTransaction>();
+  private readonly byRedirectState = new Map<string, string>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly refreshTokens = new Map<string, IssuedLogin>();
+  private readonly passwords = new Map<string, string>();
+  private readonly otps = new Map<string, { code: string; expiresAt: number; attempts: number }>();
+  private readonly tickets = new Map<string, { userId: string; expiresAt: number }>();
+  readonly outbox: OutboxMail[] = [];
+  /** The tenant's "Default Directory" setting: the connection the `password` grant uses; unset on a new tenant, as on Auth0. */
+  defaultDirectory: string | undefined;
+  /** Where the tenant is served over loopback HTTP, for the Actions' fetch and absolute page URLs. */
+  servedAt: string | undefined;
+  private runtime: ActionsRuntime | undefined;
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  // --- the Actions runtime real logins run through ---------------------------------------------
+
+  /** Shares a runtime (its api.cache, its warm instances) with other users of the tenant, e.g. npm start's replays. */
+  useRuntime(runtime: ActionsRuntime): void {
+    this.runtime = runtime;
+  }
+
+  runtimeOr(make: () => ActionsRuntime): ActionsRuntime {
+    this.runtime ??= make();
+    return this.runtime;
+  }
+
+  // --- transactions ---------------------------------------------------------------------------
+
+  startTransaction(request: AuthorizeRequest): LoginTransaction {
+    const transaction: LoginTransaction = { id: randomToken(), request, expiresAt: this.now() + TRANSACTION_LIFETIME_MS };
+    this.transactions.set(transaction.id, transaction);
+    return transaction;
+  }
+
+  transaction(id: string | null | undefined): LoginTransaction | undefined {
+    if (!id) return undefined;
+    const transaction = this.transactions.get(id);
+    if (!transaction || transaction.expiresAt <= this.now()) return undefined;
+    return transaction;
+  }
+
+  suspend(transaction: LoginTransaction, flow: SuspendedFlow): void {
+    transaction.suspended = flow;
+    this.byRedirectState.set(flow.state, transaction.id);
+  }
+
+  /** The transaction waiting for /continue with this redirect state; taken once. */
+  takeSuspended(redirectState: string): LoginTransaction | undefined {
+    const id = this.byRedirectState.get(redirectState);
+    const transaction = this.transaction(id);
+    if (!transaction?.suspended) return undefined;
+    this.byRedirectState.delete(redirectState);
+    return transaction;
+  }
+
+  endTransaction(transaction: LoginTransaction): void {
+    this.transactions.delete(transaction.id);
+  }
+
+  // --- sessions -------------------------------------------------------------------------------
+
+  startSession(authentication: Authentication, timestamp: string): Session {
+    const session: Session = { id: randomToken(), authentication, methods: [{ name: authentication.method, timestamp }] };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  session(id: string | undefined): Session | undefined {
+    return id === undefined ? undefined : this.sessions.get(id);
+  }
+
+  endSession(id: string | undefined): void {
+    if (id !== undefined) this.sessions.delete(id);
+  }
+
+  // --- codes and refresh tokens -----------------------------------------------------------------
+
+  issueCode(code: Omit<AuthorizationCode, 'expiresAt'>): string {
+    const value = randomToken();
+    this.codes.set(value, { ...code, expiresAt: this.now() + CODE_LIFETIME_MS });
+    return value;
+  }
+
+  /** The code's login, once: a code is spent by its first use, right or wrong. */
+  takeCode(value: string): AuthorizationCode | undefined {
+    const code = this.codes.get(value);
+    this.codes.delete(value);
+    return code && code.expiresAt > this.now() ? code : undefined;
+  }
+
+  issueRefreshToken(login: IssuedLogin): string {
+    const value = randomBytes(36).toString('base64url');
+    this.refreshTokens.set(value, structuredClone(login));
+    return value;
+  }
+
+  refreshToken(value: string): IssuedLogin | undefined {
+    return this.refreshTokens.get(value);
+  }
+
+  // --- database passwords ---------------------------------------------------------------------
+
+  /** Sets the password of a database identity (`auth0|…`), stored hashed. */
+  setPassword(identityKey: string, password: string): void {
+    this.passwords.set(identityKey, hashPassword(password));
+  }
+
+  hasPassword(identityKey: string): boolean {
+    return this.passwords.has(identityKey);
+  }
+
+  checkPassword(identityKey: string, password: string): boolean {
+    const stored = this.passwords.get(identityKey);
+    return stored !== undefined && checkPassword(password, stored);
+  }
+
+  // --- passwordless codes and verification tickets ---------------------------------------------
+
+  newOtp(key: string): string {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    this.otps.set(key, { code, expiresAt: this.now() + OTP_LIFETIME_MS, attempts: 0 });
+    return code;
+  }
+
+  /** Whether `code` is the live code for `key`; a code is spent on success and after OTP_ATTEMPTS wrong tries. */
+  checkOtp(key: string, code: string): boolean {
+    const entry = this.otps.get(key);
+    if (!entry || entry.expiresAt <= this.now()) return false;
+    if (entry.code === code) {
+      this.otps.delete(key);
+      return true;
+    }
+    entry.attempts += 1;
+    if (entry.attempts >= OTP_ATTEMPTS) this.otps.delete(key);
+    return false;
+  }
+
+  newVerificationTicket(userId: string): string {
+    const ticket = randomToken();
+    // Auth0's verification links last 5 days by default (the email template's URL lifetime, 432 000 s).
+    this.tickets.set(ticket, { userId, expiresAt: this.now() + 432_000_000 });
+    return ticket;
+  }
+
+  takeVerificationTicket(ticket: string): string | undefined {
+    const entry = this.tickets.get(ticket);
+    this.tickets.delete(ticket);
+    return entry && entry.expiresAt > this.now() ? entry.userId : undefined;
+  }
+
+  send(mail: Omit<OutboxMail, 'id' | 'sentAt'>): OutboxMail {
+    const sent: OutboxMail = { ...mail, id: randomToken().slice(0, 12), sentAt: new Date(this.now()).toISOString() };
+    this.outbox.push(sent);
+    return sent;
+  }
+}
+
+function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,0 +1,68 @@
+// Sign-in fixtures: a login application on a test tenant, and a browserless walk through /authorize and the login page.
+import { PASSWORD_REALM_GRANT } from '../../scripts/local-tenant/auth/token-grants.ts';
+import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
+import type { Client } from '../../scripts/local-tenant/state.ts';
+import { DATABASE } from './tenant.ts';
+
+export const CALLBACK = 'http://127.0.0.1:9/callback';
+export const ANA = { email: 'ana@example.com', password: 'local-demo-ana' } as const;
+
+/** A regular web app with code, refresh and password grants, and Ana, a verified database user with a known password. */
+export function addWebApp(tenant: LocalTenant, callbacks: string[] = [CALLBACK]): { app: Client; anaId: string } {
+  const app = tenant.state.addClient({
+    name: 'Local web app',
+    scopes: [],
+    app_type: 'regular_web',
+    callbacks,
+    allowed_logout_urls: ['http://127.0.0.1:9/'],
+    grant_types: ['authorization_code', 'refresh_token', 'password', PASSWORD_REALM_GRANT],
+    token_endpoint_auth_method: 'client_secret_post',
+  });
+  const ana = tenant.state.createUser({ connection: DATABASE, email: ANA.email, email_verified: true, name: 'Ana', password: ANA.password });
+  return { app, anaId: ana.user_id };
+}
+
+/** A cookie jar and manual redirects over fetch: what a browser does, for tests that need no page rendering. */
+export class BrowserlessAgent {
+  private readonly cookies = new Map<string, string>();
+  private readonly fetcher: typeof fetch;
+
+  constructor(fetcher: typeof fetch = fetch) {
+    this.fetcher = fetcher;
+  }
+
+  async request(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await this.fetcher(url, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...rest] = pair!.split('=');
+      if (/Max-Age=0/i.test(line)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), rest.join('='));
+    }
+    return response;
+  }
+
+  /** Follows redirects on `origin` until one leaves it (the callback or an Action's page) or a page is shown. */
+  async follow(url: string, origin: string, init: RequestInit = {}): Promise<{ url: string; response: Response }> {
+    let current = url;
+    let response = await this.request(current, init);
+    while (response.status === 302) {
+      current = new URL(response.headers.get('location')!, current).href;
+      if (!current.startsWith(origin)) return { url: current, response };
+      response = await this.request(current);
+    }
+    return { url: current, response };
+  }
+
+  /** Submits the login page's database form with the given credentials. */
+  async logIn(loginPageUrl: string, origin: string, credentials: { email: string; password: string }): Promise<{ url: string; response: Response }> {
+    const state = new URL(loginPageUrl).searchParams.get('state')!;
+    return this.follow(`${origin}/u/login`, origin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ state, username: credentials.email, password: credentials.password }),
+    });
+  }
+}
