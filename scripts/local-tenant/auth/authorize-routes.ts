@@ -20,7 +20,7 @@ export const authorizeRoutes: RouteGroup = [
     path: '/authorize',
     scopes: 'none',
     async handle(context) {
-      const { url, state, request } = context;
+      const { url, state, request, actions } = context;
       const checked = parseAuthorize(context);
       if ('error' in checked) return checked.error;
       const parsed = checked.request;
@@ -31,7 +31,7 @@ export const authorizeRoutes: RouteGroup = [
       const sameConnection =
         session !== undefined && (parsed.connection === undefined || connectionOfIdentity(context, session.authentication.identity) === parsed.connection);
       if (session && fresh && sameConnection && !parsed.prompt.includes('login')) {
-        return completeLogin(state, transaction, session.authentication, { request, url, body: {} }, session);
+        return completeLogin(state, transaction, session.authentication, { actions, request, url, body: {} }, session);
       }
       if (parsed.prompt.includes('none')) {
         state.authentication.endTransaction(transaction);
@@ -47,7 +47,7 @@ export const authorizeRoutes: RouteGroup = [
     method,
     path: '/continue',
     scopes: 'none' as const,
-    async handle({ request, url, state }: RouteContext): Promise<RouteResult> {
+    async handle({ request, url, state, actions }: RouteContext): Promise<RouteResult> {
       const body = method === 'POST' ? await readForm(request) : {};
       const redirectState = body.state ?? url.searchParams.get('state') ?? '';
       const transaction = state.authentication.takeSuspended(redirectState);
@@ -55,7 +55,7 @@ export const authorizeRoutes: RouteGroup = [
       if (!transaction || transaction.sessionId !== readCookie(request, SESSION_COOKIE)) {
         return errorPage(400, 'invalid_request', 'The transaction was not found: send the state parameter the redirect carried, from the same browser.');
       }
-      return continueLogin(state, transaction, { request, url, body });
+      return continueLogin(state, transaction, { actions, request, url, body });
     },
   })),
   {

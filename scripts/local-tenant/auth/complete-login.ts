@@ -1,5 +1,6 @@
 // The end of an interactive login: the session, the post-login flow, then the callback with a code, an error, or an Action's redirect.
 import type { TransactionProtocol } from '../../../actions/types.ts';
+import type { ActionsStore } from '../actions-store.ts';
 import { startLoginThroughFlow } from '../login.ts';
 import type { RouteResult } from '../route.ts';
 import { createActionsRuntime, type ActionsRuntime, type FlowResult, type SuspendedFlow } from '../runtime/index.ts';
@@ -41,6 +42,8 @@ export function currentSession(state: TenantState, request: Request): Session | 
 }
 
 export interface HttpContext {
+  /** The tenant's Actions: the bound ones run. */
+  actions: ActionsStore;
   request: Request;
   url: URL;
   body: Record<string, unknown>;
@@ -63,7 +66,7 @@ export async function completeLogin(
   transaction.authentication = authentication;
   const cookie: Record<string, string> = existing ? {} : { 'set-cookie': sessionCookie(session.id) };
   const { request } = transaction;
-  const result = await startLoginThroughFlow(state, signInRuntime(state), {
+  const result = await startLoginThroughFlow(http.actions, signInRuntime(state), {
     identity: authentication.identity,
     clientId: request.clientId,
     protocol: 'oidc-basic-profile' satisfies TransactionProtocol,

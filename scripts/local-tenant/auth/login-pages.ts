@@ -198,7 +198,7 @@ async function authenticated(
     context.state,
     transaction,
     { identity: { provider: found.provider, user_id: found.user_id }, method, authTime },
-    { request: context.request, url: context.url, body: withoutSecrets(form) },
+    { actions: context.actions, request: context.request, url: context.url, body: withoutSecrets(form) },
   );
 }
 

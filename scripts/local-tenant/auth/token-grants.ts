@@ -7,6 +7,7 @@
 // are the local tenant's guesses.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TransactionProtocol } from '../../../actions/types.ts';
+import type { ActionsStore } from '../actions-store.ts';
 import { loginThroughFlow } from '../login.ts';
 import type { RouteResult } from '../route.ts';
 import type { Client, TenantState } from '../state.ts';
@@ -21,13 +22,13 @@ export const USER_GRANTS: ReadonlySet<string> = new Set(['authorization_code', '
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-export async function userGrant(state: TenantState, grantType: string, params: URLSearchParams): Promise<RouteResult> {
+export async function userGrant(state: TenantState, actions: ActionsStore, grantType: string, params: URLSearchParams): Promise<RouteResult> {
   const client = state.client(params.get('client_id') ?? '');
   if (!client || !clientAuthenticated(client, params.get('client_secret'))) return oauthError(401, 'access_denied', 'Unauthorized');
   if (!allowsGrant(client, grantType)) return oauthError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
   if (grantType === 'authorization_code') return authorizationCode(state, client, params);
-  if (grantType === 'refresh_token') return refreshToken(state, client, params);
-  return passwordGrant(state, client, params, grantType === PASSWORD_REALM_GRANT ? params.get('realm') : null);
+  if (grantType === 'refresh_token') return refreshToken(state, actions, client, params);
+  return passwordGrant(state, actions, client, params, grantType === PASSWORD_REALM_GRANT ? params.get('realm') : null);
 }
 
 /** A confidential client sends its secret (post or basic); a public one (token_endpoint_auth_method none) sends none. */
@@ -54,14 +55,14 @@ async function authorizationCode(state: TenantState, client: Client, params: URL
   return { body: await tokenResponse(state, client, code), headers: NO_STORE };
 }
 
-async function refreshToken(state: TenantState, client: Client, params: URLSearchParams): Promise<RouteResult> {
+async function refreshToken(state: TenantState, actions: ActionsStore, client: Client, params: URLSearchParams): Promise<RouteResult> {
   const login = state.authentication.refreshToken(params.get('refresh_token') ?? '');
   if (!login || login.clientId !== client.client_id) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
   const requested = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
   // A refresh may narrow the scopes, never widen them.
   if (requested.some((s) => !login.scopes.includes(s)))
     return oauthError(403, 'invalid_scope', 'The requested scope exceeds the scope granted by the resource owner.');
-  const flow = await runFlow(state, client, login.identity, 'oauth2-refresh-token');
+  const flow = await runFlow(state, actions, client, login.identity, 'oauth2-refresh-token');
   if ('error' in flow) return flow.error;
   const refreshed: IssuedLogin = {
     ...login,
@@ -73,7 +74,7 @@ async function refreshToken(state: TenantState, client: Client, params: URLSearc
   return { body: await tokenResponse(state, client, refreshed, { refreshing: true }), headers: NO_STORE };
 }
 
-async function passwordGrant(state: TenantState, client: Client, params: URLSearchParams, realm: string | null): Promise<RouteResult> {
+async function passwordGrant(state: TenantState, actions: ActionsStore, client: Client, params: URLSearchParams, realm: string | null): Promise<RouteResult> {
   const name = realm ?? state.authentication.defaultDirectory;
   if (name === undefined) return oauthError(500, 'server_error', 'Authorization server not configured with default connection.');
   const connection = connectionsOf(state, client).find((c) => c.name === name && c.strategy === 'auth0');
@@ -86,7 +87,7 @@ async function passwordGrant(state: TenantState, client: Client, params: URLSear
     return oauthError(403, 'invalid_grant', 'Wrong email or password.');
   }
   const login = { provider: 'auth0', user_id: identity };
-  const flow = await runFlow(state, client, login, 'oauth2-password');
+  const flow = await runFlow(state, actions, client, login, 'oauth2-password');
   if ('error' in flow) return flow.error;
   const scopes = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
   const issued: IssuedLogin = {
@@ -106,12 +107,13 @@ async function passwordGrant(state: TenantState, client: Client, params: URLSear
 /** The post-login flow for a back-channel grant: no redirect can be followed, a failure is Auth0's 403 access_denied. */
 async function runFlow(
   state: TenantState,
+  actions: ActionsStore,
   client: Client,
   identity: { provider: string; user_id: string },
   protocol: TransactionProtocol,
 ): Promise<{ subject: string; idTokenClaims: Record<string, unknown>; accessTokenClaims: Record<string, unknown> } | { error: RouteResult }> {
   if (!state.ownerOfIdentity(identity.provider, identity.user_id)) return { error: oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.') };
-  const result = await loginThroughFlow(state, signInRuntime(state), { identity, clientId: client.client_id, protocol });
+  const result = await loginThroughFlow(actions, signInRuntime(state), { identity, clientId: client.client_id, protocol });
   if (result.outcome === 'failure') {
     const description = result.kind === 'denied' ? result.reason.replace(/^denied: /, '') : result.reason;
     return { error: oauthError(403, 'access_denied', description) };

@@ -26,14 +26,14 @@ export const tokenRoutes: RouteGroup = [
     method: 'POST',
     path: '/oauth/token',
     scopes: 'none',
-    async handle({ request, state, domain }) {
+    async handle({ request, state, domain, actions }) {
       const params = await readTokenParams(request);
       const grantType = params.get('grant_type');
       if (!grantType) return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
       if (grantType !== 'client_credentials' && !KNOWN_GRANTS.has(grantType)) {
         return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
       }
-      if (USER_GRANTS.has(grantType)) return userGrant(state, grantType, params);
+      if (USER_GRANTS.has(grantType)) return userGrant(state, actions, grantType, params);
       const client = state.client(params.get('client_id') ?? '');
       const secret = params.get('client_secret') ?? '';
       // Unknown client and wrong secret get the same answer, so the endpoint does not reveal which client ids exist.
