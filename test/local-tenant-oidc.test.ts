@@ -4,22 +4,13 @@ import * as oidc from 'openid-client';
 import { AuthenticationClient } from 'auth0/legacy';
 import { describe, expect, it } from 'vitest';
 import { DATABASE, useHttpTenant, useInProcessTenant, createTestTenant } from './support/tenant.ts';
-import { addWebApp, ANA, BrowserlessAgent, CALLBACK } from './support/sign-in.ts';
+import { addWebApp, ANA, BrowserlessAgent, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
 
 const http = useHttpTenant();
 
-/** openid-client configured for the tenant's issuer https://{domain}/, reached over loopback (plain HTTP allowed for 127.0.0.1 only). */
-async function discover(app: { client_id: string; client_secret: string }): Promise<oidc.Configuration> {
+function discover(app: { client_id: string; client_secret: string }): Promise<oidc.Configuration> {
   const { tenant, server } = http();
-  const loopbackOnly: oidc.CustomFetch = (url, options) => {
-    const target = url.startsWith(`https://${tenant.domain}/`) ? server.url + url.slice(`https://${tenant.domain}`.length) : url;
-    if (!target.startsWith(`${server.url}/`)) throw new Error(`refusing a non-loopback request to ${url}`);
-    return fetch(target, options as RequestInit);
-  };
-  return oidc.discovery(new URL(`https://${tenant.domain}/`), app.client_id, app.client_secret, undefined, {
-    execute: [oidc.allowInsecureRequests],
-    [oidc.customFetch]: loopbackOnly,
-  });
+  return discoverOverLoopback(tenant.domain, server.url, app);
 }
 
 async function codeFlow(config: oidc.Configuration, extra: Record<string, string> = {}) {

@@ -1,4 +1,5 @@
 // Sign-in fixtures: a login application on a test tenant, and a browserless walk through /authorize and the login page.
+import * as oidc from 'openid-client';
 import { PASSWORD_REALM_GRANT } from '../../scripts/local-tenant/auth/token-grants.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../../scripts/local-tenant/state.ts';
@@ -65,4 +66,32 @@ export class BrowserlessAgent {
       body: new URLSearchParams({ state, username: credentials.email, password: credentials.password }),
     });
   }
+}
+
+/** openid-client configured for the tenant's issuer https://{domain}/, reached over loopback (plain HTTP allowed for that server only). */
+export async function discoverOverLoopback(domain: string, serverUrl: string, app: { client_id: string; client_secret: string }): Promise<oidc.Configuration> {
+  const loopbackOnly: oidc.CustomFetch = (url, options) => {
+    const target = url.startsWith(`https://${domain}/`) ? serverUrl + url.slice(`https://${domain}`.length) : url;
+    if (!target.startsWith(`${serverUrl}/`)) throw new Error(`refusing a non-loopback request to ${url}`);
+    return fetch(target, options as RequestInit);
+  };
+  return oidc.discovery(new URL(`https://${domain}/`), app.client_id, app.client_secret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+    [oidc.customFetch]: loopbackOnly,
+  });
+}
+
+/** Creates, deploys and appends a post-login Action to the tenant's flow, as the deploy command would. */
+export function bindAction(tenant: LocalTenant, name: string, code: string, secrets: Record<string, string> = {}): void {
+  const store = tenant.actions;
+  const action = store.create({
+    name,
+    code,
+    runtime: 'node22',
+    supported_triggers: [{ id: 'post-login', version: 'v3' }],
+    secrets: Object.entries(secrets).map(([secretName, value]) => ({ name: secretName, value })),
+  });
+  store.deploy(action.id);
+  const existing = store.bindingsOf('post-login').map((b) => ({ ref: { type: 'action_id', value: b.action.id } }));
+  store.setBindings('post-login', [...existing, { ref: { type: 'action_id', value: action.id } }]);
 }
