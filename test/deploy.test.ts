@@ -1,5 +1,7 @@
 // `npm run deploy` against the local tenant, in-process and over loopback HTTP: create, update, idempotent rerun, bindings, secrets, failures.
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec, type DeployDeps } from '../scripts/lib/deploy/command.ts';
@@ -9,7 +11,7 @@ import type { ActionsStore } from '../scripts/local-tenant/actions-store.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
-import { createTestTenant, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+import { createTestTenant, spedUpClock, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 const DEPLOYER_SCOPES = ['read:actions', 'create:actions', 'update:actions'];
 const CLIENT_SCOPES = ['create:clients', 'read:clients', 'read:client_keys', 'create:client_grants', 'read:client_grants'];
@@ -19,9 +21,12 @@ beforeAll(async () => {
   built = await buildAction();
 });
 
+/** The tenant's clock runs this much faster: its default 4 s builds and 1.5 s deploys take 80 ms and 30 ms of a test. */
+const CLOCK_FACTOR = 50;
+
 function withDeployer(scopes: string[] = [...DEPLOYER_SCOPES, ...CLIENT_SCOPES]): () => TestTenant {
   return () => {
-    const made = createTestTenant();
+    const made = createTestTenant({ now: spedUpClock(CLOCK_FACTOR) });
     made.tenant.state.addClient({ name: 'deployer', scopes });
     return made;
   };
@@ -52,10 +57,16 @@ function bound(store: ActionsStore): string[] {
   return store.bindingsOf('post-login').map((b) => b.action.name);
 }
 
-/** Another team's Action, deployed and bound. */
-function otherAction(store: ActionsStore, name: string): void {
+/** Another team's Action, built, deployed and live. */
+async function otherAction(store: ActionsStore, name: string): Promise<void> {
   const action = store.create({ name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: 'exports.onExecutePostLogin = async () => {};' });
+  await until(() => store.status(action) === 'built');
   store.deploy(action.id);
+  await until(() => store.deployedVersion(action) !== undefined);
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
 }
 
 function writes(tenant: LocalTenant): number {
@@ -73,7 +84,6 @@ describe('deploy (in-process tenant)', () => {
   it('creates, builds, deploys and binds the Action; a second run changes nothing on the tenant and says so', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    store.setBuildDelay(60);
     const first = await deploy(envFor(tenant, client));
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain('Action "auto-link": created');
@@ -100,6 +110,8 @@ describe('deploy (in-process tenant)', () => {
     const { tenant, client } = get();
     const store = tenant.actions;
     await deploy(envFor(tenant, client));
+    // The secret is rotated on the tenant first: the deploy checks the Action's credentials against it.
+    client.client_secret = 'a-rotated-secret-value-0123456789';
     const changedSecret = await deploy(envFor(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), ['--json']);
     expect(changedSecret.code).toBe(0);
     const report = JSON.parse(changedSecret.stdout);
@@ -119,8 +131,8 @@ describe('deploy (in-process tenant)', () => {
   it("keeps other Actions' bindings, order and display names, placing this one first, last, at n or after another", async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    otherAction(store, 'mfa');
-    otherAction(store, 'claims');
+    await otherAction(store, 'mfa');
+    await otherAction(store, 'claims');
     store.setBindings('post-login', [
       { ref: { type: 'action_name', value: 'mfa' }, display_name: 'Require MFA' },
       { ref: { type: 'action_name', value: 'claims' } },
@@ -142,7 +154,7 @@ describe('deploy (in-process tenant)', () => {
   it('on a failed build prints the build errors, exits 1 and binds nothing', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    otherAction(store, 'mfa');
+    await otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     store.failBuilds([{ id: 'npm_install_failed', msg: 'could not install dependency left-pad@9.9.9' }]);
     const run = await deploy(envFor(tenant, client));
@@ -160,7 +172,7 @@ describe('deploy (in-process tenant)', () => {
   it('says the new version is deployed when only the bindings write failed, and that the bindings were not changed', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    otherAction(store, 'mfa');
+    await otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     tenant.faults.fail({ method: 'PATCH', path: '/api/v2/actions/triggers/:triggerId/bindings', status: 400 });
     const run = await deploy(envFor(tenant, client));
@@ -200,7 +212,7 @@ describe('deploy (in-process tenant)', () => {
   it('--dry-run prints the plan and changes nothing', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    otherAction(store, 'mfa');
+    await otherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     const run = await deploy(envFor(tenant, client), ['--dry-run', '--position', 'last']);
     expect(run.code).toBe(0);
@@ -243,6 +255,55 @@ describe('deploy (in-process tenant)', () => {
     const noActionSecret = await deploy({ ...envFor(tenant, client), ACTION_CLIENT_SECRET: '' });
     expect(noActionSecret.stderr).toContain("the Action's secret AUTH0_CLIENT_SECRET is missing: set ACTION_CLIENT_SECRET");
     expect(tenant.actions.list().length).toBe(0);
+  });
+
+  it("checks the Action's own credentials before writing anything, naming the wrong one or the missing scopes", async () => {
+    const { tenant, client } = get();
+    const noGrant = tenant.state.addClient({ name: 'no grant', scopes: [] });
+    const readOnly = tenant.state.addClient({ name: 'read only', scopes: ['read:users', 'read:clients'] });
+    const cases: Array<[Env, string]> = [
+      [{ ACTION_CLIENT_ID: 'no-such-client' }, 'ACTION_CLIENT_ID no-such-client is not an application of this tenant'],
+      [
+        { ACTION_CLIENT_SECRET: 'not-the-secret-of-the-action-client' },
+        `ACTION_CLIENT_SECRET is wrong: the tenant refused it for the application ${client.client_id}`,
+      ],
+      [
+        { ACTION_CLIENT_ID: readOnly.client_id, ACTION_CLIENT_SECRET: readOnly.client_secret },
+        `ACTION_CLIENT_ID ${readOnly.client_id} is not granted update:users on the Management API`,
+      ],
+      [{ ACTION_CLIENT_ID: noGrant.client_id, ACTION_CLIENT_SECRET: noGrant.client_secret }, 'is not granted read:users update:users on the Management API'],
+    ];
+    for (const [extra, message] of cases) {
+      for (const argv of [[], ['--dry-run']]) {
+        const run = await deploy(envFor(tenant, client, extra), argv);
+        expect(run.code).toBe(1);
+        expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+        expect(run.stderr).toContain('Nothing was changed.');
+        expect(run.stderr).not.toContain('not-the-secret');
+      }
+    }
+    const written = Object.keys(tenant.requests.byRoute()).filter((route) => !route.startsWith('GET ') && route !== 'POST /oauth/token');
+    expect(written).toEqual([]);
+    expect(tenant.actions.list()).toEqual([]);
+  });
+
+  it('waits for the deployed version to go live before binding it, showing the time waited', async () => {
+    const { tenant, client } = get();
+    const store = tenant.actions;
+    let progress = '';
+    const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((progress += String(chunk)), done()) }), { isTTY: false });
+    const first = await deploy(envFor(tenant, client), [], { progressStream: stream as unknown as NodeJS.WriteStream });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(progress).toMatch(/waiting for the Action to build: \d+s/);
+    expect(progress).toMatch(/waiting for version 1 to go live: \d+s, deployed: false/);
+    expect(bound(store)).toEqual(['auto-link']);
+
+    // A version that never goes live: the deploy gives up within its bound and leaves the flow as it was.
+    store.setDeployDelay(Infinity);
+    const stuck = await deploy(envFor(tenant, client), ['--force'], { liveTimeoutMs: 150 });
+    expect(stuck.code).toBe(1);
+    expect(stuck.stderr).toContain('version 2 was deployed but was still not live after 0s; the post-login bindings were not changed');
+    expect(store.boundActions('post-login')[0]!.versionNumber).toBe(1);
   });
 
   it('gives up on a build that does not finish within --build-timeout, deploying and binding nothing', async () => {
@@ -302,7 +363,6 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
   it('deploys through the routed SDK, then a rerun changes nothing', async () => {
     const { tenant, client, server } = get();
     const env = envFor(tenant, client, { AUTH0_BASE_URL: server.url });
-    tenant.actions.setBuildDelay(40);
     expect((await deploy(env)).stdout).toContain('built and deployed as version 1');
     expect((await deploy(env)).stdout).toContain('nothing changed on the tenant');
     expect(bound(tenant.actions)).toEqual(['auto-link']);

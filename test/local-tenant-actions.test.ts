@@ -1,6 +1,7 @@
 // The local tenant's Actions and applications endpoints through the unmodified SDK: build states, deploy, versions, bindings, secrets, grants.
 import { describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
+import { ActionsStore, DEFAULT_BUILD_DELAY_MS, DEFAULT_DEPLOY_DELAY_MS } from '../scripts/local-tenant/actions-store.ts';
 import { loginThroughFlow } from '../scripts/local-tenant/login.ts';
 import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
 import { createTestTenant, DATABASE, managementClient, useInProcessTenant } from './support/tenant.ts';
@@ -11,6 +12,9 @@ const POST_LOGIN = [{ id: 'post-login' as const, version: 'v3' }];
 
 const get = useInProcessTenant(() => {
   const made = createTestTenant();
+  // These tests are about shapes and rules: builds and deploys take effect at once, except where a test sets a delay.
+  made.tenant.actions.setBuildDelay(0);
+  made.tenant.actions.setDeployDelay(0);
   made.tenant.state.addClient({ name: 'admin', scopes: [...ACTIONS_ADMIN, 'create:clients', 'read:clients', 'create:client_grants', 'read:client_grants'] });
   return made;
 });
@@ -23,7 +27,7 @@ function admin(): ManagementClient {
   );
 }
 
-/** An Action created and deployed (the store builds at once by default). */
+/** An Action created and deployed (this file's store builds and deploys at once). */
 async function deployed(m: ManagementClient, name: string, code = CODE): Promise<string> {
   const action = await m.actions.create({ name, supported_triggers: POST_LOGIN, code, runtime: 'node22' });
   await m.actions.deploy(action.id!);
@@ -55,6 +59,33 @@ describe('actions', () => {
     const version = await m.actions.deploy(created.id!);
     expect(version).toMatchObject({ number: 1, deployed: true, status: 'built', action_id: created.id });
     expect(await m.actions.get(created.id!)).toMatchObject({ all_changes_deployed: true, deployed_version: { number: 1 } });
+  });
+
+  it('answers a deploy with 200 and a version not yet live, and refuses to bind the Action until it is', async () => {
+    const m = admin();
+    const store = get().tenant.actions;
+    store.setDeployDelay(300);
+    const created = await m.actions.create({ name: 'slow', supported_triggers: POST_LOGIN, code: CODE });
+    const answer = await m.actions.deploy(created.id!).withRawResponse();
+    expect(answer.rawResponse.status).toBe(200);
+    expect(answer.data).toMatchObject({ number: 1, deployed: false });
+    expect(await m.actions.get(created.id!)).not.toHaveProperty('deployed_version');
+    const bind = () => m.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_name', value: 'slow' } }] });
+    await expect(bind()).rejects.toMatchObject({
+      statusCode: 400,
+      body: { message: 'Trying to create a binding for an action that has not been deployed yet.' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    expect(await m.actions.versions.get(created.id!, answer.data.id!)).toMatchObject({ deployed: true });
+    expect((await bind()).bindings!.map((b) => b.action!.name)).toEqual(['slow']);
+  });
+
+  it('has Auth0-like delays by default: builds take seconds and a deploy goes live later', () => {
+    const store = new ActionsStore();
+    const action = store.create({ name: 'd', supported_triggers: POST_LOGIN, code: CODE });
+    expect(store.status(action)).toBe('pending');
+    expect(DEFAULT_BUILD_DELAY_MS).toBeGreaterThanOrEqual(2000);
+    expect(DEFAULT_DEPLOY_DELAY_MS).toBeGreaterThanOrEqual(1000);
   });
 
   it('fails a build of code that does not compile, or on demand, and reports the errors on the draft', async () => {

@@ -11,7 +11,7 @@ const EXCLUDED = 'google-oauth2|100000111122223333444';
 
 describe('npm start', () => {
   it('deploys through the deploy command and links one person’s accounts, leaving the traps, enterprise and excluded accounts alone', async () => {
-    const run = await runStart({ quiet: true, buildDelayMs: 30 });
+    const run = await runStart({ quiet: true, delays: { buildDelayMs: 30, deployDelayMs: 20 } });
     try {
       const { state } = run.demo.tenant;
       expect(run.deploy).toMatchObject({ changed: true, action: { name: 'auto-link', step: 'create', version: 1 }, bindings: { after: ['auto-link'] } });

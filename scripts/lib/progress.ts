@@ -11,6 +11,8 @@ export interface ProgressOptions {
   label: string;
   total?: number;
   stream?: NodeJS.WriteStream;
+  /** A wait with no known end (a build on the tenant): shows the time waited and the note, no bar, count or rate. */
+  waiting?: boolean;
   /** No output at all (e.g. with --json, or in tests). */
   silent?: boolean;
   now?: () => number;
@@ -29,6 +31,7 @@ export function createProgress(options: ProgressOptions): Progress {
 
   const render = (done: number, note?: string): string => {
     const elapsed = (now() - started) / 1000;
+    if (options.waiting) return `${options.label}: ${formatDuration(elapsed)}${note ? `, ${note}` : ''}`;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const share = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(share * WIDTH);
@@ -42,7 +45,7 @@ export function createProgress(options: ProgressOptions): Progress {
       if (newTotal !== undefined) total = newTotal;
       const t = now();
       const interval = stream.isTTY ? 100 : 5000;
-      if (t - lastDraw < interval && done !== total) return;
+      if (t - lastDraw < interval && (options.waiting || done !== total)) return;
       lastDraw = t;
       if (stream.isTTY) {
         stream.write(`\r${render(done, note).slice(0, (stream.columns ?? 120) - 1)}\x1b[K`);

@@ -41,6 +41,8 @@ export interface Version {
   /** A copy of the secrets at deploy time: secrets are tied to versions ("auth0 actions deploy" docs of auth0-cli). */
   secrets: Secret[];
   created_at: string;
+  /** When the version goes live (store clock, ms): a deploy answers before its version is deployed. */
+  liveAt: number;
 }
 
 export interface StoredAction {
@@ -57,6 +59,7 @@ export interface StoredAction {
   buildStartedAt: number;
   buildErrors: ActionError[];
   versions: Version[];
+  /** The version deployed last; it is live from its `liveAt`, and until then the one before it stays live. */
   deployedVersionId: string | undefined;
   allChangesDeployed: boolean;
 }
@@ -99,10 +102,20 @@ const TRIGGERS = new Set([
   'send-phone-message',
 ]);
 
+/**
+ * Auth0's timing, shortened: builds have been seen to take 30–45 s, and a deploy answers with a version that is not
+ * deployed yet and goes live a little later (auth0-deploy-cli#385, terraform-provider-auth0#1590). A few seconds each
+ * keeps every wait a deploy must make without making a local run slow.
+ */
+export const DEFAULT_BUILD_DELAY_MS = 4000;
+export const DEFAULT_DEPLOY_DELAY_MS = 1500;
+
 export interface ActionsStoreOptions {
-  /** How long a build takes, in ms: `pending` for the first third (at most 200 ms), then `building`. Default 0 (built at once). */
+  /** How long a build takes, in ms: `pending` for the first third (at most 1 s), then `building`. Default DEFAULT_BUILD_DELAY_MS. */
   buildDelayMs?: number;
-  /** Clock in epoch ms; tests may drive it. */
+  /** How long after its deploy a version goes live, in ms. Default DEFAULT_DEPLOY_DELAY_MS. */
+  deployDelayMs?: number;
+  /** Clock in epoch ms; the tenant passes its own, which tests may drive or speed up. */
   now?: () => number;
 }
 
@@ -110,17 +123,24 @@ export class ActionsStore {
   private readonly actions = new Map<string, StoredAction>();
   private readonly bindings = new Map<string, Binding[]>();
   private buildDelayMs: number;
+  private deployDelayMs: number;
   private forcedErrors: ActionError[] | undefined;
   private readonly now: () => number;
 
   constructor(options: ActionsStoreOptions = {}) {
-    this.buildDelayMs = options.buildDelayMs ?? 0;
+    this.buildDelayMs = checkedDelay('buildDelayMs', options.buildDelayMs ?? DEFAULT_BUILD_DELAY_MS);
+    this.deployDelayMs = checkedDelay('deployDelayMs', options.deployDelayMs ?? DEFAULT_DEPLOY_DELAY_MS);
     this.now = options.now ?? Date.now;
   }
 
   /** Builds from now on take `ms` (Infinity: they never finish, to test a deploy's timeout). */
   setBuildDelay(ms: number): void {
-    this.buildDelayMs = ms;
+    this.buildDelayMs = checkedDelay('buildDelayMs', ms);
+  }
+
+  /** Versions deployed from now on go live `ms` after their deploy (Infinity: never, to test a deploy's wait). */
+  setDeployDelay(ms: number): void {
+    this.deployDelayMs = checkedDelay('deployDelayMs', ms);
   }
 
   /** Builds from now on fail with these errors (as a dependency that does not install would); undefined: builds succeed again. */
@@ -136,7 +156,7 @@ export class ActionsStore {
       (a) =>
         (filter.actionName === undefined || a.name === filter.actionName) &&
         (filter.triggerId === undefined || a.supported_triggers.some((t) => t.id === filter.triggerId)) &&
-        (filter.deployed === undefined || (a.deployedVersionId !== undefined) === filter.deployed),
+        (filter.deployed === undefined || (this.deployedVersion(a) !== undefined) === filter.deployed),
     );
   }
 
@@ -199,7 +219,7 @@ export class ActionsStore {
   status(action: StoredAction): 'pending' | 'building' | 'built' | 'failed' {
     const elapsed = this.now() - action.buildStartedAt;
     if (elapsed >= this.buildDelayMs) return action.buildErrors.length > 0 ? 'failed' : 'built';
-    return elapsed < Math.min(this.buildDelayMs / 3, 200) ? 'pending' : 'building';
+    return elapsed < Math.min(this.buildDelayMs / 3, 1000) ? 'pending' : 'building';
   }
 
   /** When the draft's build finished, if it has. */
@@ -213,7 +233,7 @@ export class ActionsStore {
 
   // --- versions ----------------------------------------------------------------------------
 
-  /** `POST /actions/actions/{id}/deploy`: the built draft becomes a new version, the deployed one. */
+  /** `POST /actions/actions/{id}/deploy`: the built draft becomes a new version, which goes live after the deploy delay. */
   deploy(id: string): Version {
     const action = this.require(id);
     if (this.status(action) !== 'built') throw new ApiError(400, "A draft must be in the 'built' state before it can be deployed.", 'invalid_state');
@@ -260,8 +280,12 @@ export class ActionsStore {
     return version;
   }
 
+  /** The live version: the newest deployed one whose deploy has taken effect. */
   deployedVersion(action: StoredAction): Version | undefined {
-    return action.deployedVersionId === undefined ? undefined : action.versions.find((v) => v.id === action.deployedVersionId);
+    const now = this.now();
+    const last = action.versions.findIndex((v) => v.id === action.deployedVersionId);
+    for (let i = last; i >= 0; i -= 1) if (action.versions[i]!.liveAt <= now) return action.versions[i];
+    return undefined;
   }
 
   // --- bindings ----------------------------------------------------------------------------
@@ -285,8 +309,9 @@ export class ActionsStore {
     const next: Binding[] = (refs as BindingInput[]).map((input) => {
       const action = this.resolveRef(existing, input);
       if (!action.supported_triggers.some((t) => t.id === triggerId)) throw invalid(`the action '${action.name}' does not support the trigger ${triggerId}`);
-      // The wording is a guess: Auth0 refuses to bind an Action that was never deployed.
-      if (action.deployedVersionId === undefined) throw invalid(`the action '${action.name}' must be deployed before it can be bound`);
+      // Auth0's answer while no version is live yet (auth0-deploy-cli#385).
+      if (this.deployedVersion(action) === undefined)
+        throw new ApiError(400, 'Trying to create a binding for an action that has not been deployed yet.', 'invalid_body');
       const kept = existing.find((b) => b.actionId === action.id);
       const displayName = typeof input.display_name === 'string' && input.display_name !== '' ? input.display_name : (kept?.display_name ?? action.name);
       return kept
@@ -299,10 +324,12 @@ export class ActionsStore {
     return this.bindingsOf(triggerId);
   }
 
-  /** The deployed versions of the Actions bound to a trigger, in execution order, with their secret values: what a login runs. */
+  /** The live versions of the Actions bound to a trigger, in execution order, with their secret values: what a login runs. */
   boundActions(triggerId: string): BoundAction[] {
-    return this.bindingsOf(triggerId).map(({ action }) => {
-      const version = this.deployedVersion(action)!;
+    return this.bindingsOf(triggerId).flatMap(({ action }) => {
+      // An Action is bound only once a version is live, so every bound Action has one.
+      const version = this.deployedVersion(action);
+      if (!version) return [];
       return {
         actionId: action.id,
         name: action.name,
@@ -335,7 +362,7 @@ export class ActionsStore {
     throw invalid('ref.type must be action_id, action_name or binding_id');
   }
 
-  private addVersion(action: StoredAction, from: Omit<Version, 'id' | 'number' | 'created_at'>): Version {
+  private addVersion(action: StoredAction, from: Omit<Version, 'id' | 'number' | 'created_at' | 'liveAt'>): Version {
     const version: Version = {
       id: randomUUID(),
       number: action.versions.length + 1,
@@ -345,6 +372,7 @@ export class ActionsStore {
       supported_triggers: from.supported_triggers.map((t) => ({ ...t })),
       secrets: from.secrets.map((s) => ({ ...s })),
       created_at: this.iso(),
+      liveAt: this.now() + this.deployDelayMs,
     };
     action.versions.push(version);
     action.deployedVersionId = version.id;
@@ -375,6 +403,11 @@ function checkBuild(code: string): ActionError[] {
     errors.push({ id: 'invalid_code', msg: `${(error as Error).name}: ${(error as Error).message}` });
   }
   return errors;
+}
+
+function checkedDelay(name: string, ms: number): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new Error(`${name} must be a number of ms ≥ 0, got ${String(ms)}`);
+  return ms;
 }
 
 function sameDraft(action: StoredAction, version: Version): boolean {

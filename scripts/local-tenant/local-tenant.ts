@@ -54,7 +54,7 @@ export class LocalTenant {
   readonly faults: Faults;
   readonly requests = new RequestLog();
   /** The Actions, their versions and the trigger bindings, as the Actions routes and a login see them. */
-  readonly actions = new ActionsStore();
+  readonly actions: ActionsStore;
   /** The users-export jobs. */
   readonly jobs: JobsStore;
   private readonly served: Route[] = [];
@@ -70,6 +70,8 @@ export class LocalTenant {
     if (options.now) this.state.setClock(options.now);
     this.domain = this.state.domain;
     this.jobs = new JobsStore(this.state);
+    // Builds and deploys take time on the tenant's clock, so a test that speeds the clock up or moves it shortens them.
+    this.actions = new ActionsStore({ now: () => this.state.now().getTime() });
     this.rateLimit = new TokenBucket(options.rateLimit ?? UNTHROTTLED, () => this.state.now().getTime());
     this.faults = new Faults(options.latencyMs ?? 0, (target) => this.checkFaultTarget(target));
     this.notFoundHandlers = NOT_FOUND.map((route) => this.toHandler(route));

@@ -2,9 +2,10 @@
 import { ActionBuildError, buildAction, type BuiltAction } from '../build-action.ts';
 import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, describeApiError, managementClient } from '../management/client.ts';
+import { credentialsFromEnv, describeApiError, fetchFor, managementClient } from '../management/client.ts';
 import type { Fetch } from '../../common/routed-fetch.ts';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
+import { checkActionCredentials } from './check-action-credentials.ts';
 import { BindingsNotWrittenError, deployAction, rollbackAction } from './execute.ts';
 import { parsePosition } from './plan.ts';
 import { deployReport, deploySummary, rollbackSummary } from './report.ts';
@@ -12,6 +13,8 @@ import { actionSecrets } from './secrets.ts';
 
 export const DEFAULT_ACTION_NAME = 'auto-link';
 const DEFAULT_BUILD_TIMEOUT_S = 120;
+/** A deployed version has been seen to go live within seconds; a minute is generous without hanging a CI job. */
+const LIVE_TIMEOUT_MS = 60_000;
 
 const options = {
   name: { type: 'string' },
@@ -66,6 +69,8 @@ export interface DeployDeps {
   progressStream?: NodeJS.WriteStream;
   /** First wait between build polls (tests shorten it). */
   pollIntervalMs?: number;
+  /** How long to wait for a deployed version to go live; default LIVE_TIMEOUT_MS. */
+  liveTimeoutMs?: number;
 }
 
 export type DeployFlags = ParsedValues<typeof options>;
@@ -83,7 +88,12 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
     const client = managementClient(credentials, { maxRetries: 2, timeoutInSeconds: 30, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     try {
       if (flags.rollback) {
-        const result = await rollbackAction(client, name, dryRun);
+        const live = {
+          timeoutMs: deps.liveTimeoutMs ?? LIVE_TIMEOUT_MS,
+          ...(deps.pollIntervalMs ? { intervalMs: deps.pollIntervalMs } : {}),
+          progress: { silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) },
+        };
+        const result = await rollbackAction(client, name, dryRun, live);
         return { summary: rollbackSummary(name, result, dryRun), result: { ok: true, dryRun, action: { name, id: result.actionId }, rollback: result } };
       }
       const built = await bundle(deps);
@@ -104,6 +114,11 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
         credentials.domain,
         actionClient ? { clientId: actionClient.clientId, clientSecret: actionClient.clientSecret ?? '(to be created)' } : undefined,
       );
+      // Checked before anything is written; an application a dry run would create has no credentials yet.
+      if (!(actionClient?.created && dryRun)) {
+        const check = { domain: secrets.AUTH0_DOMAIN!, clientId: secrets.AUTH0_CLIENT_ID!, clientSecret: secrets.AUTH0_CLIENT_SECRET! };
+        await checkActionCredentials(check, fetchFor(credentials, deps.fetch), client);
+      }
       const result = await deployAction(client, {
         name,
         bundle: built.code,
@@ -113,6 +128,7 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
         allowDropSecrets: flags['allow-drop-secrets'] ?? false,
         force: flags.force ?? false,
         buildTimeoutMs,
+        liveTimeoutMs: deps.liveTimeoutMs ?? LIVE_TIMEOUT_MS,
         ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
         progress: { silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) },
       });

@@ -7,6 +7,7 @@ import { placeAction, planDeploy, RUNTIME, TRIGGER, type DeployPlan, type PlanOp
 import { readAction, readBindings } from './read-tenant.ts';
 import { stampCode, stampMatches, type SecretValues } from './stamp.ts';
 import { waitForBuild } from './wait-for-build.ts';
+import { waitUntilLive, type LiveWaitOptions } from './wait-for-live.ts';
 
 export interface DeployRequest extends PlanOptions {
   name: string;
@@ -15,6 +16,8 @@ export interface DeployRequest extends PlanOptions {
   secrets: SecretValues;
   dryRun: boolean;
   buildTimeoutMs: number;
+  /** How long a deployed version may take to go live before the bindings are written. */
+  liveTimeoutMs: number;
   pollIntervalMs?: number;
   progress?: Omit<ProgressOptions, 'label' | 'total'>;
 }
@@ -65,6 +68,11 @@ export async function deployAction(client: ManagementClient, request: DeployRequ
     // Not retried: each deploy makes a version.
     const version = await client.actions.deploy(actionId!, { maxRetries: 0 });
     if (version.number !== undefined) result.version = version.number;
+    // The deploy answers before its version is live, and a binding written before then is refused: wait, then bind.
+    if (!version.deployed && version.id) {
+      const live = { ...wait, timeoutMs: request.liveTimeoutMs };
+      await waitUntilLive(client, actionId!, { id: version.id, ...(version.number === undefined ? {} : { number: version.number }) }, live);
+    }
   }
   if (plan.bindings.changed) {
     try {
@@ -113,7 +121,7 @@ export interface RollbackResult {
  * version, so "the previous number" could be the copy of what is deployed). The draft is left as it is: the next deploy
  * deploys the configuration again.
  */
-export async function rollbackAction(client: ManagementClient, name: string, dryRun: boolean): Promise<RollbackResult> {
+export async function rollbackAction(client: ManagementClient, name: string, dryRun: boolean, live: LiveWaitOptions): Promise<RollbackResult> {
   const action = await readAction(client, name);
   if (!action) throw new CliError(`there is no Action named "${name}" on the tenant: nothing to roll back`);
   const versions = [];
@@ -130,5 +138,6 @@ export async function rollbackAction(client: ManagementClient, name: string, dry
   // Not retried: each call makes a version.
   const made = await client.actions.versions.deploy(action.id, target.id!, { update_draft: false }, { maxRetries: 0 });
   if (made.number !== undefined) result.version = made.number;
+  if (!made.deployed && made.id) await waitUntilLive(client, action.id, { id: made.id, ...(made.number === undefined ? {} : { number: made.number }) }, live);
   return result;
 }

@@ -18,7 +18,8 @@ export class BuildFailedError extends CliError {}
 /** Resolves when the draft is `built`; throws BuildFailedError on `failed` and a CliError on timeout. */
 export async function waitForBuild(client: ManagementClient, actionId: string, options: WaitOptions): Promise<void> {
   const started = Date.now();
-  const progress = createProgress({ ...options.progress, label: 'waiting for the Action to build', total: Math.ceil(options.timeoutMs / 1000) });
+  // A build has no progress to show, only its status: a bar against the timeout would fill towards a failure.
+  const progress = createProgress({ ...options.progress, label: 'waiting for the Action to build', waiting: true });
   let interval = options.intervalMs ?? 250;
   try {
     for (;;) {

@@ -6,7 +6,7 @@ import { serveHttp, type TenantHttpServer } from '../../local-tenant/http-server
 import { createActionsRuntime } from '../../local-tenant/runtime/index.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
 import { loginTable } from './table.ts';
-import { createDemoTenant, DEMO_DOMAIN, type DemoTenant } from './tenant.ts';
+import { createDemoTenant, DEMO_DELAYS, DEMO_DOMAIN, type DemoTenant } from './tenant.ts';
 
 export interface StartOptions {
   /** Loopback port; 0 picks a free one. */
@@ -15,7 +15,8 @@ export interface StartOptions {
   stream?: NodeJS.WriteStream;
   /** No progress output (with --json). */
   quiet?: boolean;
-  buildDelayMs?: number;
+  /** Action build and deploy times on the demo tenant; default DEMO_DELAYS. */
+  delays?: { buildDelayMs: number; deployDelayMs: number };
 }
 
 export interface StartRun {
@@ -34,11 +35,14 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
   const say = (text: string): void => {
     if (!options.quiet) stream.write(`${text}\n`);
   };
-  const demo = await createDemoTenant(options.buildDelayMs);
+  const demo = await createDemoTenant(options.delays);
   const server = await serveHttp(demo.tenant, { port: options.port ?? 0 });
   try {
     say(`Local tenant ${DEMO_DOMAIN} on ${server.url}: ${demo.accounts} accounts on ${demo.tenant.state.listConnections().length} connections.`);
-    say('Deploying the Action with the deploy command, over HTTP…');
+    const delays = options.delays ?? DEMO_DELAYS;
+    say(
+      `Deploying the Action with the deploy command, over HTTP (this demo tenant builds in ${delays.buildDelayMs / 1000} s and takes a deploy live ${delays.deployDelayMs / 1000} s later; Auth0 takes longer)…`,
+    );
     const env = {
       AUTH0_DOMAIN: DEMO_DOMAIN,
       AUTH0_BASE_URL: server.url,

@@ -50,8 +50,10 @@ export const actionRoutes: RouteGroup = [
     path: '/api/v2/actions/actions/:id/deploy',
     scopes: ['create:actions'],
     handle({ params, actions: store }) {
+      // 200 with the new version still `deployed: false`: it goes live a little later (auth0-deploy-cli#385,
+      // terraform-provider-auth0#1590, which polls `deployed_version.deployed` before binding).
       const version = store.deploy(params.id!);
-      return { status: 202, body: versionJson(store, store.require(params.id!), version) };
+      return { body: versionJson(store, store.require(params.id!), version) };
     },
   },
   {
@@ -83,7 +85,7 @@ export const actionRoutes: RouteGroup = [
     async handle({ request, params, actions: store }) {
       const body = await readJsonObject(request);
       const version = store.deployVersion(params.actionId!, params.id!, body.update_draft === true);
-      return { status: 202, body: versionJson(store, store.require(params.actionId!), version) };
+      return { body: versionJson(store, store.require(params.actionId!), version) };
     },
   },
   {
@@ -134,7 +136,7 @@ function versionJson(store: ActionsStore, action: StoredAction, version: Version
     action_id: action.id,
     code: version.code,
     dependencies: version.dependencies,
-    deployed: action.deployedVersionId === version.id,
+    deployed: store.deployedVersion(action)?.id === version.id,
     runtime: version.runtime,
     secrets: secretNames(version.secrets),
     // Only a built draft can be deployed, so every version is built.
