@@ -1,5 +1,5 @@
 // One Management API token for many executions: kept in module scope for this instance and in api.cache for new instances.
-// api.cache limits (customize/actions/limitations.mdx): key ≤ 64 bytes, value ≤ 4 kB, expires_at in epoch milliseconds,
+// api.cache limits (customize/actions/limitations.mdx): key ≤ 64 bytes, value ≤ 4 kB, ttl in milliseconds,
 // entries best effort. A token that does not fit is simply not shared with other instances.
 // api.cache is scoped to the trigger, so every other post-login Action of the tenant can read it: the token is stored
 // sealed (AES-256-GCM, key derived from this Action's client secret), useless to an Action that lacks the secret.
@@ -62,7 +62,8 @@ export function cachedTokenSource(options: {
     const issued = await options.issue();
     const entry = { token: issued.accessToken, expiresAt: usableUntil(options.now(), issued.expiresInSeconds) };
     held.set(key, entry);
-    options.cache.set(key, seal(entry.token, sealing), { expires_at: entry.expiresAt });
+    // The lifetime is always given, in ms: the default is 15 min in older docs and 24 h in the current API reference.
+    options.cache.set(key, seal(entry.token, sealing), { ttl: entry.expiresAt - options.now() });
     return entry;
   };
 

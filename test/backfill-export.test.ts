@@ -62,3 +62,37 @@ describe('backfill through a users export', () => {
     expect(snapshot(tenant.state)).toEqual(before);
   });
 });
+
+describe('backfill through a users export whose first link expired', () => {
+  let offset = 0;
+  const get = useInProcessTenant(() => {
+    const made = bareTenant({ now: () => new Date(Date.now() + offset) });
+    loadGenerated(made.tenant.state, { users: 1100, duplicates: 0.1, seed: 5 });
+    made.tenant.jobs.configure({ processingMs: 30 });
+    return made;
+  });
+
+  it('asks the job again for a fresh link and reads the file', async () => {
+    const { tenant, client } = get();
+    offset = 0;
+    // The first download starts after its link's 60 s are over, as when the job was polled slowly.
+    let late = true;
+    const slow: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (late && new URL(url).pathname.startsWith('/exports/')) {
+        late = false;
+        offset += 61_000;
+      }
+      return fetch(input, init);
+    };
+    const run = await runCli(
+      backfillSpec,
+      backfillCommand({ env: envFor(tenant, client), progressStream: quiet, fetch: slow, run: { pollMs: { first: 10, max: 20 } } }),
+      ['--json'],
+    );
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ via: 'export', totals: { users: 1100 } });
+    expect(tenant.requests.count({ method: 'GET', route: '/exports/:id/:file', status: 403 })).toBe(1);
+    expect(tenant.requests.count({ method: 'GET', route: '/exports/:id/:file', status: 200 })).toBe(1);
+  });
+});

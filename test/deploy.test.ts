@@ -290,6 +290,8 @@ describe('deploy (in-process tenant)', () => {
   it('waits for the deployed version to go live before binding it, showing the time waited', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
+    // 20 s on the tenant's clock (0.4 s here): long enough that the first poll always finds the version not yet live.
+    store.setDeployDelay(20_000);
     let progress = '';
     const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((progress += String(chunk)), done()) }), { isTTY: false });
     const first = await deploy(envFor(tenant, client), [], { progressStream: stream as unknown as NodeJS.WriteStream });

@@ -43,19 +43,21 @@ async function boundNames(m: ManagementClient): Promise<string[]> {
 describe('actions', () => {
   it('builds a draft pending → building → built, refuses to deploy it before, and deploys it as version 1', async () => {
     const m = admin();
-    get().tenant.actions.setBuildDelay(600);
+    const { tenant } = get();
+    tenant.actions.setBuildDelay(DEFAULT_BUILD_DELAY_MS);
+    // On a clock the test moves, so that a slow machine cannot skip a state.
+    let now = Date.now();
+    tenant.state.setClock(() => new Date(now));
     const created = await m.actions.create({ name: 'a', supported_triggers: POST_LOGIN, code: CODE });
     expect(created).toMatchObject({ name: 'a', runtime: 'node22', status: 'pending', all_changes_deployed: false });
     await expect(m.actions.deploy(created.id!)).rejects.toMatchObject({
       statusCode: 400,
       body: { message: "A draft must be in the 'built' state before it can be deployed." },
     });
-    const seen = new Set<string>();
-    for (let status = 'pending'; status !== 'built'; status = (await m.actions.get(created.id!)).status!) {
-      seen.add(status);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect([...seen]).toEqual(['pending', 'building']);
+    now += 1000;
+    expect((await m.actions.get(created.id!)).status).toBe('building');
+    now += DEFAULT_BUILD_DELAY_MS - 1000;
+    expect((await m.actions.get(created.id!)).status).toBe('built');
     const version = await m.actions.deploy(created.id!);
     expect(version).toMatchObject({ number: 1, deployed: true, status: 'built', action_id: created.id });
     expect(await m.actions.get(created.id!)).toMatchObject({ all_changes_deployed: true, deployed_version: { number: 1 } });
@@ -63,8 +65,12 @@ describe('actions', () => {
 
   it('answers a deploy with 200 and a version not yet live, and refuses to bind the Action until it is', async () => {
     const m = admin();
-    const store = get().tenant.actions;
-    store.setDeployDelay(300);
+    const { tenant } = get();
+    const store = tenant.actions;
+    store.setDeployDelay(DEFAULT_DEPLOY_DELAY_MS);
+    // On a clock the test moves: the answer and the refusal come before the version is live, however slow the machine.
+    let now = Date.now();
+    tenant.state.setClock(() => new Date(now));
     const created = await m.actions.create({ name: 'slow', supported_triggers: POST_LOGIN, code: CODE });
     const answer = await m.actions.deploy(created.id!).withRawResponse();
     expect(answer.rawResponse.status).toBe(200);
@@ -75,7 +81,7 @@ describe('actions', () => {
       statusCode: 400,
       body: { message: 'Trying to create a binding for an action that has not been deployed yet.' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 320));
+    now += DEFAULT_DEPLOY_DELAY_MS;
     expect(await m.actions.versions.get(created.id!, answer.data.id!)).toMatchObject({ deployed: true });
     expect((await bind()).bindings!.map((b) => b.action!.name)).toEqual(['slow']);
   });
@@ -341,7 +347,7 @@ describe('logins through the post-login flow', () => {
     expect(tenant.state.getUser(user.user_id)).toMatchObject({ logins_count: 1, app_metadata: { kept: true, from_first: 1, from_second: 2 } });
   });
 
-  it('checks setPrimaryUser once, after the last Action, and discards the metadata of the whole flow when it was called', async () => {
+  it('checks setPrimaryUser once, after the last Action; only the calling Action loses its metadata, later ones write to the new primary', async () => {
     const { tenant } = get();
     const primary = tenant.state.createUser({ connection: DATABASE, email: 'p@x.io', email_verified: true });
     const google = tenant.state.createUser({ connection: 'google-oauth2', email: 'p@x.io', email_verified: true });
@@ -349,8 +355,8 @@ describe('logins through the post-login flow', () => {
     await bindFlow(
       {
         switcher:
-          'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("lost", 1); api.authentication.setPrimaryUser(event.secrets.P); };',
-        linker: 'exports.onExecutePostLogin = async (event, api) => { await fetch("https://tenant.local/link"); api.user.setAppMetadata("lost_too", 2); };',
+          'exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata("lost", 1); api.authentication.setPrimaryUser(event.secrets.P); api.user.setUserMetadata("lost_after", 1); };',
+        linker: 'exports.onExecutePostLogin = async (event, api) => { await fetch("https://tenant.local/link"); api.user.setAppMetadata("kept", 2); };',
       },
       primary.user_id,
     );
@@ -359,9 +365,9 @@ describe('logins through the post-login flow', () => {
       return new Response(null, { status: 201 });
     };
     const result = await loginThroughFlow(tenant.actions, createActionsRuntime({ state: tenant.state, timeoutMs: 2000, fetch }), { identity });
-    expect(result).toMatchObject({ outcome: 'success', subject: primary.user_id, appMetadataApplied: undefined });
+    expect(result).toMatchObject({ outcome: 'success', subject: primary.user_id, appMetadataApplied: { kept: 2 }, userMetadataApplied: undefined });
     expect(result.steps.map((s) => s.action)).toEqual(['switcher', 'linker']);
-    expect(tenant.state.getUser(primary.user_id)!.app_metadata ?? {}).toEqual({});
+    expect(tenant.state.getUser(primary.user_id)).toMatchObject({ app_metadata: { kept: 2 }, user_metadata: {} });
   });
 
   it('refuses a second setPrimaryUser in a later Action of the same flow', async () => {

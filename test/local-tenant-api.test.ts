@@ -280,7 +280,10 @@ describe('POST /api/v2/users/:id/identities', () => {
     const wrong = await call('POST', path, { token: issued, body: { ...body, connection_id: other.id } });
     expect(wrong).toMatchObject({ status: 400, body: { message: 'Provided secondary account not found.' } });
     const malformed = await call('POST', path, { token: issued, body: { ...body, connection_id: 7 } });
-    expect(malformed).toMatchObject({ status: 400, body: { message: 'Payload validation error: connection_id must be a string.' } });
+    expect(malformed).toMatchObject({
+      status: 400,
+      body: { message: "Payload validation error: 'Expected type string but found type number' on property connection_id." },
+    });
     expect(tenant.state.getUser(secondary.user_id)).toBeDefined();
     const linked = await call('POST', path, { token: issued, body: { ...body, connection_id: tenant.state.connection(DATABASE)!.id } });
     expect(linked.status).toBe(201);

@@ -309,11 +309,17 @@ describe('setPrimaryUser', () => {
 });
 
 describe('what an execution records', () => {
-  it('captures console output per execution, one entry a line, each cut to 256 characters', async () => {
+  it('keeps 256 characters of console output per execution, not per line, one entry a line', async () => {
     const { state, ann } = tenant();
-    const code = action('console.log("x".repeat(300)); console.error("two\\nlines"); console.info("%s=%d", "n", 3);');
-    const result = success(await runtime(state).load(code).login({ userId: ann.user_id }));
-    expect(result.logs).toEqual(['x'.repeat(256), 'two', 'lines', 'n=3']);
+    const loaded = runtime(state).load(
+      action('console.error("two\\nlines"); console.info("%s=%d", "n", 3); console.log("x".repeat(300)); console.log("gone");'),
+    );
+    const result = success(await loaded.login({ userId: ann.user_id }));
+    expect(result.logs).toEqual(['two', 'lines', 'n=3', 'x'.repeat(256 - 11)]);
+    expect(result.logs.join('').length).toBe(256);
+    expect(result.logCharsDropped).toBe(300 - 245 + 4);
+    // The budget is each execution's: the next login starts with all of it.
+    expect(success(await loaded.login({ userId: ann.user_id })).logs[0]).toBe('two');
   });
 
   it('keeps the logs and HTTP calls of concurrent logins on one instance apart', async () => {

@@ -12,6 +12,9 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** Auth0's error body; 401s also carry `attributes`. */
+export type TenantErrorBody = ApiErrorBody & { attributes?: { error: string } };
+
 export class ApiError extends Error {
   readonly statusCode: number;
   readonly errorCode: string | undefined;
@@ -23,9 +26,13 @@ export class ApiError extends Error {
     this.errorCode = errorCode;
   }
 
-  toBody(): ApiErrorBody {
-    const body: ApiErrorBody = { statusCode: this.statusCode, error: REASONS[this.statusCode] ?? 'Error', message: this.message };
+  toBody(): TenantErrorBody {
+    const body: TenantErrorBody = { statusCode: this.statusCode, error: REASONS[this.statusCode] ?? 'Error', message: this.message };
     if (this.errorCode !== undefined) body.errorCode = this.errorCode;
+    // A 401 repeats its message under `attributes.error`, as Auth0's answers do:
+    // {"statusCode":401,"error":"Unauthorized","message":"Invalid token","attributes":{"error":"Invalid token"}}
+    // (e.g. the 401 fixture of auth0/auth0-python's management REST client tests).
+    if (this.statusCode === 401) body.attributes = { error: this.message };
     return body;
   }
 }

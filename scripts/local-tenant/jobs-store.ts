@@ -3,9 +3,10 @@
 // Auth0's behaviour (manage-users/user-migration/bulk-user-exports.mdx; Auth0 community "Sequence of statuses for user
 // export job"): the job answers `{type: 'users_export', status: 'pending', format, fields, connection_id?, limit?,
 // created_at, id: 'job_…'}`; statuses go pending, processing, completed, then expired 24 h after the job was made; the
-// completed job carries a `location` URL of a gzipped file, pre-signed (no bearer token). Choices of the local tenant:
-// the file is written while it is downloaded, from the users as they are then (Auth0 snapshots while processing);
-// only `format: 'json'` is modelled; a field named with a path (`user_metadata.plan`) is written under that name.
+// completed job carries a `location` URL of a gzipped file, pre-signed (no bearer token), valid for 60 s; a new GET of
+// the job gives a fresh one. The file is the tenant as of the job, not as of the download. Choices of the local tenant:
+// the users are written out when the job is created (Auth0 does it while processing); only `format: 'json'` is
+// modelled; a field named with a path (`user_metadata.plan`) is written under that name.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -39,8 +40,10 @@ interface ExportJob {
   connection?: { id: string; name: string };
   limit?: number;
   fields?: ExportField[];
-  /** The download URL's signature: whoever has the location may download, as with Auth0's pre-signed URL. */
-  signature: string;
+  /** The file's text, in chunks, as the tenant was when the job was made. */
+  file: string[];
+  /** Signature → expiry (tenant clock, ms) of each download link handed out: whoever has a live link may download. */
+  links: Map<string, number>;
 }
 
 export interface JobsOptions {
@@ -50,6 +53,8 @@ export interface JobsOptions {
 
 /** Auth0 expires an export job 24 hours after it was created. */
 const EXPIRY_MS = 24 * 60 * 60 * 1000;
+/** A download link is valid for 60 s (manage-users/user-migration/bulk-user-exports.mdx). */
+export const LOCATION_LIFETIME_MS = 60_000;
 const DEFAULT_PROCESSING_MS = 100;
 /** Lines are gathered into chunks of about this size before compression. */
 const CHUNK_BYTES = 64 * 1024;
@@ -84,7 +89,8 @@ export class JobsStore {
     const job: ExportJob = {
       id: `job_${randomBytes(12).toString('base64url').slice(0, 16)}`,
       createdAt: this.state.now().getTime(),
-      signature: randomBytes(24).toString('base64url'),
+      file: [],
+      links: new Map(),
     };
     if (body.connection_id !== undefined) {
       const connection = typeof body.connection_id === 'string' ? this.state.connectionById(body.connection_id) : undefined;
@@ -98,16 +104,28 @@ export class JobsStore {
       job.limit = body.limit;
     }
     if (body.fields !== undefined) job.fields = checkFields(body.fields);
+    job.file = [...chunks(this.state, job)];
     this.jobs.set(job.id, job);
-    const { location: _location, ...view } = this.view(job.id, '');
-    return { ...view, status: 'pending', percentage_done: 0 };
+    const elapsed = this.state.now().getTime() - job.createdAt;
+    return { ...this.describe(job, elapsed, ''), status: 'pending', percentage_done: 0 };
   }
 
-  /** GET /api/v2/jobs/{id}: the job's status as of now on the tenant's clock. */
+  /** GET /api/v2/jobs/{id}: the job's status as of now on the tenant's clock; a completed job with a fresh 60 s link. */
   view(id: string, domain: string): ExportJobView {
     const job = this.jobs.get(id);
     if (!job) throw new ApiError(404, 'The job does not exist.', 'inexistent_job');
-    const elapsed = this.state.now().getTime() - job.createdAt;
+    const now = this.state.now().getTime();
+    const view = this.describe(job, now - job.createdAt, domain);
+    if (view.status === 'completed') {
+      for (const [signature, expiresAt] of job.links) if (expiresAt <= now) job.links.delete(signature);
+      const signature = randomBytes(24).toString('base64url');
+      job.links.set(signature, now + LOCATION_LIFETIME_MS);
+      view.location = `https://${domain}/exports/${job.id}/${encodeURIComponent(domain)}.json.gz?sig=${signature}`;
+    }
+    return view;
+  }
+
+  private describe(job: ExportJob, elapsed: number, domain: string): ExportJobView {
     const { processingMs } = this.settings;
     const status = elapsed >= EXPIRY_MS ? 'expired' : elapsed >= processingMs ? 'completed' : elapsed >= processingMs / 2 ? 'processing' : 'pending';
     const view: ExportJobView = { type: 'users_export', status, id: job.id, created_at: new Date(job.createdAt).toISOString(), format: 'json' };
@@ -119,21 +137,22 @@ export class JobsStore {
     if (job.fields) view.fields = job.fields;
     if (status === 'completed') {
       view.percentage_done = 100;
-      view.location = `https://${domain}/exports/${job.id}/${encodeURIComponent(domain)}.json.gz?sig=${job.signature}`;
     } else if (status !== 'expired') {
       view.percentage_done = status === 'processing' ? 50 : 0;
     }
     return view;
   }
 
-  /** The export file of a completed job, gzipped NDJSON, produced as it is read. */
+  /** The export file of a completed job, gzipped NDJSON, through a link that is still valid. */
   download(id: string, signature: string | null): ReadableStream<Uint8Array> {
     const job = this.jobs.get(id);
-    // Like an expired or tampered pre-signed URL: the same refusal whether the job is unknown or the signature wrong.
-    if (!job || signature !== job.signature || this.view(id, '').status !== 'completed')
+    const now = this.state.now().getTime();
+    const expiresAt = signature === null ? undefined : job?.links.get(signature);
+    // Like an expired or tampered pre-signed URL: the same refusal whether the job is unknown, the link old or forged.
+    if (!job || expiresAt === undefined || expiresAt <= now || this.describe(job, now - job.createdAt, '').status !== 'completed')
       throw new ApiError(403, 'Request has expired or the signature does not match.');
     // Node's web stream type and the DOM's (which Response takes) differ only in typing.
-    return Readable.toWeb(Readable.from(chunks(this.state, job)).pipe(createGzip())) as unknown as ReadableStream<Uint8Array>;
+    return Readable.toWeb(Readable.from(job.file).pipe(createGzip())) as unknown as ReadableStream<Uint8Array>;
   }
 }
 
@@ -149,7 +168,7 @@ function checkFields(value: unknown): ExportField[] {
   return (value as ExportField[]).map(({ name, export_as }) => (export_as === undefined ? { name } : { name, export_as }));
 }
 
-/** The file's text in chunks, one user at a time, so the tenant is never copied whole. */
+/** The file's text in chunks of about CHUNK_BYTES, written one user at a time. */
 function* chunks(state: TenantState, job: ExportJob): Generator<string> {
   let parts: string[] = [];
   let size = 0;

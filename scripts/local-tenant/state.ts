@@ -95,6 +95,9 @@ const PROFILE_FIELDS = [
 
 const LOGIN_APP_FIELDS = new Set(['app_type', 'callbacks', 'allowed_logout_urls', 'grant_types', 'token_endpoint_auth_method', 'connections']);
 
+/** A connection id as Auth0 makes and checks them (`con_` and 16 letters or digits). */
+export const CONNECTION_ID = /^con_[A-Za-z0-9]{16}$/;
+
 /** Management API token lifetime, as Auth0 issues it by default. */
 export const TOKEN_LIFETIME_SECONDS = 86_400;
 
@@ -297,11 +300,14 @@ export class TenantState {
     return undefined;
   }
 
-  /** `PATCH /api/v2/users/{id}`: metadata merged at the top level, a key set to null removed. */
+  /**
+   * `PATCH /api/v2/users/{id}`: metadata merged at the top level, a key set to null removed, and the object sent empty
+   * (`"app_metadata": {}`) removing all of it (manage-users/user-accounts/metadata/manage-metadata-api.mdx).
+   */
   patchUser(userId: string, patch: UserPatch): User {
     const user = this.requireUser(userId);
-    if (patch.app_metadata !== undefined) user.app_metadata = mergeTopLevel(user.app_metadata ?? {}, patch.app_metadata);
-    if (patch.user_metadata !== undefined) user.user_metadata = mergeTopLevel(user.user_metadata ?? {}, patch.user_metadata);
+    if (patch.app_metadata !== undefined) user.app_metadata = patchMetadata(user.app_metadata ?? {}, patch.app_metadata);
+    if (patch.user_metadata !== undefined) user.user_metadata = patchMetadata(user.user_metadata ?? {}, patch.user_metadata);
     const email = patch.email === undefined ? undefined : storedEmail(user.identities[0]!.provider, patch.email);
     if (email !== undefined && email !== user.email) {
       if (user.email !== undefined) this.unindexEmail(user.email, user.user_id);
@@ -338,12 +344,24 @@ export class TenantState {
       throw new ApiError(400, 'Payload validation error: provider and user_id are required.', 'invalid_body');
     }
     if (body.connection_id !== undefined && typeof body.connection_id !== 'string') {
-      throw new ApiError(400, 'Payload validation error: connection_id must be a string.', 'invalid_body');
+      throw new ApiError(
+        400,
+        `Payload validation error: 'Expected type string but found type ${typeof body.connection_id}' on property connection_id.`,
+        'invalid_body',
+      );
+    }
+    if (typeof body.connection_id === 'string' && !CONNECTION_ID.test(body.connection_id)) {
+      throw new ApiError(
+        400,
+        `Payload validation error: 'String does not match pattern ${CONNECTION_ID.source}: ${body.connection_id}' on property connection_id.`,
+        'invalid_body',
+      );
     }
     const primary = this.requireUser(primaryId);
-    const secondaryId = `${body.provider}|${String(body.user_id)}`;
+    const secondaryId = this.secondaryIdOf(body.provider, String(body.user_id));
     if (secondaryId === primaryId) throw new ApiError(400, 'Main identity and the new one are the same.', 'invalid_body');
-    if (primary.identities.some((i) => i.provider === body.provider && String(i.user_id) === String(body.user_id))) {
+    const ownId = secondaryId.slice(body.provider.length + 1);
+    if (primary.identities.some((i) => i.provider === body.provider && String(i.user_id) === ownId)) {
       throw new ApiError(409, 'Specified identity already exists.', 'identity_conflict');
     }
     const secondary = this.users.get(secondaryId);
@@ -362,6 +380,17 @@ export class TenantState {
     if (secondary.email !== undefined) this.unindexEmail(secondary.email, secondaryId);
     primary.updated_at = this.now().toISOString();
     return primary.identities;
+  }
+
+  /**
+   * The secondary's user id from a link body: `user_id` is the identity's own id (`provider|` + it), or the full id, which
+   * a real tenant also accepts (auth0/go-auth0 test/data/recordings, TestUserManager_Link: `"user_id":"auth0|63d1…"`
+   * answered 201). The own id is tried first, for ids that themselves hold a `|`.
+   */
+  private secondaryIdOf(provider: string, userId: string): string {
+    const own = `${provider}|${userId}`;
+    if (this.users.has(own) || !userId.startsWith(`${provider}|`)) return own;
+    return userId;
   }
 
   /**
@@ -427,6 +456,11 @@ export function mergeTopLevel(base: Metadata, patch: Metadata | null): Metadata 
     else merged[key] = value;
   }
   return merged;
+}
+
+/** A PATCH of one metadata object: an empty object or null clears it, anything else merges at the top level. */
+function patchMetadata(base: Metadata, patch: Metadata | null): Metadata {
+  return patch === null || Object.keys(patch).length === 0 ? {} : mergeTopLevel(base, patch);
 }
 
 /** The profile a user carries into `identities[n].profileData` when it is linked as a secondary. */

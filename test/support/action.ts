@@ -38,11 +38,13 @@ export function calls(result: LoginResult): string[] {
 
 /**
  * The login's success, after checking what every execution must respect: the login did not fail, at most one log line,
- * shorter than 256 characters, and no secret in it.
+ * shorter than 256 characters, nothing of its output dropped, and no secret in it.
  */
 export function succeeded(result: LoginResult, t: TestTenant): LoginSuccess {
   if (result.outcome !== 'success') throw new Error(`the login failed (${result.kind}): ${result.reason}; logs: ${result.logs.join(' | ')}`);
   expect(result.logs.length).toBeLessThanOrEqual(1);
+  // Auth0 keeps 256 characters of output per execution: nothing the Action says may be cut off.
+  expect(result.logCharsDropped).toBe(0);
   for (const line of result.logs) {
     expect(line.length).toBeLessThan(LOG_LINE_LIMIT);
     expect(line).not.toContain(t.client.client_secret);

@@ -3,6 +3,7 @@
 // Auth0 pages through the first 1000 results only; past that an export job is the way to read a tenant
 // (manage-users/user-migration/bulk-user-exports.mdx; docs/auth0-behaviour.md). Job statuses go
 // pending → processing → completed (then expired 24 h later), or failed.
+import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
@@ -46,21 +47,37 @@ async function* pages(api: TenantApi, firstPage: User[], total: number, fields: 
 }
 
 async function* exported(api: TenantApi, options: SourceOptions): AsyncGenerator<User> {
-  const location = await waitForExport(api, options);
+  const job = await waitForExport(api, options);
   const source = 'the users export';
-  for await (const { lineNumber, value } of readNdjson(await api.download(location), source)) {
+  for await (const { lineNumber, value } of readNdjson(await downloadOf(api, job), source)) {
     yield asUser(value, `${source} line ${lineNumber}`);
   }
 }
 
-/** Starts the export job and polls it until its file is ready; returns the file's URL. */
-async function waitForExport(api: TenantApi, options: SourceOptions): Promise<string> {
+/**
+ * The export file. Its link is valid for 60 s, and a new GET of the job within 24 h gives a fresh one
+ * (manage-users/user-migration/bulk-user-exports.mdx): a first link that expired while the job was polled or the
+ * download waited is asked again once.
+ */
+async function downloadOf(api: TenantApi, job: { id: string; location: string }): Promise<Readable> {
+  try {
+    return await api.download(job.location);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const again = await api.getJob(job.id);
+    if (again.status !== 'completed' || !again.location) throw error;
+    return api.download(again.location);
+  }
+}
+
+/** Starts the export job and polls it until its file is ready; returns its id and the file's URL. */
+async function waitForExport(api: TenantApi, options: SourceOptions): Promise<{ id: string; location: string }> {
   const poll = options.pollMs ?? { first: 1000, max: 10_000 };
   let job = await api.startExport(options.fields);
   for (let wait = poll.first; ; wait = Math.min(poll.max, wait * 1.5)) {
     if (job.status === 'completed') {
       if (!job.location) throw new CliError(`users export job ${job.id} completed without a file location; run again`);
-      return job.location;
+      return { id: job.id, location: job.location };
     }
     if (job.status === 'failed' || job.status === 'expired') {
       throw new CliError(`users export job ${job.id} ${job.status}; run again (see the tenant's logs for why an export fails)`);

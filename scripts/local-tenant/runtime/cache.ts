@@ -17,10 +17,12 @@ export const CACHE_MAX_TTL_MS = 24 * 60 * 60 * 1000;
 export class ActionsCache {
   private readonly entries = new Map<string, CacheEntry>();
   private readonly now: () => number;
+  private readonly defaultTtlMs: number;
 
   /** `now` in epoch milliseconds: the tenant's clock, so tests can move time. */
-  constructor(now: () => number) {
+  constructor(now: () => number, defaultTtlMs = CACHE_DEFAULT_TTL_MS) {
     this.now = now;
+    this.defaultTtlMs = defaultTtlMs;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -93,7 +95,7 @@ export class ActionsCache {
       if (typeof supplied !== 'number' || !Number.isFinite(supplied)) return 'InvalidExpiry';
       candidates.push(Math.floor(toExpiry(supplied)));
     }
-    const requested = candidates.length > 0 ? Math.min(...candidates) : now + CACHE_DEFAULT_TTL_MS;
+    const requested = candidates.length > 0 ? Math.min(...candidates) : now + this.defaultTtlMs;
     if (requested <= now) return 'ItemAlreadyExpired';
     return Math.min(requested, now + CACHE_MAX_TTL_MS);
   }

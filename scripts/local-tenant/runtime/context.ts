@@ -6,8 +6,11 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import type { Fetch } from '../../common/routed-fetch.ts';
 
-/** Auth0 keeps only the first 256 characters of a console.log line (customize/actions/limitations.mdx, "Logs"). */
-export const LOG_LINE_LIMIT = 256;
+/**
+ * Auth0 keeps at most 256 characters of console output "for each Action" (customize/actions/limitations.mdx): per
+ * execution of an Action, not per line. What comes after is lost.
+ */
+export const LOG_LIMIT_PER_EXECUTION = 256;
 
 /** One request the Action made through the fetch it was given. */
 export interface HttpCall {
@@ -17,7 +20,10 @@ export interface HttpCall {
 
 /** What one execution collects while it runs; `closed` once its result is taken, so late work of a timed-out Action is dropped. */
 export interface ExecutionContext {
+  /** What Auth0 keeps of the execution's console output: its lines, within LOG_LIMIT_PER_EXECUTION characters in all. */
   logs: string[];
+  /** Characters of output that did not fit and were dropped. */
+  logCharsDropped: number;
   httpCalls: HttpCall[];
   closed: boolean;
 }
@@ -25,7 +31,7 @@ export interface ExecutionContext {
 const storage = new AsyncLocalStorage<ExecutionContext>();
 
 export function newExecutionContext(): ExecutionContext {
-  return { logs: [], httpCalls: [], closed: false };
+  return { logs: [], logCharsDropped: 0, httpCalls: [], closed: false };
 }
 
 /** Runs `fn` as `context`: console lines and fetch calls made from it (and what it awaits) are recorded there. */
@@ -39,7 +45,7 @@ function currentExecution(): ExecutionContext | undefined {
   return context && !context.closed ? context : undefined;
 }
 
-/** A console whose every output line goes, cut to 256 characters, to the current execution's logs (and nowhere else). */
+/** A console whose output lines go to the current execution's logs (and nowhere else), until its 256 characters are used. */
 export function executionConsole(): Console {
   const sink = new Writable({
     decodeStrings: false,
@@ -48,7 +54,11 @@ export function executionConsole(): Console {
       if (context) {
         const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
         const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-        for (const line of lines) context.logs.push(line.slice(0, LOG_LINE_LIMIT));
+        for (const line of lines) {
+          const room = LOG_LIMIT_PER_EXECUTION - context.logs.reduce((sum, kept) => sum + kept.length, 0);
+          if (room > 0) context.logs.push(line.slice(0, room));
+          context.logCharsDropped += Math.max(0, line.length - Math.max(0, room));
+        }
       }
       done();
     },

@@ -24,8 +24,10 @@ export type FailureKind = 'error' | 'denied' | 'timeout' | 'setPrimaryUser' | 'u
 export interface ExecutionReport {
   /** The user the flow ran for (`event.user.user_id`): the owner of the login identity when the login began. */
   eventUserId: string;
-  /** The Actions' console output, one entry a line, each cut to 256 characters. */
+  /** The Actions' console output as Auth0 keeps it: one entry a line, at most 256 characters per Action execution. */
   logs: string[];
+  /** Characters of console output Auth0 would have dropped, over the 256 per Action execution. */
+  logCharsDropped: number;
   /** The requests the Actions made through the fetch they were given, in order. */
   httpCalls: HttpCall[];
   durationMs: number;
@@ -56,6 +58,7 @@ export type LoginResult = LoginSuccess | LoginFailure;
 export interface StepReport {
   action: string;
   logs: string[];
+  logCharsDropped: number;
   httpCalls: HttpCall[];
   durationMs: number;
 }
@@ -175,6 +178,7 @@ async function runFrom(
   const report = (): Omit<ExecutionReport, keyof Applied> => ({
     eventUserId: user.user_id,
     logs: steps.flatMap((s) => s.logs),
+    logCharsDropped: steps.reduce((sum, s) => sum + s.logCharsDropped, 0),
     httpCalls: steps.flatMap((s) => s.httpCalls),
     durationMs: performance.now() - started,
   });
@@ -187,8 +191,9 @@ async function runFrom(
     steps,
     ...(failedAction === undefined ? {} : { failedAction }),
   });
-  // Metadata set anywhere in a flow that calls setPrimaryUser is discarded (limitations.mdx, "Account Linking").
-  const settleMetadata = (): Applied => (commands.primaryUserId === undefined ? applyMetadata(state, user.user_id, commands) : noMetadata);
+  // Written once at the end, to the user the login ends on: the new primary after a setPrimaryUser, whose own Action's
+  // metadata is gone by then (see below).
+  const settleMetadata = (): Applied => applyMetadata(state, commands.primaryUserId ?? user.user_id, commands);
 
   for (let index = from; index < run.actions.length; index += 1) {
     const action = run.actions[index]!;
@@ -206,14 +211,28 @@ async function runFrom(
     };
     const { api } = createPostLoginApi(env.cache, () => !context.closed, commands, redirect);
     const stepStarted = performance.now();
+    const metadataBefore = { app: structuredClone(commands.appMetadata), user: structuredClone(commands.userMetadata) };
     const execution = runIn(context, async () => {
       await action.instance.handler(resuming ? 'onContinuePostLogin' : 'onExecutePostLogin')(event, api);
     });
     // The limit is the execution's: what earlier Actions used is gone for later ones.
     const settled = await withTimeout(execution, Math.max(0, env.timeoutMs - (performance.now() - started)));
     context.closed = true;
-    steps.push({ action: action.name, logs: [...context.logs], httpCalls: [...context.httpCalls], durationMs: performance.now() - stepStarted });
-    if (run.primaryCalledBy === undefined && commands.primaryUserId !== undefined) run.primaryCalledBy = action.name;
+    steps.push({
+      action: action.name,
+      logs: [...context.logs],
+      logCharsDropped: context.logCharsDropped,
+      httpCalls: [...context.httpCalls],
+      durationMs: performance.now() - stepStarted,
+    });
+    if (run.primaryCalledBy === undefined && commands.primaryUserId !== undefined) {
+      run.primaryCalledBy = action.name;
+      // Metadata set with api.user in the Action that calls setPrimaryUser is discarded; later Actions of the flow write
+      // to the new primary (customize/actions/limitations.mdx, "Account Linking"). The docs say nothing of earlier
+      // Actions: their metadata is kept and goes to the new primary as well.
+      commands.appMetadata = metadataBefore.app;
+      commands.userMetadata = metadataBefore.user;
+    }
 
     if (settled.type === 'timeout') return fail('timeout', 'timeout', action.name);
     if (settled.type === 'threw') return fail('error', `error: ${messageOf(settled.error)}`, action.name);
@@ -240,7 +259,7 @@ async function runFrom(
     if (!secondaries.some((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id)) {
       return fail('setPrimaryUser', `setPrimaryUser: identity not among secondaries of ${commands.primaryUserId}`, run.primaryCalledBy);
     }
-    return { ...success(commands.primaryUserId, commands, report(), noMetadata), steps };
+    return { ...success(commands.primaryUserId, commands, report(), settleMetadata()), steps };
   }
 
   // Without setPrimaryUser the login goes on as the event's user. If an Action linked that user away under another

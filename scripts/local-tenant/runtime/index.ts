@@ -27,6 +27,8 @@ export interface ActionsRuntimeOptions {
   now?: () => Date;
   /** The execution time limit. Default 20 s, Auth0's; tests lower it rather than wait. */
   timeoutMs?: number;
+  /** The life of an `api.cache` entry set without ttl or expires_at: 15 min (older docs and types) by default, 24 h in the current API reference. */
+  cacheDefaultTtlMs?: number;
 }
 
 export interface LoadOptions {
@@ -73,7 +75,7 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
   const now = options.now ?? (() => state.now());
   const timeoutMs = options.timeoutMs ?? EXECUTION_LIMIT_MS;
   const fetch = (): Fetch => options.fetch ?? globalThis.fetch;
-  const cache = new ActionsCache(() => now().getTime());
+  const cache = new ActionsCache(() => now().getTime(), options.cacheDefaultTtlMs);
 
   const env = { state, cache, timeoutMs, now };
   /** What runs each LoadedAction this runtime made; a LoadedAction of another runtime is not in it. */

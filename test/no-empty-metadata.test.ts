@@ -1,0 +1,57 @@
+// No script and no Action ever PATCHes a user with an empty metadata object: `app_metadata: {}` would delete all of it.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Fetch } from '../scripts/common/routed-fetch.ts';
+import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
+import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { loadGenerated } from '../scripts/local-tenant/generator.ts';
+import { loadAction } from './support/action.ts';
+import { bareTenant, envFor, tempDir } from './support/backfill.ts';
+import { quiet, runCli } from './support/cli.ts';
+import { useInProcessTenant } from './support/tenant.ts';
+
+/** A fetch that keeps the body of every PATCH of a user on its way to the tenant. */
+function recordingPatches(): { fetch: Fetch; bodies: Array<Record<string, unknown>> } {
+  const bodies: Array<Record<string, unknown>> = [];
+  const fetch: Fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (request.method === 'PATCH' && /\/api\/v2\/users\/[^/]+$/.test(new URL(request.url).pathname)) {
+      bodies.push((await request.clone().json()) as Record<string, unknown>);
+    }
+    return globalThis.fetch(request);
+  };
+  return { fetch, bodies };
+}
+
+const emptyObject = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+
+describe('metadata writes', () => {
+  const get = useInProcessTenant(() => {
+    const made = bareTenant();
+    // Duplicates with and without metadata, and users linked already, so that every write path runs.
+    loadGenerated(made.tenant.state, { users: 80, duplicates: 0.5, metadata: 0.5, linked: 0.1, seed: 4 });
+    return made;
+  });
+
+  it('the Action, the backfill and the undo never send app_metadata: {} or user_metadata: {}', async () => {
+    const { tenant, client } = get();
+    const { fetch, bodies } = recordingPatches();
+    const env = envFor(tenant, client);
+
+    const { action } = await loadAction({ tenant, client }, { LINK_MODE: 'link' }, { fetch });
+    for (const user of [...tenant.state.allUsers()].slice(0, 24)) {
+      if (tenant.state.getUser(user.user_id)) await action.login({ userId: user.user_id });
+    }
+    const actionPatches = bodies.length;
+    const journal = join(tempDir(), 'journal.ndjson');
+    const backfill = await runCli(backfillSpec, backfillCommand({ env, progressStream: quiet, fetch }), ['--apply', '--journal', journal, '--json']);
+    expect(backfill.code).toBe(0);
+    const undo = await runCli(unlinkSpec, unlinkCommand({ env, progressStream: quiet, fetch }), ['--journal', journal, '--apply', '--json']);
+    expect(undo.code).toBe(0);
+
+    expect(actionPatches).toBeGreaterThan(0);
+    expect(bodies.length).toBeGreaterThan(actionPatches);
+    const empty = bodies.filter((body) => emptyObject(body.app_metadata) || emptyObject(body.user_metadata));
+    expect(empty).toEqual([]);
+  });
+});
