@@ -84,6 +84,9 @@ export async function discoverOverLoopback(domain: string, serverUrl: string, ap
 /** Creates, deploys and appends a post-login Action to the tenant's flow, as the deploy command would. */
 export function bindAction(tenant: LocalTenant, name: string, code: string, secrets: Record<string, string> = {}): void {
   const store = tenant.actions;
+  // Sign-in tests are not about deploy timing (test/deploy.test.ts is): this tenant builds and deploys at once.
+  store.setBuildDelay(0);
+  store.setDeployDelay(0);
   const action = store.create({
     name,
     code,
