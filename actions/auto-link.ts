@@ -5,6 +5,7 @@ import { isChecked } from './link-record.ts';
 import { checkLogin, type FlowDeps } from './login-flow.ts';
 import { logLine, type Outcome } from './outcome.ts';
 import { eligibility } from './policy.ts';
+import { UNVERIFIED_LOGIN_KEY, unverifiedLoginMark } from './risk-signs.ts';
 import type { PostLoginApi, PostLoginEvent } from './types.ts';
 
 const QUIET: Outcome = { kind: 'quiet' };
@@ -29,7 +30,12 @@ async function execute(event: PostLoginEvent, api: PostLoginApi, deps: FlowDeps)
     if (read.status === 'invalid') return { kind: 'invalid-config', description: describeInvalid(read) };
     if (isChecked(event.user)) return QUIET;
     const verdict = eligibility(event.user, read.config.trust);
-    if (!verdict.eligible) return { kind: 'ineligible', reason: verdict.reason };
+    if (!verdict.eligible) {
+      // A login while the email is unverified is a risk sign for later links of this account, recorded for free.
+      const mark = verdict.reason === 'unverified' && read.config.mode === 'link' ? unverifiedLoginMark(event.user, new Date()) : undefined;
+      if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
+      return { kind: 'ineligible', reason: verdict.reason };
+    }
     return await checkLogin(event, api, read.config, deps);
   } catch (error) {
     return { kind: 'failed', error };

@@ -1,5 +1,6 @@
 // The Action's secrets read into a validated Config, or the name of the first missing or malformed secret and what to do.
 import type { TrustRule } from './policy.ts';
+import { DEFAULT_DORMANT_DAYS } from './risk-signs.ts';
 
 export type LinkMode = 'link' | 'dry-run';
 
@@ -38,8 +39,14 @@ class SecretProblem extends Error {
   }
 }
 
-/** Reads the secrets. Values are never echoed in a problem: some of them are credentials. */
-export function readConfig(secrets: Secrets): ConfigResult {
+/** The longest DORMANT_DAYS accepted: 100 years. */
+export const MAX_DORMANT_DAYS = 36_500;
+
+/**
+ * Reads the secrets. Values are never echoed in a problem: some of them are credentials. `now` (epoch ms) is the
+ * moment dormancy is judged at.
+ */
+export function readConfig(secrets: Secrets, now: number = Date.now()): ConfigResult {
   try {
     const mode = readMode(secrets);
     if (mode === 'off') return { status: 'off' };
@@ -50,7 +57,7 @@ export function readConfig(secrets: Secrets): ConfigResult {
         domain: readDomain(secrets),
         clientId: required(secrets, 'AUTH0_CLIENT_ID'),
         clientSecret: required(secrets, 'AUTH0_CLIENT_SECRET'),
-        trust: readTrust(secrets),
+        trust: { ...readTrust(secrets), customDatabases: readList(secrets, 'CUSTOM_DATABASES'), dormancy: { days: readDormantDays(secrets), now } },
         primaryConnection: optional(secrets, 'PRIMARY_CONNECTION'),
         timeBudgetMs: readTimeBudget(secrets),
         claimName: `${readNamespace(secrets)}${CLAIM_SUFFIX}`,
@@ -110,6 +117,24 @@ function readTrust(secrets: Secrets): TrustRule {
     throw new SecretProblem('TRUSTED_CONNECTIONS', 'is malformed: list connection names separated by commas, or remove it to trust the default kinds');
   }
   return { connections: new Set(names) };
+}
+
+/** A comma-separated list of connection names (CUSTOM_DATABASES); unset or empty → none. */
+function readList(secrets: Secrets, name: string): ReadonlySet<string> | undefined {
+  const value = optional(secrets, name);
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new SecretProblem(name, 'is malformed: list connection names separated by commas');
+  return new Set(names);
+}
+
+function readDormantDays(secrets: Secrets): number {
+  const value = optional(secrets, 'DORMANT_DAYS');
+  if (value === undefined) return DEFAULT_DORMANT_DAYS;
+  const days = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= MAX_DORMANT_DAYS))
+    throw new SecretProblem('DORMANT_DAYS', `is malformed: use a whole number of days from 1 to ${MAX_DORMANT_DAYS}`);
+  return days;
 }
 
 function readTimeBudget(secrets: Secrets): number {

@@ -18,7 +18,10 @@ export type Outcome =
 const REASONS: Record<IneligibleReason, string> = {
   'no-email': 'the user has no email',
   unverified: 'email not verified',
-  'untrusted-connection': 'an identity is on a connection not trusted for linking',
+  'untrusted-connection': 'an identity is on a connection not trusted for silent linking',
+  'custom-database': 'an identity is on a custom database (CUSTOM_DATABASES)',
+  'unverified-use': 'the account was used while its email was unverified',
+  dormant: 'the account is dormant (DORMANT_DAYS)',
   excluded: 'account excluded (app_metadata.auto_link_exclude)',
   blocked: 'user is blocked',
   restoring: 'an undo is taking back this link',

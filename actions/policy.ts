@@ -1,35 +1,71 @@
-// The linking policy, pure: which accounts may be linked, which one is the primary, what a login or a whole tenant should link.
-// The one source of truth shared by the Action (planLogin) and the backfill (planGroups); no I/O and no clock reads.
+// The linking policy, pure: per account pair link silently, link once the person confirms, or never; which account is the
+// primary; what a login or a whole tenant should link. The one source of truth shared by the Action (planLogin,
+// confirmCandidates) and the backfill (planGroups); no I/O and no clock reads (the caller passes `now`).
 import { connectionKind, type ConnectionKind } from './strategies.ts';
 import { foldEmail } from './email.ts';
 import { isExcluded, restoringIds } from './link-record.ts';
+import { isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
 import type { Identity, User } from './types.ts';
 
 /** The fields of a user the policy reads: what users-by-email and the plan's read of the tenant ask for. */
-export const POLICY_FIELDS = ['user_id', 'email', 'email_verified', 'created_at', 'identities', 'app_metadata', 'blocked'] as const satisfies ReadonlyArray<
-  keyof User
->;
+export const POLICY_FIELDS = [
+  'user_id',
+  'email',
+  'email_verified',
+  'created_at',
+  'identities',
+  'app_metadata',
+  'blocked',
+  'last_login',
+  'last_password_reset',
+] as const satisfies ReadonlyArray<keyof User>;
 
 /** The parts of a user the policy reads. */
 export type PolicyUser = Pick<User, (typeof POLICY_FIELDS)[number]>;
 
 /**
- * Which connections' verified emails are believed. `connections` set (secret TRUSTED_CONNECTIONS) → exactly those
- * connection names; undefined → every connection of a DEFAULT_TRUSTED_KINDS kind.
+ * Which connections' verified emails are believed for a silent link, and what else signals risk. `connections` set
+ * (secret TRUSTED_CONNECTIONS) → exactly those connection names; undefined → the default kinds and social providers
+ * below, except the database connections named in `customDatabases`.
  */
 export interface TrustRule {
   connections: ReadonlySet<string> | undefined;
+  /** Database connections with a custom login script (secret CUSTOM_DATABASES): not silently trusted by default. */
+  customDatabases?: ReadonlySet<string> | undefined;
+  /** An account with no login for more than `days` at `now` (epoch ms) is dormant. Undefined: no dormancy sign. */
+  dormancy?: { days: number; now: number } | undefined;
 }
 
 /**
- * Kinds whose `email_verified` means the address owner proved control of it to Auth0 or to a major IdP.
+ * Kinds whose `email_verified` means the address owner proved control of it to Auth0: its own database (a
+ * verification mail) and passwordless email (the login itself). Social providers are trusted one by one below.
  * Not trusted: enterprise (the IdP asserts email_verified for addresses nobody checked: nOAuth), custom social `oauth2`
  * (email_verified is whatever the admin's fetchUserProfile script says), passwordless SMS (no email is verified).
  */
-export const DEFAULT_TRUSTED_KINDS: ReadonlySet<ConnectionKind> = new Set(['database', 'passwordless-email', 'social']);
+export const DEFAULT_TRUSTED_KINDS: ReadonlySet<ConnectionKind> = new Set(['database', 'passwordless-email']);
 
-/** `restoring`: an undo is taking this account's link back (its record on another member is marked restoring_at). */
-export type IneligibleReason = 'no-email' | 'unverified' | 'untrusted-connection' | 'excluded' | 'blocked' | 'restoring';
+/**
+ * Social providers whose verified email is the provider's own check of a mailbox the person controls, and whose
+ * addresses a third party cannot assign: Google, GitHub, Apple, Microsoft personal accounts. Not the others, in
+ * particular directories where an organisation's admin sets the address (Salesforce, Box, Shopify, Yammer, …).
+ */
+export const DEFAULT_TRUSTED_SOCIAL: ReadonlySet<string> = new Set(['google-oauth2', 'github', 'apple', 'windowslive']);
+
+/**
+ * Why an account never takes part in a link, nor is offered for one: whatever the other side, whatever it proves.
+ * `restoring`: an undo is taking this account's link back (its record on another member is marked restoring_at).
+ */
+export type NeverReason = 'no-email' | 'unverified' | 'excluded' | 'blocked' | 'restoring';
+
+/** Why an account is not linked silently: it can never be, or a risk sign asks the person to confirm. */
+export type IneligibleReason = NeverReason | RiskSign;
+
+const NEVER: ReadonlySet<IneligibleReason> = new Set<NeverReason>(['no-email', 'unverified', 'excluded', 'blocked', 'restoring']);
+
+/** True for the reasons that keep an account out of every link, confirmed ones included. */
+export function isNeverReason(reason: IneligibleReason): reason is NeverReason {
+  return NEVER.has(reason);
+}
 
 export type Eligibility = { eligible: true } | { eligible: false; reason: IneligibleReason };
 
@@ -40,20 +76,70 @@ export interface PolicyOptions {
 }
 
 export function isTrustedIdentity(identity: Pick<Identity, 'provider' | 'connection'>, trust: TrustRule): boolean {
-  return trust.connections ? trust.connections.has(identity.connection) : DEFAULT_TRUSTED_KINDS.has(connectionKind(identity.provider));
+  if (trust.connections) return trust.connections.has(identity.connection);
+  return DEFAULT_TRUSTED_SOCIAL.has(identity.provider) || DEFAULT_TRUSTED_KINDS.has(connectionKind(identity.provider));
 }
 
-/** Whether an account may take part in an automatic link, on either side; the first failing rule is the reason. */
-export function eligibility(user: PolicyUser, trust: TrustRule): Eligibility {
-  if (isExcluded(user)) return { eligible: false, reason: 'excluded' };
-  if (user.blocked === true) return { eligible: false, reason: 'blocked' };
-  if (typeof user.email !== 'string' || user.email === '') return { eligible: false, reason: 'no-email' };
-  if (user.email_verified !== true) return { eligible: false, reason: 'unverified' };
+/** The reason an account never takes part in a link on its own account (not `restoring`, which is a pair's), or undefined. */
+export function neverReason(user: PolicyUser): Exclude<NeverReason, 'restoring'> | undefined {
+  if (isExcluded(user)) return 'excluded';
+  if (user.blocked === true) return 'blocked';
+  if (typeof user.email !== 'string' || user.email === '') return 'no-email';
+  if (user.email_verified !== true) return 'unverified';
+  return undefined;
+}
+
+/** Every risk sign of an account, in a fixed order; empty when it may be linked silently (if it is not `never`). */
+export function riskSigns(user: PolicyUser, trust: TrustRule): RiskSign[] {
+  const signs: RiskSign[] = [];
   // An account with no identity at all is not something this policy understands: not trusted.
-  if (user.identities.length === 0 || !user.identities.every((identity) => isTrustedIdentity(identity, trust))) {
-    return { eligible: false, reason: 'untrusted-connection' };
+  if (user.identities.length === 0 || !user.identities.every((identity) => isTrustedIdentity(identity, trust))) signs.push('untrusted-connection');
+  // An explicit TRUSTED_CONNECTIONS means exactly what it lists: a custom database named there is trusted.
+  else if (!trust.connections && user.identities.some((i) => connectionKind(i.provider) === 'database' && trust.customDatabases?.has(i.connection))) {
+    signs.push('custom-database');
   }
-  return { eligible: true };
+  if (usedUnverified(user)) signs.push('unverified-use');
+  if (trust.dormancy && isDormant(user, trust.dormancy)) signs.push('dormant');
+  return signs;
+}
+
+/** Whether an account may take part in a silent link, on either side; the first failing rule is the reason. */
+export function eligibility(user: PolicyUser, trust: TrustRule): Eligibility {
+  const never = neverReason(user);
+  if (never) return { eligible: false, reason: never };
+  const [sign] = riskSigns(user, trust);
+  return sign ? { eligible: false, reason: sign } : { eligible: true };
+}
+
+/** One account's part in a pair's answer. */
+export interface AccountReason<R> {
+  user_id: string;
+  reason: R;
+}
+
+/** The answer for one pair of accounts with the same email, with every reason behind it. */
+export type PairAnswer =
+  | { answer: 'silent' }
+  /** Linked only once the person proves they hold the other account too; `signs` say why not silently. */
+  | { answer: 'confirm'; signs: Array<AccountReason<RiskSign>> }
+  | { answer: 'never'; reasons: Array<AccountReason<NeverReason | 'different-email'>> };
+
+/**
+ * Link silently, link once the person confirms, or never. Never: an unverified, blocked or excluded account (or no
+ * email) on either side, an undo taking their link back, or two different mailboxes. Silent: no risk sign on either
+ * side. Confirm: everything else, since a person who signs in to both accounts proves they hold both.
+ */
+export function pairAnswer(a: PolicyUser, b: PolicyUser, trust: TrustRule): PairAnswer {
+  const never: Array<AccountReason<NeverReason | 'different-email'>> = [a, b].flatMap((u) => {
+    const reason = neverReason(u);
+    return reason ? [{ user_id: u.user_id, reason }] : [];
+  });
+  if (restoringIds(a).includes(b.user_id)) never.push({ user_id: b.user_id, reason: 'restoring' });
+  if (restoringIds(b).includes(a.user_id)) never.push({ user_id: a.user_id, reason: 'restoring' });
+  if (never.length > 0) return { answer: 'never', reasons: never };
+  if (foldEmail(a.email!) !== foldEmail(b.email!)) return { answer: 'never', reasons: [{ user_id: b.user_id, reason: 'different-email' }] };
+  const signs = [a, b].flatMap((u) => riskSigns(u, trust).map((reason) => ({ user_id: u.user_id, reason })));
+  return signs.length === 0 ? { answer: 'silent' } : { answer: 'confirm', signs };
 }
 
 /** Oldest first (unparseable dates last), then smallest user_id: a total order, so every caller picks the same primary. */
@@ -81,11 +167,22 @@ export interface LinkGroup<U extends PolicyUser = User> {
   skipped: Array<SkippedAccount<U>>;
 }
 
+/** One email whose accounts a person could link by confirming: two or more that are not `never`, one with a risk sign. */
+export interface ConfirmGroup<U extends PolicyUser = User> {
+  email: string;
+  /** The accounts that are not `never`, oldest first. */
+  accounts: U[];
+  /** The risk signs that keep them from a silent link. */
+  signs: Array<AccountReason<RiskSign>>;
+}
+
 export interface GroupsPlan<U extends PolicyUser = User> {
   /** Every email with at least one eligible account (also those with nothing to link), sorted by email. */
   groups: Array<LinkGroup<U>>;
   /** Ineligible accounts whose email no eligible account shares (or that have no email). */
   skipped: Array<SkippedAccount<U>>;
+  /** Emails that need the person's confirmation for some link (their accounts are also in groups or skipped), sorted. */
+  confirm: Array<ConfirmGroup<U>>;
 }
 
 /** Every user lands in exactly one place: a group's primary, secondaries or skipped, or the plan's skipped. */
@@ -105,6 +202,7 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
     else bucket.skipped.push({ user, reason: verdict.reason });
   }
   const groups: Array<LinkGroup<U>> = [];
+  const confirm: Array<ConfirmGroup<U>> = [];
   for (const [email, bucket] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // The undo wins: an account whose link an undo is taking back stays out of every link until the undo is done.
     const restoring = new Set([...bucket.eligible, ...bucket.skipped.map((s) => s.user)].flatMap((u) => restoringIds(u)));
@@ -112,13 +210,18 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
       bucket.skipped.push(...bucket.eligible.filter((u) => restoring.has(u.user_id)).map((user) => ({ user, reason: 'restoring' as const })));
       bucket.eligible = bucket.eligible.filter((u) => !restoring.has(u.user_id));
     }
+    const signed = bucket.skipped.filter((s) => !isNeverReason(s.reason) && !restoring.has(s.user.user_id)).map((s) => s.user);
+    if (signed.length > 0 && signed.length + bucket.eligible.length >= 2) {
+      const signs = signed.flatMap((u) => riskSigns(u, options.trust).map((reason) => ({ user_id: u.user_id, reason })));
+      confirm.push({ email, accounts: [...bucket.eligible, ...signed].sort(compareAge), signs });
+    }
     if (bucket.eligible.length === 0) {
       loose.push(...bucket.skipped);
       continue;
     }
     groups.push({ email, ...splitPrimary(bucket.eligible, options.primaryConnection), skipped: bucket.skipped });
   }
-  return { groups, skipped: loose };
+  return { groups, skipped: loose, confirm };
 }
 
 /** The primary among eligible accounts (the oldest, or the oldest on the preferred connection) and the rest, oldest first. */
@@ -155,6 +258,19 @@ export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readon
   if (skipped) return { kind: 'none', reason: skipped.reason };
   if (!group || group.secondaries.length === 0) return { kind: 'none', reason: 'alone' };
   return { kind: 'link', primary: group.primary, secondaries: group.secondaries, setPrimaryUser: group.primary.user_id !== login.user_id };
+}
+
+/**
+ * The accounts the login user may link only once the person confirms: same email, neither side `never`, and a risk sign
+ * on one side. Oldest first. An account already holding the login identity is not one (planLogin moves the login there).
+ */
+export function confirmCandidates<U extends PolicyUser>(loginUser: U, candidates: readonly U[], options: PolicyOptions): U[] {
+  const login = candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser;
+  const main = login.identities[0];
+  return candidates
+    .filter((c) => c.user_id !== login.user_id && !(main && c.identities.some((i) => sameIdentity(i, main))))
+    .filter((c) => pairAnswer(login, c, options.trust).answer === 'confirm')
+    .sort(compareAge);
 }
 
 export function sameIdentity(a: Pick<Identity, 'provider' | 'user_id'>, b: Pick<Identity, 'provider' | 'user_id'>): boolean {

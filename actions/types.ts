@@ -40,6 +40,8 @@ export interface User {
   username?: string;
   blocked?: boolean;
   last_login?: string;
+  /** When the password was last reset (database users that ever reset it). */
+  last_password_reset?: string;
   logins_count?: number;
 }
 

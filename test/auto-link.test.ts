@@ -1,6 +1,7 @@
 // The BUILT Action in the local Actions runtime against the local tenant: when it calls nothing, what it links, records and marks.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, LINKS_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
+import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
@@ -82,9 +83,13 @@ describe('zero HTTP calls', () => {
     const { action } = await loadAction(current());
     for (const [user, reason] of cases) {
       const result = succeeded(await action.login({ userId: user.user_id }), current());
-      expect(result).toMatchObject({ subject: user.user_id, httpCalls: [], appMetadataApplied: undefined });
+      // The unverified login is recorded as a risk sign, for free: the one write, and no HTTP call.
+      const mark = reason === 'email not verified' ? { [UNVERIFIED_LOGIN_KEY]: { at: expect.any(String) } } : undefined;
+      expect(result).toMatchObject({ subject: user.user_id, httpCalls: [], appMetadataApplied: mark });
       expect(result.logs[0]).toContain(reason);
     }
+    const again = succeeded(await action.login({ userId: cases[1]![0].user_id }), current());
+    expect(again).toMatchObject({ httpCalls: [], appMetadataApplied: undefined });
   });
 });
 

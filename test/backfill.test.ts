@@ -9,7 +9,7 @@ import { planGroups, planLogin, type PolicyOptions } from '../actions/policy.ts'
 import type { User } from '../actions/types.ts';
 import { backfillCommand, backfillSpec, type BackfillDeps } from '../scripts/lib/backfill/command.ts';
 import type { JournalRecord } from '../scripts/lib/backfill/journal.ts';
-import type { PlannedGroup, SkippedRef } from '../scripts/lib/backfill/plan.ts';
+import type { ConfirmRef, PlannedGroup, SkippedRef } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import { loadGenerated } from '../scripts/local-tenant/generator.ts';
 import type { TenantState } from '../scripts/local-tenant/state.ts';
@@ -106,7 +106,7 @@ describe('backfill dry run', () => {
     const before = snapshot(tenant.state);
     const run = await backfill(envFor(tenant, client), ['--json']);
     expect(run.code).toBe(0);
-    const result = run.json as { mode: string; via: string; totals: unknown; groups: PlannedGroup[]; skipped: SkippedRef[] };
+    const result = run.json as { mode: string; via: string; totals: unknown; groups: PlannedGroup[]; skipped: SkippedRef[]; confirm: ConfirmRef[] };
     expect(result).toMatchObject({ mode: 'dry-run', via: 'paging' });
     expect(result.totals).toEqual({
       users: 9,
@@ -116,7 +116,19 @@ describe('backfill dry run', () => {
       alone: 3,
       skipped: 4,
       skippedByReason: { unverified: 2, 'untrusted-connection': 1, excluded: 1 },
+      confirmGroups: 1,
     });
+    // Bob's enterprise account next to his database account: only Bob can link them, by proving both at a login.
+    expect(result.confirm).toEqual([
+      {
+        email: 'bob@example.com',
+        accounts: [
+          { user_id: u.bob2.user_id, email: 'bob@example.com', connection: 'acme', created_at: u.bob2.created_at },
+          { user_id: u.bob1.user_id, email: 'bob@example.com', connection: DATABASE, created_at: u.bob1.created_at },
+        ],
+        signs: [{ user_id: u.bob2.user_id, reason: 'untrusted-connection' }],
+      },
+    ]);
     expect(result.groups).toEqual([
       {
         email: 'ann@example.com',
@@ -145,11 +157,12 @@ describe('backfill dry run', () => {
     expect(run.stdout).toMatch(/Groups to link:\s+1/);
     expect(run.stdout).toMatch(new RegExp(`primary\\s+${u.ann1.user_id.replace('|', '\\|')}\\s+${DATABASE}\\s+2019-01-01\\s+oldest eligible account`));
     expect(run.stdout).toMatch(/skip\s+github\|\d+\s+github\s+2021-01-01\s+email not verified/);
+    expect(run.stdout).toMatch(/Need confirmation:\s+1 emails/);
     expect(run.stdout).toContain('Dry run: nothing was changed');
     const rows = readFileSync(csv, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('email,role,user_id,connection,created_at,why');
     expect(rows).toContain(`ann@example.com,secondary,${u.ann2.user_id},google-oauth2,${u.ann2.created_at},`);
-    expect(rows).toContain(`bob@example.com,skipped,${u.bob2.user_id},acme,${u.bob2.created_at},connection not trusted for linking`);
+    expect(rows).toContain(`bob@example.com,skipped,${u.bob2.user_id},acme,${u.bob2.created_at},connection not trusted for silent linking`);
     expect(rows).toHaveLength(1 + 2 + 4);
   });
 

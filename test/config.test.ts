@@ -1,6 +1,7 @@
 // The Action's secrets: defaults, validation, and a problem that names the secret without showing its value.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIME_BUDGET_MS, describeInvalid, readConfig } from '../actions/config.ts';
+import { DEFAULT_DORMANT_DAYS } from '../actions/risk-signs.ts';
 import { credentialsFromEnv } from '../scripts/lib/management/client.ts';
 
 const BASE = { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_CLIENT_ID: 'cid', AUTH0_CLIENT_SECRET: 's3cr3t-value' };
@@ -13,14 +14,14 @@ function invalid(secrets: Record<string, string | undefined>): string {
 
 describe('readConfig', () => {
   it('fills the defaults: linking on, default trust, oldest primary, 5 s budget, https://auto-link/linked claim', () => {
-    expect(readConfig(BASE)).toEqual({
+    expect(readConfig(BASE, 1_000)).toEqual({
       status: 'ready',
       config: {
         mode: 'link',
         domain: 'acme.eu.auth0.com',
         clientId: 'cid',
         clientSecret: 's3cr3t-value',
-        trust: { connections: undefined },
+        trust: { connections: undefined, customDatabases: undefined, dormancy: { days: DEFAULT_DORMANT_DAYS, now: 1_000 } },
         primaryConnection: undefined,
         timeBudgetMs: DEFAULT_TIME_BUDGET_MS,
         claimName: 'https://auto-link/linked',
@@ -37,13 +38,19 @@ describe('readConfig', () => {
       PRIMARY_CONNECTION: 'Username-Password-Authentication',
       TIME_BUDGET_MS: '2500',
       CLAIM_NAMESPACE: 'https://example.com',
+      CUSTOM_DATABASES: 'legacy-db, partner-db',
+      DORMANT_DAYS: '90',
     });
     expect(result).toMatchObject({
       status: 'ready',
       config: {
         mode: 'dry-run',
         domain: 'acme.eu.auth0.com',
-        trust: { connections: new Set(['google-oauth2', 'Username-Password-Authentication']) },
+        trust: {
+          connections: new Set(['google-oauth2', 'Username-Password-Authentication']),
+          customDatabases: new Set(['legacy-db', 'partner-db']),
+          dormancy: { days: 90 },
+        },
         primaryConnection: 'Username-Password-Authentication',
         timeBudgetMs: 2500,
         claimName: 'https://example.com/linked',
@@ -70,6 +77,9 @@ describe('readConfig', () => {
       [{ TIME_BUDGET_MS: '499' }, 'from 500 to 10000'],
       [{ TRUSTED_CONNECTIONS: 'google-oauth2,,github' }, 'secret TRUSTED_CONNECTIONS is malformed'],
       [{ TRUSTED_CONNECTIONS: '' }, 'secret TRUSTED_CONNECTIONS is malformed'],
+      [{ CUSTOM_DATABASES: 'legacy-db,,x' }, 'secret CUSTOM_DATABASES is malformed'],
+      [{ DORMANT_DAYS: '0' }, 'secret DORMANT_DAYS is malformed'],
+      [{ DORMANT_DAYS: 'a year' }, 'secret DORMANT_DAYS is malformed'],
       [{ CLAIM_NAMESPACE: 'auto-link' }, 'secret CLAIM_NAMESPACE is malformed'],
     ];
     for (const [secrets, expected] of cases) {

@@ -89,7 +89,7 @@ export interface TenantSummary {
 /**
  * What the generator meant a member of a duplicate group to be, from what it generated (not from actions/policy.ts):
  * `owner` the person, verified on a connection whose proof of the address is trusted by default; `enterprise` the person,
- * verified by an enterprise IdP's own assertion; `unproven` the person, unverified; `attacker` a trap's earlier
+ * verified by the assertion of an IdP not trusted by default (enterprise, long-tail social); `unproven` the person, unverified; `attacker` a trap's earlier
  * unverified database signup; `excluded` opted out by an admin.
  */
 export type MemberRole = 'owner' | 'enterprise' | 'unproven' | 'attacker' | 'excluded';
@@ -120,7 +120,8 @@ interface Source {
   domain?: string;
   /**
    * Whose word a verified email is: `proven` the address owner proved it to Auth0 or to a major IdP (database,
-   * passwordless email, social); `asserted` an enterprise IdP says so itself; `none` no email (sms).
+   * passwordless email, Google, GitHub); `asserted` an IdP not trusted by default says so itself (enterprise IdPs, and
+   * long-tail social providers such as Facebook); `none` no email (sms).
    */
   proof: 'proven' | 'asserted' | 'none';
 }
@@ -129,7 +130,7 @@ const SOURCES: readonly Source[] = [
   { name: DATABASE_CONNECTION, strategy: 'auth0', weight: 46, verified: 0.7, proof: 'proven' },
   { name: 'google-oauth2', strategy: 'google-oauth2', weight: 20, verified: 1, proof: 'proven' },
   { name: 'github', strategy: 'github', weight: 5, verified: 0.9, proof: 'proven' },
-  { name: 'facebook', strategy: 'facebook', weight: 5, verified: 0.95, proof: 'proven' },
+  { name: 'facebook', strategy: 'facebook', weight: 5, verified: 0.95, proof: 'asserted' },
   // A passwordless email login proves the address.
   { name: 'email', strategy: 'email', weight: 8, verified: 1, proof: 'proven' },
   { name: 'sms', strategy: 'sms', weight: 4, verified: 0, proof: 'none' },
@@ -150,8 +151,11 @@ export const TRUST_WITH_ENTERPRISE: { connections: ReadonlySet<string> } = {
 const SOURCE_WEIGHTS = SOURCES.map((s) => s.weight);
 const DATABASE = SOURCES[0]!;
 const EMAIL_SOURCES = SOURCES.filter((s) => s.strategy !== 'sms');
-/** Sources a secondary identity may come from: email-bearing, and not enterprise (whose domain is the company's). */
-const SECONDARY_SOURCES = EMAIL_SOURCES.filter((s) => s.domain === undefined);
+/**
+ * Sources a secondary identity may come from: email-bearing, and proven (not enterprise, whose domain is the company's,
+ * nor a provider the default policy distrusts, which would make the account's role depend on its linked identities).
+ */
+const SECONDARY_SOURCES = EMAIL_SOURCES.filter((s) => s.domain === undefined && s.proof === 'proven');
 
 /** The connections generated users live on; ids are fixed so that every generated tenant has the same ones. */
 export const GENERATED_CONNECTIONS: readonly Connection[] = SOURCES.map((s, i) => ({

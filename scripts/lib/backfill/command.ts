@@ -122,6 +122,7 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
         totals: result.totals,
         groups: result.plan!.groups,
         skipped: result.plan!.skipped,
+        confirm: result.plan!.confirm,
         requests: result.requests,
         seconds: result.seconds,
       },

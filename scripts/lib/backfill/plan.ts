@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { CHECKED_KEY, EXCLUDE_KEY } from '../../../actions/link-record.ts';
 import { foldEmail } from '../../../actions/email.ts';
-import { planGroups, type IneligibleReason, type PolicyOptions, type PolicyUser, type GroupsPlan } from '../../../actions/policy.ts';
+import { planGroups, type AccountReason, type IneligibleReason, type PolicyOptions, type PolicyUser, type GroupsPlan } from '../../../actions/policy.ts';
+import { UNVERIFIED_LOGIN_KEY, type RiskSign } from '../../../actions/risk-signs.ts';
 import type { Metadata, User } from '../../../actions/types.ts';
 import { readNdjson } from '../../common/ndjson.ts';
 
@@ -38,6 +39,13 @@ export interface PlannedGroup {
   skipped: SkippedRef[];
 }
 
+/** Accounts sharing an email that only the person can link, by proving both at a login (the backfill cannot). */
+export interface ConfirmRef {
+  email: string;
+  accounts: AccountRef[];
+  signs: Array<AccountReason<RiskSign>>;
+}
+
 export interface PlanTotals {
   users: number;
   /** Accounts the policy allows to be linked (primaries, secondaries and accounts alone with their email). */
@@ -49,6 +57,8 @@ export interface PlanTotals {
   alone: number;
   skipped: number;
   skippedByReason: Partial<Record<IneligibleReason, number>>;
+  /** Emails whose accounts need the person's confirmation: not linked by the backfill. */
+  confirmGroups: number;
 }
 
 export interface TenantPlan {
@@ -58,6 +68,8 @@ export interface TenantPlan {
    * unless asked for, as a third of a large tenant may be skipped and only a full listing needs them.
    */
   skipped: SkippedRef[];
+  /** The emails that need the person's confirmation, sorted by email. */
+  confirm: ConfirmRef[];
   totals: PlanTotals;
 }
 
@@ -116,8 +128,10 @@ export function policyView(user: User): PolicyUser {
   if (user.email !== undefined) view.email = user.email;
   if (user.email_verified !== undefined) view.email_verified = user.email_verified;
   if (user.blocked !== undefined) view.blocked = user.blocked;
+  if (user.last_login !== undefined) view.last_login = user.last_login;
+  if (user.last_password_reset !== undefined) view.last_password_reset = user.last_password_reset;
   const kept: Metadata = {};
-  for (const key of [EXCLUDE_KEY, CHECKED_KEY]) if (user.app_metadata?.[key] !== undefined) kept[key] = user.app_metadata[key];
+  for (const key of [EXCLUDE_KEY, CHECKED_KEY, UNVERIFIED_LOGIN_KEY]) if (user.app_metadata?.[key] !== undefined) kept[key] = user.app_metadata[key];
   if (Object.keys(kept).length > 0) view.app_metadata = kept;
   return view;
 }
@@ -152,7 +166,13 @@ interface PlanBuilder extends TenantPlan {
 }
 
 function emptyPlan(listSkipped: boolean): PlanBuilder {
-  return { groups: [], skipped: [], totals: { users: 0, eligible: 0, groups: 0, links: 0, alone: 0, skipped: 0, skippedByReason: {} }, listSkipped };
+  return {
+    groups: [],
+    skipped: [],
+    confirm: [],
+    totals: { users: 0, eligible: 0, groups: 0, links: 0, alone: 0, skipped: 0, skippedByReason: {}, confirmGroups: 0 },
+    listSkipped,
+  };
 }
 
 function addPartition(plan: PlanBuilder, partition: GroupsPlan<PolicyUser>, options: PolicyOptions): void {
@@ -180,6 +200,10 @@ function addPartition(plan: PlanBuilder, partition: GroupsPlan<PolicyUser>, opti
     totals.users += 1;
     addSkipped(plan, user, reason);
   }
+  for (const group of partition.confirm) {
+    totals.confirmGroups += 1;
+    plan.confirm.push({ email: group.email, accounts: group.accounts.map(ref), signs: group.signs });
+  }
 }
 
 function addSkipped(plan: PlanBuilder, user: PolicyUser, reason: IneligibleReason): void {
@@ -194,9 +218,10 @@ function ref(user: PolicyUser): AccountRef {
   return out;
 }
 
-function finish({ groups, skipped, totals }: PlanBuilder): TenantPlan {
+function finish({ groups, skipped, confirm, totals }: PlanBuilder): TenantPlan {
   const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   groups.sort((a, b) => byText(a.email, b.email));
   skipped.sort((a, b) => byText(a.user_id, b.user_id));
-  return { groups, skipped, totals };
+  confirm.sort((a, b) => byText(a.email, b.email));
+  return { groups, skipped, confirm, totals };
 }

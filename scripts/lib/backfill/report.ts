@@ -10,7 +10,10 @@ import type { AccountRef, TenantPlan, PlannedGroup, PlanTotals, PrimaryReason } 
 const REASON_TEXT: Record<IneligibleReason, string> = {
   'no-email': 'no email',
   unverified: 'email not verified',
-  'untrusted-connection': 'connection not trusted for linking',
+  'untrusted-connection': 'connection not trusted for silent linking',
+  'custom-database': 'custom database (CUSTOM_DATABASES)',
+  'unverified-use': 'used while its email was unverified',
+  dormant: 'dormant (no login for DORMANT_DAYS)',
   excluded: 'excluded by an admin (app_metadata.auto_link_exclude)',
   blocked: 'blocked',
   restoring: 'being restored by an undo',
@@ -47,6 +50,7 @@ export function totalsText(totals: PlanTotals): string[] {
     `Groups to link:    ${totals.groups}`,
     `Links planned:     ${totals.links}`,
     `Skipped accounts:  ${totals.skipped}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`,
+    `Need confirmation: ${totals.confirmGroups} emails (the person links them by proving both accounts at a login; see --json)`,
   ];
 }
 

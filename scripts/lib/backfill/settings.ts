@@ -5,7 +5,7 @@ import { CliError } from '../cli.ts';
 import type { Env } from '../env.ts';
 
 /**
- * TRUSTED_CONNECTIONS and PRIMARY_CONNECTION through the Action's own parser (actions/config.ts), so the backfill trusts
+ * TRUSTED_CONNECTIONS, CUSTOM_DATABASES, DORMANT_DAYS and PRIMARY_CONNECTION through the Action's own parser (actions/config.ts), so the backfill trusts
  * exactly what the Action trusts. The scripts link whatever LINK_MODE the Action runs in, hence LINK_MODE is not read.
  */
 export function policyFromEnv(env: Env): PolicyOptions {
@@ -18,5 +18,12 @@ export function policyFromEnv(env: Env): PolicyOptions {
 /** Settings a journal's plan was made under: resuming under others would apply a plan the policy no longer makes. */
 export function settingsOf(policy: PolicyOptions): string {
   const trusted = policy.trust.connections ? [...policy.trust.connections].sort() : 'default kinds';
-  return JSON.stringify({ trusted, primaryConnection: policy.primaryConnection ?? null });
+  // Dormancy's days, not its moment: a resumed run judges dormancy at its own time.
+  const custom = policy.trust.customDatabases ? [...policy.trust.customDatabases].sort() : [];
+  return JSON.stringify({
+    trusted,
+    primaryConnection: policy.primaryConnection ?? null,
+    customDatabases: custom,
+    dormantDays: policy.trust.dormancy?.days ?? null,
+  });
 }

@@ -1,0 +1,233 @@
+// The policy's three answers per account pair (silent, confirm, never) and their reasons; properties over arbitrary pairs.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { confirmCandidates, pairAnswer, planGroups, planLogin, type TrustRule } from '../actions/policy.ts';
+import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
+import type { User } from '../actions/types.ts';
+
+const NOW = Date.parse('2026-12-01T00:00:00.000Z');
+const DAY = 86_400_000;
+const TRUST: TrustRule = { connections: undefined, customDatabases: new Set(['legacy-db']), dormancy: { days: 365, now: NOW } };
+
+/** Connection name → strategy. */
+const CONNECTIONS = {
+  'Username-Password-Authentication': 'auth0',
+  'legacy-db': 'auth0',
+  email: 'email',
+  sms: 'sms',
+  'google-oauth2': 'google-oauth2',
+  github: 'github',
+  apple: 'apple',
+  windowslive: 'windowslive',
+  facebook: 'facebook',
+  salesforce: 'salesforce',
+  box: 'box',
+  shopify: 'shopify',
+  yammer: 'yammer',
+  'contoso-azure': 'waad',
+  'acme-saml': 'samlp',
+  custom: 'oauth2',
+} as const;
+type ConnectionName = keyof typeof CONNECTIONS;
+const NAMES = Object.keys(CONNECTIONS) as ConnectionName[];
+
+let serial = 0;
+function account(connection: ConnectionName, fields: Partial<User> = {}): User {
+  const id = `u${++serial}`;
+  const provider = CONNECTIONS[connection];
+  return {
+    user_id: `${provider}|${id}`,
+    email: 'ann@x.io',
+    email_verified: true,
+    created_at: '2024-01-01T00:00:00.000Z',
+    last_login: new Date(NOW - DAY).toISOString(),
+    identities: [{ provider, user_id: id, connection, isSocial: !['auth0', 'email', 'sms', 'waad', 'samlp'].includes(provider) }],
+    app_metadata: {},
+    user_metadata: {},
+    ...fields,
+  };
+}
+
+const answer = (a: User, b: User, trust: TrustRule = TRUST) => pairAnswer(a, b, trust).answer;
+
+describe('pairAnswer', () => {
+  it('links silently between the default trusted connections: database, passwordless email, Google, GitHub, Apple, Microsoft', () => {
+    const trusted: ConnectionName[] = ['Username-Password-Authentication', 'email', 'google-oauth2', 'github', 'apple', 'windowslive'];
+    for (const a of trusted) for (const b of trusted) expect(answer(account(a), account(b)), `${a} + ${b}`).toBe('silent');
+  });
+
+  it('asks for confirmation on custom databases, long-tail social providers, enterprise, custom social and SMS', () => {
+    const google = account('google-oauth2');
+    const untrusted: ConnectionName[] = ['legacy-db', 'facebook', 'salesforce', 'box', 'shopify', 'yammer', 'contoso-azure', 'acme-saml', 'custom', 'sms'];
+    for (const c of untrusted) {
+      const other = account(c);
+      const result = pairAnswer(google, other, TRUST);
+      expect(result, c).toEqual({
+        answer: 'confirm',
+        signs: [{ user_id: other.user_id, reason: c === 'legacy-db' ? 'custom-database' : 'untrusted-connection' }],
+      });
+    }
+  });
+
+  it('keeps meaning exactly TRUSTED_CONNECTIONS when set: a listed custom database or enterprise connection links silently', () => {
+    const explicit: TrustRule = { ...TRUST, connections: new Set(['legacy-db', 'contoso-azure']) };
+    expect(answer(account('legacy-db'), account('contoso-azure'), explicit)).toBe('silent');
+    expect(answer(account('legacy-db'), account('google-oauth2'), explicit)).toBe('confirm');
+  });
+
+  it('asks for confirmation when an account was used unverified, until a later password reset clears the sign', () => {
+    const marked = { [UNVERIFIED_LOGIN_KEY]: { at: '2025-01-01T00:00:00.000Z' } };
+    const google = account('google-oauth2');
+    const attacker = account('Username-Password-Authentication', { app_metadata: marked });
+    expect(pairAnswer(google, attacker, TRUST)).toEqual({ answer: 'confirm', signs: [{ user_id: attacker.user_id, reason: 'unverified-use' }] });
+    expect(answer(google, { ...attacker, last_password_reset: '2024-12-01T00:00:00.000Z' })).toBe('confirm');
+    expect(answer(google, { ...attacker, last_password_reset: '2025-02-01T00:00:00.000Z' })).toBe('silent');
+    expect(answer(google, { ...attacker, app_metadata: { [UNVERIFIED_LOGIN_KEY]: 'garbage' }, last_password_reset: '2025-02-01T00:00:00.000Z' })).toBe(
+      'confirm',
+    );
+  });
+
+  it('asks for confirmation when an account has not logged in for DORMANT_DAYS (recycled addresses)', () => {
+    const fresh = account('google-oauth2');
+    const dormant = account('Username-Password-Authentication', { last_login: new Date(NOW - 400 * DAY).toISOString() });
+    expect(pairAnswer(fresh, dormant, TRUST)).toEqual({ answer: 'confirm', signs: [{ user_id: dormant.user_id, reason: 'dormant' }] });
+    expect(answer(fresh, dormant, { ...TRUST, dormancy: { days: 500, now: NOW } })).toBe('silent');
+    expect(answer(fresh, { ...dormant, last_login: 'not a date' })).toBe('confirm');
+  });
+
+  it('never links nor offers an unverified, blocked or excluded account, or two mailboxes', () => {
+    const google = account('google-oauth2');
+    for (const [fields, reason] of [
+      [{ email_verified: false }, 'unverified'],
+      [{ blocked: true }, 'blocked'],
+      [{ app_metadata: { auto_link_exclude: true } }, 'excluded'],
+      [{ email: '' }, 'no-email'],
+    ] as const) {
+      const other = account('Username-Password-Authentication', fields);
+      expect(pairAnswer(google, other, TRUST)).toEqual({ answer: 'never', reasons: [{ user_id: other.user_id, reason }] });
+    }
+    const bob = account('github', { email: 'bob@x.io' });
+    expect(pairAnswer(google, bob, TRUST)).toEqual({ answer: 'never', reasons: [{ user_id: bob.user_id, reason: 'different-email' }] });
+  });
+});
+
+describe('confirmCandidates', () => {
+  it('offers the victim-verified pre-registration instead of merging it: the attacker account is confirm, never silent', () => {
+    const attacker = account('Username-Password-Authentication', {
+      created_at: '2023-01-01T00:00:00.000Z',
+      app_metadata: { [UNVERIFIED_LOGIN_KEY]: { at: '2023-01-01T00:00:00.000Z' } },
+    });
+    const victim = account('google-oauth2');
+    expect(planLogin(victim, [attacker, victim], { trust: TRUST })).toEqual({ kind: 'none', reason: 'alone' });
+    expect(confirmCandidates(victim, [attacker, victim], { trust: TRUST })).toEqual([attacker]);
+  });
+});
+
+// --- properties --------------------------------------------------------------------------------------------------
+
+const accountArb = fc.record({
+  connection: fc.constantFrom(...NAMES),
+  email: fc.constantFrom('ann@x.io', 'Ann@X.io', 'bob@y.io', '', undefined),
+  verified: fc.oneof(fc.boolean(), fc.constant(undefined)),
+  blocked: fc.boolean(),
+  excluded: fc.constantFrom(undefined, true, false),
+  mark: fc.constantFrom(undefined, '2024-06-01T00:00:00.000Z', 'garbage'),
+  reset: fc.constantFrom(undefined, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
+  lastLoginDaysAgo: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
+});
+
+const trustArb: fc.Arbitrary<TrustRule> = fc.record({
+  connections: fc.option(
+    fc.subarray(NAMES).map((names) => new Set<string>(names)),
+    { nil: undefined },
+  ),
+  customDatabases: fc.option(fc.constant(new Set(['legacy-db'])), { nil: undefined }),
+  dormancy: fc.option(fc.record({ days: fc.integer({ min: 1, max: 800 }), now: fc.constant(NOW) }), { nil: undefined }),
+});
+
+type AccountSpec = typeof accountArb extends fc.Arbitrary<infer T> ? T : never;
+
+function made(a: AccountSpec): User {
+  const user = account(a.connection, { blocked: a.blocked });
+  if (a.email === undefined) delete user.email;
+  else user.email = a.email;
+  if (a.verified === undefined) delete user.email_verified;
+  else user.email_verified = a.verified;
+  if (a.excluded !== undefined) user.app_metadata = { ...user.app_metadata, auto_link_exclude: a.excluded };
+  if (a.mark !== undefined) user.app_metadata = { ...user.app_metadata, [UNVERIFIED_LOGIN_KEY]: a.mark === 'garbage' ? a.mark : { at: a.mark } };
+  if (a.reset !== undefined) user.last_password_reset = a.reset;
+  if (a.lastLoginDaysAgo === undefined) delete user.last_login;
+  else user.last_login = new Date(NOW - a.lastLoginDaysAgo * DAY).toISOString();
+  return user;
+}
+
+/** The never rule written apart from the policy. */
+function neverOracle(u: User): boolean {
+  const excluded = u.app_metadata?.auto_link_exclude;
+  return u.email_verified !== true || !u.email || u.blocked === true || (excluded !== undefined && excluded !== false);
+}
+
+/** The risk rule written apart from the policy: anything here keeps a pair from a silent link. */
+function riskOracle(u: User, trust: TrustRule): boolean {
+  const identity = u.identities[0]!;
+  const trusted = trust.connections
+    ? trust.connections.has(identity.connection)
+    : ['auth0', 'email', 'google-oauth2', 'github', 'apple', 'windowslive'].includes(identity.provider) && !trust.customDatabases?.has(identity.connection);
+  const mark = u.app_metadata?.[UNVERIFIED_LOGIN_KEY] as { at?: string } | string | undefined;
+  const markAt = mark === undefined ? undefined : typeof mark === 'object' ? Date.parse(mark.at ?? '') : NaN;
+  const usedUnverified =
+    markAt !== undefined && !(u.last_password_reset !== undefined && Date.parse(u.last_password_reset) > (Number.isNaN(markAt) ? Infinity : markAt));
+  const dormant = trust.dormancy !== undefined && u.last_login !== undefined && trust.dormancy.now - Date.parse(u.last_login) > trust.dormancy.days * DAY;
+  return !trusted || usedUnverified || dormant;
+}
+
+const sameMailbox = (a: User, b: User) => a.email !== undefined && b.email !== undefined && a.email.toLowerCase() === b.email.toLowerCase();
+
+describe('pair answer properties', () => {
+  it('never offers nor links an unverified, blocked or excluded account; silent only without a risk sign; else confirm', () => {
+    fc.assert(
+      fc.property(accountArb, accountArb, trustArb, (x, y, trust) => {
+        const a = made(x);
+        const b = made(y);
+        const result = pairAnswer(a, b, trust);
+        if (neverOracle(a) || neverOracle(b) || !sameMailbox(a, b)) expect(result.answer).toBe('never');
+        else if (riskOracle(a, trust) || riskOracle(b, trust)) expect(result.answer).toBe('confirm');
+        else expect(result.answer).toBe('silent');
+        // Every reason names one of the two accounts, and the answer does not depend on the order.
+        const reasons = result.answer === 'never' ? result.reasons : result.answer === 'confirm' ? result.signs : [];
+        for (const r of reasons) expect([a.user_id, b.user_id]).toContain(r.user_id);
+        expect(pairAnswer(b, a, trust).answer).toBe(result.answer);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a login is offered exactly its confirm pairs, never an account it would link silently or never', () => {
+    fc.assert(
+      fc.property(accountArb, fc.array(accountArb, { maxLength: 6 }), trustArb, (l, others, trust) => {
+        const login = made(l);
+        const candidates = [login, ...others.map(made)];
+        const offered = confirmCandidates(login, candidates, { trust });
+        for (const c of candidates.slice(1)) expect(offered.includes(c)).toBe(pairAnswer(login, c, trust).answer === 'confirm');
+        for (const o of offered) expect(neverOracle(o)).toBe(false);
+        const plan = planLogin(login, candidates, { trust });
+        if (plan.kind === 'link') for (const s of [plan.primary, ...plan.secondaries]) expect(offered).not.toContain(s);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the backfill's needs-confirmation groups hold no never account and always a risk sign", () => {
+    fc.assert(
+      fc.property(fc.array(accountArb, { maxLength: 10 }), trustArb, (accounts, trust) => {
+        const users = accounts.map(made);
+        for (const group of planGroups(users, { trust }).confirm) {
+          expect(group.accounts.length).toBeGreaterThanOrEqual(2);
+          for (const u of group.accounts) expect(neverOracle(u)).toBe(false);
+          expect(group.accounts.some((u) => riskOracle(u, trust))).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
