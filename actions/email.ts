@@ -7,3 +7,12 @@
 export function foldEmail(email: string): string {
   return email.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
+
+/**
+ * `text` with every part that contains an `@` replaced by `<email>`: the one masking rule for all the Action logs.
+ * A part ends only at whitespace, `|` or `,`, so user ids that embed an address (`samlp|corp|mia@corp.example`) keep
+ * their provider and connection, and no character an address may hold (an apostrophe: `dana.o'brien@…`) ends the mask early.
+ */
+export function maskEmails(text: string): string {
+  return text.replace(/[^\s|,]*@[^\s|,]*/g, '<email>');
+}

@@ -8,6 +8,7 @@ import { linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
 import { planLogin } from './policy.ts';
+import { rateLimitedUntil } from './rate-limit-note.ts';
 import { connectionKind } from './strategies.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
@@ -20,6 +21,9 @@ export interface FlowDeps {
 /** Runs the check for an eligible, unchecked login user. Throws on failure; the caller turns that into an outcome. */
 export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps): Promise<Outcome> {
   const startedAt = deps.now();
+  // Another execution met a 429 it could not wait out: no lookup until then; unmarked, so a later login checks.
+  const limitedUntil = rateLimitedUntil(api.cache, startedAt);
+  if (limitedUntil !== undefined) return { kind: 'rate-limited', seconds: Math.ceil((limitedUntil - startedAt) / 1000) };
   const now = new Date(startedAt);
   const dryRun = config.mode === 'dry-run';
   const client = createManagementClient({

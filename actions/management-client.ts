@@ -1,7 +1,10 @@
 // A small typed Management API client on the runtime's global fetch, for the Action: the few routes it needs, within a deadline.
-// Each request is aborted when the execution's time budget runs out; a 429 is waited out only when its reset
-// (`x-ratelimit-reset`, UNIX seconds, or `Retry-After`) falls within the budget. Errors carry status, route and Auth0's
+// Each request is aborted when the execution's time budget runs out. A 429 is retried at most once per execution, and only
+// when its reset (`x-ratelimit-reset`, UNIX seconds, or `Retry-After`) is at most MAX_RATE_LIMIT_WAIT_MS away and within
+// the budget; otherwise the client gives up and leaves a "rate-limited until" note in api.cache for other executions. Errors carry status, route and Auth0's
 // message, never the token or the client secret. The `auth0` SDK is not used: ~860 kB bundled, over the 100 kB limit.
+import { maskEmails } from './email.ts';
+import { noteRateLimit } from './rate-limit-note.ts';
 import { cachedTokenSource, type IssuedToken } from './token-cache.ts';
 import type { Identity, Metadata, PostLoginApi, TokenResponse, User } from './types.ts';
 
@@ -18,9 +21,7 @@ export class ManagementApiError extends Error {
 
   constructor(failure: Failure, route: string, status?: number, apiMessage?: string) {
     const what = failure === 'network' ? 'unreachable' : failure === 'timeout' ? 'timeout' : String(status);
-    super(
-      `Management API ${what} on ${route}${apiMessage ? `: ${apiMessage}` : failure === 'rate-limited' ? ': rate limit resets after the time budget' : ''}`,
-    );
+    super(`Management API ${what} on ${route}${apiMessage ? `: ${apiMessage}` : failure === 'rate-limited' ? ': rate limited, not waited out' : ''}`);
     this.name = 'ManagementApiError';
     this.failure = failure;
     this.route = route;
@@ -59,7 +60,10 @@ export interface ManagementClient {
 const MIN_REQUEST_MS = 200;
 /** How long to wait when a 429 says the bucket refills within the current second (reset ≤ now). */
 const MIN_RATE_LIMIT_WAIT_MS = 100;
-const MAX_RATE_LIMIT_WAITS = 3;
+/** The longest a login waits on a 429 before its one retry: no multi-second stall of a person's login. */
+const MAX_RATE_LIMIT_WAIT_MS = 1000;
+/** Assumed life of a 429 that names no reset: the note keeps other executions off the API this long. */
+const UNKNOWN_RESET_MS = 1000;
 const MESSAGE_LIMIT = 120;
 
 interface ApiRequest {
@@ -75,9 +79,12 @@ interface ApiRequest {
 export function createManagementClient(options: ManagementClientOptions): ManagementClient {
   const origin = `https://${options.domain}`;
 
+  /** One retry after a 429 per execution, across all its requests: a sustained limit is not hammered. */
+  let rateLimitRetries = 1;
+
   const send = async (request: ApiRequest): Promise<{ status: number; body: unknown }> => {
     const deadline = request.deadline ?? options.deadline;
-    for (let waits = 0; ; waits++) {
+    for (;;) {
       const left = deadline - options.now();
       if (left <= 0) throw new ManagementApiError('timeout', request.route);
       const headers: Record<string, string> = { accept: 'application/json' };
@@ -98,10 +105,13 @@ export function createManagementClient(options: ManagementClientOptions): Manage
         throw new ManagementApiError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', request.route);
       }
       if (response.status === 429) {
-        const wait = rateLimitWait(response.headers, options.now());
-        if (wait === undefined || waits >= MAX_RATE_LIMIT_WAITS || options.now() + wait + MIN_REQUEST_MS > deadline) {
+        const now = options.now();
+        const wait = rateLimitWait(response.headers, now);
+        if (wait === undefined || rateLimitRetries === 0 || wait > MAX_RATE_LIMIT_WAIT_MS || now + wait + MIN_REQUEST_MS > deadline) {
+          noteRateLimit(options.cache, now + (wait ?? UNKNOWN_RESET_MS), now);
           throw new ManagementApiError('rate-limited', request.route, 429);
         }
+        rateLimitRetries -= 1;
         await options.sleep(wait);
         continue;
       }
@@ -190,8 +200,8 @@ async function readBody(response: Response): Promise<unknown> {
 function messageOf(body: unknown): string | undefined {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const message = [fields.message, fields.error_description, fields.error].find((v): v is string => typeof v === 'string' && v !== '');
-  // Auth0 may echo a queried value (an email) in a validation message: logs never carry a person's address.
-  return message === undefined ? undefined : message.replace(/[^\s"'<>]+@[^\s"'<>]+/g, '<email>').slice(0, MESSAGE_LIMIT);
+  // Auth0 may echo a queried value (an email) in a validation message: masked here too, before it is cut short.
+  return message === undefined ? undefined : maskEmails(message).slice(0, MESSAGE_LIMIT);
 }
 
 /** Milliseconds until a 429 clears: Retry-After (seconds or an HTTP date), else x-ratelimit-reset (UNIX seconds). */

@@ -1,4 +1,6 @@
-// What one execution of the Action did, and the single log line (or none) that says so: no token, secret or email in it.
+// What one execution of the Action did, and the single log line (or none) that says so: no token, secret or email in it
+// (every part of the line that holds an `@` is masked, whatever it came from: a user id, an error message).
+import { maskEmails } from './email.ts';
 import { ManagementApiError } from './management-client.ts';
 import type { IneligibleReason } from './policy.ts';
 import { LOG_LINE_LIMIT } from './types.ts';
@@ -13,6 +15,8 @@ export type Outcome =
   | { kind: 'would-link'; primary: string; secondaries: string[]; setPrimaryUser: boolean }
   /** Links made (`linked`, maybe fewer than planned when `error` stopped them); `endsOn` is the user the login continues as. */
   | { kind: 'linked'; primary: string; linked: string[]; planned: number; endsOn: string; error: unknown }
+  /** Skipped without a call: a note in api.cache says the Management API answers 429 for `seconds` more. */
+  | { kind: 'rate-limited'; seconds: number }
   | { kind: 'failed'; error: unknown };
 
 const REASONS: Record<IneligibleReason, string> = {
@@ -30,7 +34,7 @@ const REASONS: Record<IneligibleReason, string> = {
 /** The log line of an outcome, one short of Auth0's limit so nothing of it is cut; undefined when there is nothing to say. */
 export function logLine(outcome: Outcome): string | undefined {
   const line = describe(outcome);
-  return line === undefined ? undefined : `auto-link: ${line}`.slice(0, LOG_LINE_LIMIT - 1);
+  return line === undefined ? undefined : maskEmails(`auto-link: ${line}`).slice(0, LOG_LINE_LIMIT - 1);
 }
 
 function describe(outcome: Outcome): string | undefined {
@@ -53,6 +57,8 @@ function describe(outcome: Outcome): string | undefined {
       const left = outcome.planned - outcome.linked.length;
       return `${done}${left} link${left === 1 ? '' : 's'} not made: ${failure(outcome.error)}`;
     }
+    case 'rate-limited':
+      return `skipped, Management API rate-limited for ${outcome.seconds} s more, will retry next login`;
     case 'failed':
       return failure(outcome.error);
   }

@@ -1,11 +1,11 @@
-// The holes a security review found, closed on the BUILT Action: an opt-out that failed open, audit entries lost to
-// concurrent links, and a login relinking what an undo is restoring.
+// The holes a security review found, closed on the BUILT Action: an opt-out that failed open, emails in logs, 429
+// amplification, audit entries lost to concurrent links, and a login relinking what an undo is restoring.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
-import { loadAction, succeeded } from './support/action.ts';
+import { calls, loadAction, succeeded } from './support/action.ts';
 import { envFor } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { DATABASE, useInProcessTenant } from './support/tenant.ts';
@@ -91,5 +91,62 @@ describe('an undo racing a login', () => {
     expect(state.getUser(google.user_id)!.app_metadata![CHECKED_KEY]).toBeUndefined();
     const later = succeeded(await action.login({ userId: google.user_id }), t);
     expect(later).toMatchObject({ subject: google.user_id, httpCalls: [] });
+  });
+});
+
+describe('no email in any log line', () => {
+  it('masks a user id that embeds an address (a SAML NameID), keeping its provider and connection', async () => {
+    const { state } = current().tenant;
+    state.addConnection({ name: 'corp', strategy: 'samlp' });
+    const db = create(DATABASE, { email: 'mia@corp.example', created_at: OLD });
+    const saml = state.createUser({ connection: 'corp', id: 'corp|mia@corp.example', email: 'mia@corp.example', email_verified: true, created_at: NEW });
+    expect(saml.user_id).toBe('samlp|corp|mia@corp.example');
+    const { action } = await loadAction(current(), { TRUSTED_CONNECTIONS: `${DATABASE},corp` });
+    const result = succeeded(await action.login({ userId: saml.user_id }), current());
+    expect(result.subject).toBe(db.user_id);
+    expect(result.logs).toEqual([`auto-link: linked samlp|corp|<email> into ${db.user_id}, login continues as ${db.user_id}`]);
+  });
+
+  it("masks the whole address in an echoed error message, an apostrophe included (dana.o'brien@…)", async () => {
+    const dana = create('google-oauth2', { email: "dana.o'brien@example.com" });
+    const body = { statusCode: 400, error: 'Bad Request', message: `Query validation error: "dana.o'brien@example.com" is not valid` };
+    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 400, body });
+    const { action } = await loadAction(current());
+    const result = succeeded(await action.login({ userId: dana.user_id }), current());
+    expect(result.logs).toEqual(['auto-link: Management API 400 on GET /users-by-email: Query validation error: <email> is not valid, will retry next login']);
+    expect(result.logs[0]).not.toMatch(/dana|brien|example\.com/);
+  });
+});
+
+describe('a sustained 429', () => {
+  const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
+
+  it('is not retried when its reset is seconds away, and the note in api.cache spares the next logins their lookup', async () => {
+    const t = current();
+    const first = create('google-oauth2', { email: 'one@x.io' });
+    const second = create('github', { email: 'two@x.io' });
+    const reset = String(Math.floor(Date.now() / 1000) + 30);
+    t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset }, times: 100 });
+    const { action, runtime } = await loadAction(t);
+    const met = succeeded(await action.login({ userId: first.user_id }), t);
+    expect(calls(met)).toEqual(LOOKUP);
+    expect(met.logs[0]).toContain('429 on GET /users-by-email');
+    // Another execution, on a new instance sharing api.cache: no call, unmarked, retried on a later login.
+    const skipped = succeeded(await action.newInstance().login({ userId: second.user_id }), t);
+    expect(skipped.httpCalls).toEqual([]);
+    expect(skipped.logs[0]).toMatch(/^auto-link: skipped, Management API rate-limited for \d+ s more, will retry next login$/);
+    expect(t.tenant.state.getUser(second.user_id)!.app_metadata).toEqual({});
+    const note = runtime.cache.get('auto-link:rate-limited-until');
+    expect(Number(note!.value)).toBe(Number(reset) * 1000);
+  });
+
+  it('is retried at most once per login when it resets within a second', async () => {
+    const t = current();
+    const user = create('google-oauth2', { email: 'three@x.io' });
+    t.tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'retry-after': '0' }, times: 100 });
+    const { action } = await loadAction(t);
+    const result = succeeded(await action.login({ userId: user.user_id }), t);
+    expect(calls(result)).toEqual([...LOOKUP, 'GET /api/v2/users-by-email']);
+    expect(result.subject).toBe(user.user_id);
   });
 });
