@@ -37,7 +37,7 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
     sleep: deps.sleep,
   });
   const email = event.user.email!;
-  const candidates = await findCandidates(client, email);
+  const candidates = await findCandidates(client, event.user, email);
   const plan = planLogin<User>(event.user, candidates, { trust: config.trust, primaryConnection: config.primaryConnection });
 
   switch (plan.kind) {
@@ -62,12 +62,20 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
   }
 }
 
-/** users-by-email is case-sensitive: ask for the email as given and lower-cased (Auth0 stores its own connections' emails lower-cased). */
-async function findCandidates(client: ManagementClient, email: string): Promise<User[]> {
+/**
+ * users-by-email is case-sensitive: ask for the email as given and lower-cased (Auth0 stores its own connections'
+ * emails lower-cased). When neither finds another account, one case-insensitive search finds a twin whose IdP kept
+ * capitals (`Ann@X.io` for the login `ann@x.io`). The search is eventually consistent, so it comes second: the exact,
+ * immediately consistent lookups alone settle races between concurrent first logins.
+ */
+async function findCandidates(client: ManagementClient, user: User, email: string): Promise<User[]> {
   const lower = foldEmail(email);
   const lists = await Promise.all((lower === email ? [email] : [email, lower]).map((e) => client.usersByEmail(e, USER_FIELDS)));
   const byId = new Map<string, User>();
-  for (const user of lists.flat()) if (!byId.has(user.user_id)) byId.set(user.user_id, user);
+  for (const found of lists.flat()) if (!byId.has(found.user_id)) byId.set(found.user_id, found);
+  if ([...byId.keys()].every((id) => id === user.user_id)) {
+    for (const found of await client.searchByEmail(email, USER_FIELDS)) if (!byId.has(found.user_id)) byId.set(found.user_id, found);
+  }
   return [...byId.values()];
 }
 

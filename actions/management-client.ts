@@ -45,6 +45,11 @@ export interface ManagementClientOptions {
 export interface ManagementClient {
   /** `GET /api/v2/users-by-email` (exact, case-sensitive match), narrowed to `fields`. */
   usersByEmail(email: string, fields: readonly string[]): Promise<User[]>;
+  /**
+   * `GET /api/v2/users?q=email:"…"` (search engine v3): the users whose email equals `email` ignoring case. Eventually
+   * consistent: a user changed in the last seconds may be missing or stale.
+   */
+  searchByEmail(email: string, fields: readonly string[]): Promise<User[]>;
   /** `GET /api/v2/users/{id}`; `graceMs` lets this one request run past the deadline (a check after an ambiguous failure). */
   getUser(userId: string, fields: readonly string[], options?: { graceMs?: number }): Promise<User>;
   /**
@@ -168,6 +173,15 @@ export function createManagementClient(options: ManagementClientOptions): Manage
       });
       return Array.isArray(body) ? (body as User[]) : [];
     },
+    async searchByEmail(email, fields) {
+      const q = `email:"${luceneEscape(email)}"`;
+      const body = await authorized({
+        route: 'GET /users?q',
+        method: 'GET',
+        path: `/api/v2/users?q=${encodeURIComponent(q)}&search_engine=v3&${fieldsQuery(fields)}`,
+      });
+      return Array.isArray(body) ? (body as User[]) : [];
+    },
     async getUser(userId, fields, { graceMs = 0 } = {}) {
       const path = `${userPath(userId)}?${fieldsQuery(fields)}`;
       return (await authorized({ route: 'GET /users/{id}', method: 'GET', path, deadline: options.deadline + graceMs })) as User;
@@ -185,6 +199,11 @@ export function createManagementClient(options: ManagementClientOptions): Manage
       await authorized({ route: 'PATCH /users/{id}', method: 'PATCH', path: userPath(userId), body: { app_metadata: appMetadata } });
     },
   };
+}
+
+/** `value` for a Lucene phrase ("…"): inside quotes only the backslash and the quote itself are special. */
+export function luceneEscape(value: string): string {
+  return value.replace(/[\\"]/g, '\\$&');
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -9,6 +9,9 @@ import { calls, loadAction, succeeded } from './support/action.ts';
 import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
+const SEARCH = 'GET /api/v2/users';
+/** A loner's first check: the exact lookup finds no one, then one case-insensitive search. */
+const ALONE = [...LOOKUP, SEARCH];
 const OLD = '2020-01-01T00:00:00.000Z';
 const NEW = '2024-01-01T00:00:00.000Z';
 
@@ -29,14 +32,14 @@ describe('the Management API token', () => {
 
   it('is fetched once and reused across executions, and by a new instance through api.cache', async () => {
     const { runtime, action } = await loadAction(current());
-    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(LOOKUP);
-    expect(calls(succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email']);
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(ALONE);
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email', SEARCH]);
     const cold = action.newInstance();
-    expect(calls(succeeded(await cold.login({ userId: loner(current(), 'c@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email']);
+    expect(calls(succeeded(await cold.login({ userId: loner(current(), 'c@x.io').user_id }), current()))).toEqual(['GET /api/v2/users-by-email', SEARCH]);
     expect(current().tenant.state.tokenCount()).toBe(1);
     // Auth0 may evict the cache: a cold instance then asks for a new token.
     runtime.cache.clear();
-    expect(calls(succeeded(await action.newInstance().login({ userId: loner(current(), 'd@x.io').user_id }), current()))).toEqual(LOOKUP);
+    expect(calls(succeeded(await action.newInstance().login({ userId: loner(current(), 'd@x.io').user_id }), current()))).toEqual(ALONE);
   });
 
   it('is kept in api.cache sealed: another Action of the trigger reads nothing it can use', async () => {
@@ -59,7 +62,7 @@ describe('the Management API token', () => {
   it('ignores a cache entry it did not seal and asks for a new token', async () => {
     const { runtime, action } = await loadAction(current());
     runtime.cache.set(cacheKey(current().client.client_id), 'v1.forged.value.here');
-    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(LOOKUP);
+    expect(calls(succeeded(await action.login({ userId: loner(current(), 'a@x.io').user_id }), current()))).toEqual(ALONE);
   });
 
   it('is replaced once when the API refuses a reused one', async () => {
@@ -72,7 +75,7 @@ describe('the Management API token', () => {
       body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' },
     });
     const result = succeeded(await action.login({ userId: loner(current(), 'b@x.io').user_id }), current());
-    expect(calls(result)).toEqual(['GET /api/v2/users-by-email', 'POST /oauth/token', 'GET /api/v2/users-by-email']);
+    expect(calls(result)).toEqual(['GET /api/v2/users-by-email', 'POST /oauth/token', 'GET /api/v2/users-by-email', SEARCH]);
     expect(result.logs).toEqual(['auto-link: no other account to link, marked checked']);
   });
 

@@ -1,5 +1,5 @@
 // The holes a security review found, closed on the BUILT Action: an opt-out that failed open, emails in logs, 429
-// amplification, audit entries lost to concurrent links, and a login relinking what an undo is restoring.
+// amplification, audit entries lost to concurrent links, a login relinking what an undo is restoring, and case variants.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
@@ -148,5 +148,41 @@ describe('a sustained 429', () => {
     const result = succeeded(await action.login({ userId: user.user_id }), t);
     expect(calls(result)).toEqual([...LOOKUP, 'GET /api/v2/users-by-email']);
     expect(result.subject).toBe(user.user_id);
+  });
+});
+
+describe('a case variant of the email', () => {
+  it('is found on the first check: a lower-case database login finds the mixed-case social twin through one search', async () => {
+    const t = current();
+    const { state } = t.tenant;
+    const social = state.createUser({ connection: 'google-oauth2', email: 'Ann@X.io', email_verified: true, created_at: OLD });
+    expect(social.email).toBe('Ann@X.io');
+    // The twin is older than the search index delay, as a years-old account is.
+    const later = state.now().getTime() + state.searchIndex.delayMs + 1000;
+    state.setClock(() => new Date(later));
+    const db = state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: NEW });
+    const { action } = await loadAction(t);
+    const result = succeeded(await action.login({ userId: db.user_id }), t);
+    expect(calls(result)).toEqual([
+      'POST /oauth/token',
+      'GET /api/v2/users-by-email',
+      'GET /api/v2/users',
+      'PATCH /api/v2/users/{id}',
+      'POST /api/v2/users/{id}/identities',
+    ]);
+    expect(result.subject).toBe(social.user_id);
+    expect(state.getUser(social.user_id)!.identities).toHaveLength(2);
+  });
+
+  it('costs one search on a first check that finds no other account, and none in steady state', async () => {
+    const t = current();
+    const alone = create('github', { email: 'solo@x.io' });
+    const { action } = await loadAction(t);
+    expect(calls(succeeded(await action.login({ userId: alone.user_id }), t))).toEqual([
+      'POST /oauth/token',
+      'GET /api/v2/users-by-email',
+      'GET /api/v2/users',
+    ]);
+    expect(succeeded(await action.login({ userId: alone.user_id }), t).httpCalls).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from 
 
 const CLAIM = 'https://auto-link/linked';
 const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
+/** A first check that finds no other account by exact email adds one case-insensitive search. */
+const ALONE = [...LOOKUP, 'GET /api/v2/users'];
 const LINK_AS_SECONDARY = [...LOOKUP, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities'];
 
 /** The test tenant plus the connections the Action must not trust by default. */
@@ -98,7 +100,7 @@ describe('a login with no other account to link', () => {
     const google = create('google-oauth2');
     const { action } = await loadAction(current());
     const first = succeeded(await action.login({ userId: google.user_id }), current());
-    expect(calls(first)).toEqual(LOOKUP);
+    expect(calls(first)).toEqual(ALONE);
     expect(first.appMetadataApplied).toEqual({ [CHECKED_KEY]: { email: 'ann@x.io', at: expect.any(String) } });
     expect(first.logs).toEqual(['auto-link: no other account to link, marked checked']);
     expect(first.idTokenClaims).toEqual({});
@@ -136,7 +138,7 @@ describe('Unicode lookalikes', () => {
     const { action } = await loadAction(current());
     const result = succeeded(await action.login({ userId: attacker.user_id }), current());
     expect(result.subject).toBe(attacker.user_id);
-    expect(calls(result)).toEqual(LOOKUP);
+    expect(calls(result)).toEqual(ALONE);
     expect(current().tenant.state.getUser(victim.user_id)!.identities).toHaveLength(1);
     expect(current().tenant.state.getUser(attacker.user_id)).toBeDefined();
   });

@@ -300,7 +300,8 @@ export function generateTenant(options: GeneratorOptions, onGroup?: GroupCallbac
 /** Adds the generated connections (reusing same-named ones) and users to `state`. */
 export function loadGenerated(state: TenantState, options: GeneratorOptions, progress?: ProgressCallback): TenantSummary {
   for (const connection of GENERATED_CONNECTIONS) ensureConnection(state, connection, `generated connection ${connection.name}`);
-  return consume(options, (user) => state.insertUser(user), progress);
+  // Generated users existed long before: already in the search index.
+  return consume(options, (user) => state.insertUser(user, { indexed: true }), progress);
 }
 
 /** Streams the tenant to a gzipped NDJSON file of export lines (see export-format.ts). */

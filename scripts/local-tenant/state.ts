@@ -6,6 +6,7 @@ import { isSocialStrategy } from '../../actions/strategies.ts';
 import { ApiError } from './api-error.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
 import { AuthenticationStore } from './auth/store.ts';
+import { DEFAULT_SEARCH_INDEX_DELAY_MS, SearchIndex } from './search-index.ts';
 
 /** An M2M application with its grant on the Management API. */
 export interface Client {
@@ -114,11 +115,16 @@ export class TenantState {
   private readonly users = new Map<string, User>();
   /** Exact (case-sensitive) email → user ids, as `users-by-email` matches. A lone id is kept unwrapped to save memory. */
   private readonly byEmail = new Map<string, string | string[]>();
+  /** Lower-cased email → user ids, for the case-insensitive `q=email:"…"` search. */
+  private readonly byLowerEmail = new Map<string, string | string[]>();
+  /** What `GET /users?q=` sees: changes show after a delay (search-index.ts). */
+  readonly searchIndex: SearchIndex;
   private clock: () => Date;
 
-  constructor(options: { domain?: string; now?: () => Date } = {}) {
+  constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number } = {}) {
     this.domain = options.domain ?? 'tenant.local';
     this.clock = options.now ?? (() => new Date());
+    this.searchIndex = new SearchIndex(options.searchIndexDelayMs ?? DEFAULT_SEARCH_INDEX_DELAY_MS, () => this.now().getTime());
   }
 
   /** The tenant's current time (tests may freeze it). */
@@ -241,8 +247,11 @@ export class TenantState {
     return user;
   }
 
-  /** Stores a complete user (seeding, generator, unlink). Its user_id must be `provider|id` of its first identity. */
-  insertUser(user: User): void {
+  /**
+   * Stores a complete user (seeding, generator, unlink). Its user_id must be `provider|id` of its first identity.
+   * `indexed: true` puts it in the search index at once: a user that existed long before (the generator's tenant).
+   */
+  insertUser(user: User, options: { indexed?: boolean } = {}): void {
     const main = user.identities[0];
     if (!main || user.user_id !== `${main.provider}|${main.user_id}`) {
       throw new ApiError(400, `user_id ${user.user_id} does not match its main identity`, 'invalid_body');
@@ -250,6 +259,7 @@ export class TenantState {
     if (this.users.has(user.user_id)) throw new ApiError(409, 'The user already exists.', 'user_exists');
     user.app_metadata ??= {};
     user.user_metadata ??= {};
+    if (options.indexed !== true) this.searchIndex.willChange(user.user_id, undefined);
     this.users.set(user.user_id, user);
     if (user.email !== undefined) this.indexEmail(user.email, user.user_id);
   }
@@ -262,6 +272,22 @@ export class TenantState {
     const user = this.users.get(userId);
     if (!user) throw new ApiError(404, 'The user does not exist.', 'inexistent_user');
     return user;
+  }
+
+  /**
+   * `GET /api/v2/users?q=email:"…"`: users whose email equals `email` ignoring case, as the search index shows them
+   * (eventually consistent: a user changed within the index delay is seen as before, a new one not yet).
+   */
+  searchByEmail(email: string): User[] {
+    const lower = email.toLowerCase();
+    const live = this.byLowerEmail.get(lower) ?? [];
+    const ids = new Set([...(typeof live === 'string' ? [live] : live), ...this.searchIndex.staleIds()]);
+    const found: User[] = [];
+    for (const id of ids) {
+      const shown = this.searchIndex.view(id, this.users.get(id));
+      if (shown?.email?.toLowerCase() === lower) found.push(shown);
+    }
+    return found;
   }
 
   /** Users whose email equals `email` exactly: the endpoint is case-sensitive. */
@@ -306,6 +332,7 @@ export class TenantState {
    */
   patchUser(userId: string, patch: UserPatch): User {
     const user = this.requireUser(userId);
+    this.searchIndex.willChange(userId, user);
     if (patch.app_metadata !== undefined) user.app_metadata = patchMetadata(user.app_metadata ?? {}, patch.app_metadata);
     if (patch.user_metadata !== undefined) user.user_metadata = patchMetadata(user.user_metadata ?? {}, patch.user_metadata);
     const email = patch.email === undefined ? undefined : storedEmail(user.identities[0]!.provider, patch.email);
@@ -328,6 +355,7 @@ export class TenantState {
   /** Removes a user and every identity it holds. */
   deleteUser(userId: string): void {
     const user = this.requireUser(userId);
+    this.searchIndex.willChange(userId, user);
     this.users.delete(userId);
     if (user.email !== undefined) this.unindexEmail(user.email, userId);
   }
@@ -373,6 +401,8 @@ export class TenantState {
         throw new ApiError(400, 'Provided secondary account not found.', 'invalid_body');
       }
     }
+    this.searchIndex.willChange(primaryId, primary);
+    this.searchIndex.willChange(secondaryId, secondary);
     const [main, ...alreadyLinked] = secondary.identities;
     const moved: Identity = { ...main!, profileData: profileOf(secondary) };
     primary.identities.push(moved, ...alreadyLinked);
@@ -403,6 +433,7 @@ export class TenantState {
     const index = primary.identities.findIndex((i) => i.provider === provider && String(i.user_id) === identityUserId);
     if (index === 0) throw new ApiError(400, 'Main identity cannot be removed.', 'operation_not_supported');
     if (index < 0) throw new ApiError(400, 'The identity does not exist in the user.', 'invalid_uri');
+    this.searchIndex.willChange(primaryId, primary);
     const [identity] = primary.identities.splice(index, 1);
     const { profileData, ...rest } = identity!;
     const now = this.now().toISOString();
@@ -423,23 +454,34 @@ export class TenantState {
   // --- email index ----------------------------------------------------------------------------
 
   private indexEmail(email: string, userId: string): void {
-    const ids = this.byEmail.get(email);
-    if (ids === undefined) this.byEmail.set(email, userId);
-    else if (typeof ids === 'string') this.byEmail.set(email, [ids, userId]);
-    else ids.push(userId);
+    addId(this.byEmail, email, userId);
+    addId(this.byLowerEmail, email.toLowerCase(), userId);
   }
 
   private unindexEmail(email: string, userId: string): void {
-    const ids = this.byEmail.get(email);
-    if (ids === undefined) return;
-    if (typeof ids === 'string') {
-      if (ids === userId) this.byEmail.delete(email);
-      return;
-    }
-    const rest = ids.filter((id) => id !== userId);
-    if (rest.length === 0) this.byEmail.delete(email);
-    else this.byEmail.set(email, rest.length === 1 ? rest[0]! : rest);
+    removeId(this.byEmail, email, userId);
+    removeId(this.byLowerEmail, email.toLowerCase(), userId);
   }
+}
+
+/** Adds `userId` under `key` of an index that keeps a lone id unwrapped to save memory. */
+function addId(index: Map<string, string | string[]>, key: string, userId: string): void {
+  const ids = index.get(key);
+  if (ids === undefined) index.set(key, userId);
+  else if (typeof ids === 'string') index.set(key, [ids, userId]);
+  else ids.push(userId);
+}
+
+function removeId(index: Map<string, string | string[]>, key: string, userId: string): void {
+  const ids = index.get(key);
+  if (ids === undefined) return;
+  if (typeof ids === 'string') {
+    if (ids === userId) index.delete(key);
+    return;
+  }
+  const rest = ids.filter((id) => id !== userId);
+  if (rest.length === 0) index.delete(key);
+  else index.set(key, rest.length === 1 ? rest[0]! : rest);
 }
 
 /** An email as Auth0 stores it: lowercased for its own connections (database, passwordless email); social and enterprise keep the IdP's case. */

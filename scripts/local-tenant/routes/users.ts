@@ -1,9 +1,11 @@
-// Management API user routes: list (paged, capped at 1000), get, users-by-email (case-sensitive) and PATCH (metadata merge).
+// Management API user routes: list (paged, capped at 1000) and search by email (q, case-insensitive, eventually consistent),
+// get, users-by-email (case-sensitive, immediately consistent) and PATCH (metadata merge).
 import type { User } from '../../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
 import { insufficientScope } from '../guard.ts';
 import { boolParam, fieldSelector, pageParams, readJsonObject, requiredParam } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
+import { emailQuery } from '../search-index.ts';
 import type { UserPatch } from '../state.ts';
 
 /** Auth0 lets `GET /users` page through the first 1000 results only; past that, use an export job. */
@@ -53,6 +55,22 @@ export const userRoutes: RouteGroup = [
         );
       }
       const select = fieldSelector(url);
+      const q = url.searchParams.get('q');
+      if (q !== null) {
+        const engine = url.searchParams.get('search_engine') ?? 'v3';
+        if (engine !== 'v3') throw new ApiError(400, `Search engine ${engine} is not available; use search_engine=v3.`, 'invalid_query_string');
+        const email = emailQuery(q);
+        if (email === undefined) {
+          throw new ApiError(400, 'The local tenant models only the search q=email:"…" (a Lucene phrase); other queries are refused.', 'invalid_query_string');
+        }
+        // Search engine v3: email matches ignore case; results come from the eventually consistent index (state.searchByEmail).
+        const found = state
+          .searchByEmail(email)
+          .slice(start, start + perPage)
+          .map(select);
+        if (!boolParam(url, 'include_totals', false)) return { body: found };
+        return { body: { start, limit: perPage, length: found.length, total: state.searchByEmail(email).length, users: found } };
+      }
       const users: Partial<User>[] = [];
       let index = 0;
       // Insertion order is stable; stop walking once the page is filled, so large tenants page cheaply.
