@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { main, numberFlag } from './lib/cli.ts';
 import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
+import { signInInstructions, startSignInDemo } from './lib/start/sign-in.ts';
 import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/start/tenant.ts';
 
 main(
@@ -18,8 +19,8 @@ main(
     },
     descriptions: {
       keep:
-        'keep the tenant running afterwards and print how to point the SDK, npm run deploy or curl at it (with --json: one line of ' +
-        'JSON first, naming its URL, the applications and the users)',
+        'keep the tenant running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
+        'or curl at it (with --json: one line of JSON first, naming the URLs, the applications and the users)',
       port: 'loopback port (default: a free one)',
     },
     examples: ['npm start', 'npm start -- --keep --port 4010', 'npm start -- --json', 'npm start -- --keep --json'],
@@ -39,9 +40,12 @@ main(
       await run.server.close();
       return { summary: startSummary(run), result };
     }
-    if (flags.json) process.stdout.write(`${JSON.stringify(keepDetails(run))}\n`);
-    else process.stdout.write(`${startSummary(run)}\n\n${keepInstructions(run)}\n`);
+    const signIn = await startSignInDemo(run);
+    const details = keepDetails(run, signIn);
+    if (flags.json) process.stdout.write(`${JSON.stringify(details)}\n`);
+    else process.stdout.write(`${startSummary(run)}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await signIn.close();
     await run.server.close();
     return { summary: 'Local tenant stopped.', result };
   },

@@ -1,6 +1,7 @@
-// The demo tenant of `npm start`: seeds/demo.json plus the deployer application and the Action's own M2M application.
+// The demo tenant of `npm start`: seeds/demo.json plus the deployer application, the Action's own M2M application and the demo web app, database users with a known local password.
 import { fileURLToPath } from 'node:url';
 import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
+import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
 import { loadSeedFile } from '../../local-tenant/seed.ts';
 import type { Client } from '../../local-tenant/state.ts';
 
@@ -30,8 +31,9 @@ export const LOCAL_ADMIN = {
 } as const;
 
 /**
- * The Action's own M2M application. A fixed, obviously-local value for the reason LOCAL_ADMIN's is: `--keep --json`
- * hands it to scripts and tests, and nothing generated is ever printed.
+ * The Action's own M2M application, and the demo web application people sign in to with `--keep` (regular web app,
+ * code flow and the password grants). Fixed, obviously-local values for the reason LOCAL_ADMIN's is: `--keep --json`
+ * hands them to scripts and tests, and nothing generated is ever printed.
  */
 export const LOCAL_ACTION_APP = {
   name: 'auto-link Action',
@@ -40,11 +42,24 @@ export const LOCAL_ACTION_APP = {
   scopes: ['read:users', 'update:users'],
 } as const;
 
+export const LOCAL_WEB_APP = {
+  name: 'demo web app',
+  client_id: 'local-web-app',
+  client_secret: 'local-only-not-a-secret-web-app',
+  app_type: 'regular_web',
+  grant_types: ['authorization_code', 'refresh_token', 'password', 'http://auth0.com/oauth/grant-type/password-realm'],
+} as const;
+
+/** The password every database user of the demo tenant signs in with: a local stand-in, like the secrets above. */
+export const DEMO_PASSWORD = 'local-demo-password';
+
 export interface DemoTenant {
   tenant: LocalTenant;
   admin: Client;
   /** The Action's application (read:users update:users), passed to the Action as its secrets. */
   actionClient: Client;
+  /** The demo web application; `--keep` registers the demo app's callback and logout URLs on it. */
+  webApp: Client;
   accounts: number;
 }
 
@@ -60,7 +75,13 @@ export async function createDemoTenant(delays: { buildDelayMs: number; deployDel
   const { users } = await loadSeedFile(tenant.state, DEMO_SEED);
   const admin = tenant.state.addClient({ ...LOCAL_ADMIN, scopes: [...LOCAL_ADMIN.scopes] });
   const actionClient = tenant.state.addClient({ ...LOCAL_ACTION_APP, scopes: [...LOCAL_ACTION_APP.scopes] });
+  const webApp = tenant.state.addClient({ ...LOCAL_WEB_APP, grant_types: [...LOCAL_WEB_APP.grant_types], scopes: [], callbacks: [], allowed_logout_urls: [] });
+  // The tenant setting "Default Directory": the connection the `password` grant checks (without it Auth0 answers 500).
+  tenant.state.authentication.defaultDirectory = DATABASE_CONNECTION;
+  for (const user of tenant.state.allUsers()) {
+    if (user.identities[0]!.provider === 'auth0') tenant.state.authentication.setPassword(user.user_id, DEMO_PASSWORD);
+  }
   tenant.actions.setBuildDelay(delays.buildDelayMs);
   tenant.actions.setDeployDelay(delays.deployDelayMs);
-  return { tenant, admin, actionClient, accounts: users };
+  return { tenant, admin, actionClient, webApp, accounts: users };
 }
