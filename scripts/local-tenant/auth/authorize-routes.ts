@@ -51,8 +51,12 @@ export const authorizeRoutes: RouteGroup = [
       const body = method === 'POST' ? await readForm(request) : {};
       const redirectState = body.state ?? url.searchParams.get('state') ?? '';
       const transaction = state.authentication.takeSuspended(redirectState);
-      // The state must come back to the browser session that was redirected: a state from another session finds nothing.
-      if (!transaction || transaction.sessionId !== readCookie(request, SESSION_COOKIE)) {
+      // The state must come back to the browser that was redirected: a state from another browser finds nothing. The
+      // session may have changed in between: a nested login for another account (the nested-transaction sample of an Auth0 engineer,
+      // github.com/abbaspour/actions-gallery post-login/account-linking, signs in with prompt=login and then resumes at /continue).
+      const redirected = state.authentication.session(transaction?.sessionId);
+      const current = currentSession(state, request);
+      if (!transaction || !redirected || !current || redirected.browser !== current.browser) {
         return errorPage(400, 'invalid_request', 'The transaction was not found: send the state parameter the redirect carried, from the same browser.');
       }
       return continueLogin(state, transaction, { actions, request, url, body });

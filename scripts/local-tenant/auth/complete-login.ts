@@ -61,7 +61,7 @@ export async function completeLogin(
   existing?: Session,
 ): Promise<RouteResult> {
   const timestamp = new Date(authentication.authTime * 1000).toISOString();
-  const session = existing ?? state.authentication.startSession(authentication, timestamp);
+  const session = existing ?? state.authentication.startSession(authentication, timestamp, currentSession(state, http.request)?.browser);
   transaction.sessionId = session.id;
   transaction.authentication = authentication;
   const cookie: Record<string, string> = existing ? {} : { 'set-cookie': sessionCookie(session.id) };

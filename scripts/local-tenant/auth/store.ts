@@ -48,6 +48,11 @@ export interface LoginTransaction {
 /** The tenant session behind the `auth0` cookie (SSO). */
 export interface Session {
   id: string;
+  /**
+   * The browser the session lives in. A login in a browser that already holds a session keeps that browser's id: a nested
+   * login (another account signed in with prompt=login while a redirect Action waits) is still the same browser.
+   */
+  browser: string;
   authentication: Authentication;
   /** Every method completed in the session, for event.authentication.methods. */
   methods: Array<{ name: string; timestamp: string }>;
@@ -164,8 +169,8 @@ export class AuthenticationStore {
 
   // --- sessions -------------------------------------------------------------------------------
 
-  startSession(authentication: Authentication, timestamp: string): Session {
-    const session: Session = { id: randomToken(), authentication, methods: [{ name: authentication.method, timestamp }] };
+  startSession(authentication: Authentication, timestamp: string, browser: string = randomToken()): Session {
+    const session: Session = { id: randomToken(), browser, authentication, methods: [{ name: authentication.method, timestamp }] };
     this.sessions.set(session.id, session);
     return session;
   }
