@@ -3,20 +3,30 @@ import { SignJWT } from 'jose';
 import { deriveLinkKeys, OFFER_TYP, type OfferedAccount } from '../../actions/link-page-tokens.ts';
 import { startLinkPage } from '../../link-page/main.ts';
 import { readSettings, type Settings } from '../../link-page/settings.ts';
+import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
+import type { Client } from '../../scripts/local-tenant/state.ts';
 
 export const LINK_SECRET = 'test-link-secret-that-is-long-enough-0123456789';
 
-export function pageSettings(input: { domain: string; localOrigin?: string; clientId?: string; clientSecret?: string; connections?: string }): Settings {
+/** The page's settings for a tenant; `baseUrl` from freeBaseUrl(), so the page's application can name its callback first. */
+export function pageSettings(input: {
+  domain: string;
+  localOrigin?: string;
+  baseUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  connections?: string;
+}): Settings {
+  const baseUrl = input.baseUrl ?? 'http://127.0.0.1:1';
   return readSettings({
     AUTH0_DOMAIN: input.domain,
     LOCAL_TENANT_ORIGIN: input.localOrigin,
     LINK_PAGE_CLIENT_ID: input.clientId ?? 'page-client',
     LINK_PAGE_CLIENT_SECRET: input.clientSecret ?? 'page-client-secret',
     LINK_SECRET,
-    // The port is replaced once the server listens; 0 lets the system pick one.
-    LINK_PAGE_URL: 'http://127.0.0.1:1/link',
+    LINK_PAGE_URL: `${baseUrl}/link`,
     LINK_PAGE_CONNECTIONS: input.connections,
-    PORT: '0',
+    PORT: new URL(baseUrl).port,
   });
 }
 
@@ -27,24 +37,28 @@ export interface RunningPage {
   close(): Promise<void>;
 }
 
-/** Serves the page on a free loopback port, its base URL set to where it listens. */
+/** Serves the page where its settings say; without a real base URL, on a free port. */
 export async function servePage(settings: Settings, fetcher?: typeof fetch): Promise<RunningPage> {
   const logs: string[] = [];
-  // The page must know its own public URL (callback, forms) before it listens: find a free port first.
-  const port = await freePort();
-  const served = { ...settings, port, baseUrl: `http://127.0.0.1:${port}` };
+  const served = settings.port === 1 ? { ...settings, ...portSettings(await freeBaseUrl()) } : settings;
   const running = await startLinkPage(served, { log: (line) => logs.push(line), ...(fetcher ? { fetch: fetcher } : {}) });
   return { url: served.baseUrl, settings: served, logs, close: running.close };
 }
 
-async function freePort(): Promise<number> {
+function portSettings(baseUrl: string): Pick<Settings, 'baseUrl' | 'port'> {
+  return { baseUrl, port: Number(new URL(baseUrl).port) };
+}
+
+/** `http://127.0.0.1:{a free port}`: the page must know its public URL (callback, forms) before it listens. */
+export async function freeBaseUrl(): Promise<string> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+  return `http://127.0.0.1:${port}`;
 }
 
 /** An offer as the Action's api.redirect.encodeToken makes it. */
@@ -85,4 +99,36 @@ export class PageClient {
 /** The value of the hidden field `name` in a page's HTML. */
 export function hiddenField(html: string, name: string): string | undefined {
   return new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+}
+
+/** Where the page's sign-in step sends the browser on (its meta refresh). */
+export function refreshTarget(html: string): string | undefined {
+  return /http-equiv="refresh" content="0;url=([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+}
+
+/** The page's own application on a local tenant: a regular web app whose one callback is the page's. */
+export function addPageApp(tenant: LocalTenant, baseUrl: string): Client {
+  return tenant.state.addClient({
+    name: 'Linking page',
+    scopes: [],
+    app_type: 'regular_web',
+    callbacks: [`${baseUrl}/callback`],
+    grant_types: ['authorization_code'],
+    token_endpoint_auth_method: 'client_secret_post',
+  });
+}
+
+/** A local tenant served over HTTP with the linking page in front of it, both on loopback. */
+export async function pageOnTenant(tenant: LocalTenant, serverUrl: string, options: { connections?: string } = {}): Promise<RunningPage & { app: Client }> {
+  const baseUrl = await freeBaseUrl();
+  const app = addPageApp(tenant, baseUrl);
+  const settings = pageSettings({
+    domain: tenant.domain,
+    localOrigin: serverUrl,
+    baseUrl,
+    clientId: app.client_id,
+    clientSecret: app.client_secret,
+    ...options,
+  });
+  return { ...(await servePage(settings)), app };
 }
