@@ -5,7 +5,7 @@ import { cacheKey } from '../actions/token-cache.ts';
 import { loadAction, succeeded } from './support/action.ts';
 import { createTestTenant, DATABASE, useInProcessTenant } from './support/tenant.ts';
 
-const current = useInProcessTenant(() => createTestTenant({ now: () => new Date('2025-05-01T00:00:00.000Z') }));
+const current = useInProcessTenant(() => createTestTenant());
 
 describe('the built Action', () => {
   it('keeps the whole output of an execution within 256 characters, however long the ids it names', async () => {
