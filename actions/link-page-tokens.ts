@@ -14,6 +14,7 @@ export const MAX_OFFERS = 10;
 
 const OFFER_LABEL = 'auto-link offer v1';
 const PROOF_LABEL = 'auto-link proof v1';
+const LINK_SECRET_LABEL = 'auto-link link secret v1';
 
 export type Decision = 'link' | 'later' | 'never';
 export const DECISIONS: readonly Decision[] = ['link', 'later', 'never'];
@@ -106,6 +107,15 @@ export async function deriveKeyBytes(secret: string, label: string): Promise<Uin
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(label)));
+}
+
+/**
+ * LINK_SECRET as `npm run deploy` sets it and the page derives it when LINK_SECRET is unset: base64url(HMAC-SHA256(key =
+ * the page application's client secret, data = "auto-link link secret v1")), 43 characters. So the shared secret is never
+ * printed or stored anywhere: it follows the client secret, and rotating that secret rotates it.
+ */
+export function linkSecretFromClientSecret(clientSecret: string): Promise<string> {
+  return deriveKey(clientSecret, LINK_SECRET_LABEL);
 }
 
 export async function deriveLinkKeys(secret: string): Promise<LinkKeys> {

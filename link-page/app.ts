@@ -1,6 +1,6 @@
 // The linking page as a Hono app: request log, security headers, the state cookie and CSRF check, then the three route groups.
 import { Hono } from 'hono';
-import { deriveKeyBytes, deriveLinkKeys } from '../actions/link-page-tokens.ts';
+import { deriveKeyBytes, deriveLinkKeys, linkSecretFromClientSecret } from '../actions/link-page-tokens.ts';
 import { Page, newCsrfToken, type PageEnv } from './context.ts';
 import { PageError } from './errors.ts';
 import { requestLine } from './log.ts';
@@ -33,7 +33,8 @@ export interface PageOptions {
 export async function createLinkPage(settings: Settings, options: PageOptions): Promise<Hono<PageEnv>> {
   const fetcher = tenantFetch(settings, options.fetch ?? fetch);
   const log = options.log ?? ((line: string) => console.log(line));
-  const [keys, cookieKey] = await Promise.all([deriveLinkKeys(settings.linkSecret), deriveKeyBytes(settings.linkSecret, COOKIE_KEY_LABEL)]);
+  const linkSecret = settings.linkSecret ?? (await linkSecretFromClientSecret(settings.clientSecret));
+  const [keys, cookieKey] = await Promise.all([deriveLinkKeys(linkSecret), deriveKeyBytes(linkSecret, COOKIE_KEY_LABEL)]);
   const codec = new PageStateCodec(cookieKey, settings.baseUrl);
   const page = new Page({ settings, keys, codec, oidc: new Oidc(settings, fetcher), fetcher, clock: options.now ?? Date.now });
   const prefix = new URL(settings.baseUrl).pathname.replace(/\/$/, '');

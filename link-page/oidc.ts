@@ -3,7 +3,7 @@
 import * as client from 'openid-client';
 import { PageError } from './errors.ts';
 import type { Attempt } from './page-state.ts';
-import type { Settings } from './settings.ts';
+import { callbackUrl, type Settings } from './settings.ts';
 
 /** Clocks of the page and the tenant may differ by this much; auth_time is compared with the attempt's start. */
 const AUTH_TIME_SKEW_SECONDS = 5;
@@ -36,7 +36,7 @@ export class Oidc {
   }
 
   get redirectUri(): string {
-    return `${this.settings.baseUrl}/callback`;
+    return callbackUrl(this.settings.baseUrl);
   }
 
   /** The authorization URL and what the callback needs to check it. */

@@ -12,7 +12,8 @@ export interface Settings {
   audience: string;
   clientId: string;
   clientSecret: string;
-  linkSecret: string;
+  /** LINK_SECRET when set; unset, the page derives it from clientSecret (linkSecretFromClientSecret), as `npm run deploy` does for the Action. */
+  linkSecret: string | undefined;
   /** The page's public base URL without a trailing slash; its confirm view is `${baseUrl}/link`. */
   baseUrl: string;
   /** Connections offered on the connected accounts view; empty: one button that lets Universal Login ask. */
@@ -38,8 +39,8 @@ export const ENV_VARIABLES = [
 /** Reads and checks every variable; throws a SettingsError for the first one that is missing or malformed. */
 export function readSettings(env: Env): Settings {
   const tenant = readTenant(required(env, 'AUTH0_DOMAIN'), env.LOCAL_TENANT_ORIGIN?.trim());
-  const linkSecret = env.LINK_SECRET ?? '';
-  const secretProblem = linkSecretProblem(linkSecret);
+  const linkSecret = env.LINK_SECRET === undefined || env.LINK_SECRET === '' ? undefined : env.LINK_SECRET;
+  const secretProblem = linkSecret === undefined ? undefined : linkSecretProblem(linkSecret);
   if (secretProblem) throw new SettingsError('LINK_SECRET', secretProblem);
   return {
     ...tenant,
@@ -82,7 +83,13 @@ function readLocalOrigin(value: string): string {
   return url.origin;
 }
 
-function readBaseUrl(value: string | undefined): string {
+/** The page's one OIDC callback, which its application must allow (`npm run deploy` sets it). */
+export function callbackUrl(baseUrl: string): string {
+  return `${baseUrl}/callback`;
+}
+
+/** The page's base URL from LINK_PAGE_URL (its confirm view, ending in /link); a SettingsError names what is wrong. */
+export function readBaseUrl(value: string | undefined): string {
   const problem = linkPageUrlProblem(value);
   if (problem) throw new SettingsError('LINK_PAGE_URL', problem);
   const url = new URL(value!);

@@ -13,7 +13,7 @@ import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
 import { createTestTenant, spedUpClock, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
-const DEPLOYER_SCOPES = ['read:actions', 'create:actions', 'update:actions'];
+const DEPLOYER_SCOPES = ['read:actions', 'create:actions', 'update:actions', 'read:connections'];
 const CLIENT_SCOPES = ['create:clients', 'read:clients', 'read:client_keys', 'create:client_grants', 'read:client_grants'];
 
 let built: BuiltAction;
@@ -241,7 +241,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('names a missing scope, a wrong client secret and missing credentials, exiting 1', async () => {
     const { tenant, client } = get();
-    const limited = tenant.state.addClient({ name: 'limited', scopes: ['read:actions', 'update:actions'] });
+    const limited = tenant.state.addClient({ name: 'limited', scopes: ['read:actions', 'update:actions', 'read:connections'] });
     const noCreate = await deploy({ ...envFor(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
     expect(noCreate.code).toBe(1);
     expect(noCreate.stderr).toMatch(/403: Insufficient scope, expected any of: create:actions; grant the named scope/);

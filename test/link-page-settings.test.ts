@@ -25,6 +25,12 @@ describe('link-page settings', () => {
     });
   });
 
+  it('without LINK_SECRET leaves it to be derived from the client secret (what npm run deploy expects)', () => {
+    expect(readSettings({ ...GOOD, LINK_SECRET: undefined }).linkSecret).toBeUndefined();
+    expect(readSettings({ ...GOOD, LINK_SECRET: '' }).linkSecret).toBeUndefined();
+    expect(readSettings(GOOD).linkSecret).toBe(GOOD.LINK_SECRET);
+  });
+
   it.each([
     [{ AUTH0_DOMAIN: undefined }, 'AUTH0_DOMAIN is missing'],
     [{ LINK_SECRET: 'short' }, 'LINK_SECRET is malformed: use at least 32 characters'],

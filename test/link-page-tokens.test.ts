@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deriveLinkKeys,
   linkPageUrlProblem,
+  linkSecretFromClientSecret,
   linkSecretProblem,
   LinkTokenError,
   OFFER_TYP,
@@ -39,6 +40,14 @@ describe('link keys', () => {
     expect(keys.offerKey).toBe(createHmac('sha256', SECRET).update('auto-link offer v1').digest('base64url'));
     expect(keys.proofKey).toBe(createHmac('sha256', SECRET).update('auto-link proof v1').digest('base64url'));
     expect(keys.offerKey).not.toBe(keys.proofKey);
+  });
+
+  it("derives LINK_SECRET from the page application's client secret: base64url HMAC-SHA256 under its own label, long enough", async () => {
+    const { createHmac } = await import('node:crypto');
+    const linkSecret = await linkSecretFromClientSecret('the-page-client-secret');
+    expect(linkSecret).toBe(createHmac('sha256', 'the-page-client-secret').update('auto-link link secret v1').digest('base64url'));
+    expect(linkSecretProblem(linkSecret)).toBeUndefined();
+    expect(await linkSecretFromClientSecret('another-client-secret')).not.toBe(linkSecret);
   });
 
   it('refuses a short secret and a non-loopback http page, naming no value', () => {

@@ -255,6 +255,32 @@ describe('applications and grants', () => {
     const clientReader = managementClient(tenant, tenant.state.addClient({ name: 'client reader', scopes: ['read:clients'] }));
     expect(await clientReader.clients.get(app.client_id!, { fields: 'client_secret', include_fields: true })).toEqual({});
   });
+
+  it("keeps a web application's login settings on the client /authorize reads; a PATCH sets the fields it names and needs update:clients", async () => {
+    const m = admin();
+    const { tenant } = get();
+    const app = await m.clients.create({ name: 'web', app_type: 'regular_web', callbacks: ['https://a.example/cb'], grant_types: ['authorization_code'] });
+    expect(app).toMatchObject({ app_type: 'regular_web', callbacks: ['https://a.example/cb'], token_endpoint_auth_method: 'client_secret_post' });
+    await expect(m.clients.update(app.client_id!, { callbacks: ['x'] })).rejects.toMatchObject({ statusCode: 403 });
+    const updater = managementClient(tenant, tenant.state.addClient({ name: 'updater', scopes: ['update:clients'] }));
+    const patched = await updater.clients.update(app.client_id!, {
+      callbacks: ['https://a.example/cb', 'https://b.example/cb'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    expect(patched).toMatchObject({
+      callbacks: ['https://a.example/cb', 'https://b.example/cb'],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    expect(patched.client_secret).toBeUndefined();
+    expect(tenant.state.client(app.client_id!)).toMatchObject({
+      callbacks: ['https://a.example/cb', 'https://b.example/cb'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    await expect(updater.clients.update(app.client_id!, { grant_types: 'authorization_code' as unknown as string[] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+  });
 });
 
 describe('logins through the post-login flow', () => {

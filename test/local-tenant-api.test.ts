@@ -298,4 +298,26 @@ describe('GET /api/v2/connections', () => {
     const answer = await call('GET', '/api/v2/connections?strategy=google-oauth2&strategy=github', { token: await managementToken(tenant, admin) });
     expect(answer.body.map((c: { name: string }) => c.name).sort()).toEqual(['github', 'google-oauth2']);
   });
+
+  it("answers each connection's options, a custom database's enabledDatabaseCustomization among them, in the shapes Auth0 pages with", async () => {
+    const { tenant } = current();
+    tenant.state.addConnection({
+      name: 'legacy-db',
+      strategy: 'auth0',
+      options: { enabledDatabaseCustomization: true, customScripts: { login: 'function login() {}' } },
+    });
+    const admin = await managementToken(tenant, tenant.state.addClient({ name: 'admin', scopes: ['read:connections'] }));
+    const plain = await call('GET', '/api/v2/connections?strategy=auth0&fields=name,options', { token: admin });
+    expect(plain.body).toEqual([
+      {
+        name: DATABASE,
+        options: { mfa: { active: true, return_enroll_settings: true }, passwordPolicy: 'good', strategy_version: 2, brute_force_protection: true },
+      },
+      { name: 'legacy-db', options: expect.objectContaining({ enabledDatabaseCustomization: true, customScripts: { login: 'function login() {}' } }) },
+    ]);
+    const checkpoint = await call('GET', '/api/v2/connections?strategy=auth0&take=1&include_totals=true&fields=name', { token: admin });
+    expect(checkpoint.body).toEqual({ connections: [{ name: DATABASE }], next: '1' });
+    const totals = await call('GET', '/api/v2/connections?include_totals=true&fields=name&per_page=2', { token: admin });
+    expect(totals.body).toMatchObject({ total: 4, start: 0, limit: 2, connections: [{ name: DATABASE }, { name: 'google-oauth2' }] });
+  });
 });

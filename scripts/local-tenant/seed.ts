@@ -1,5 +1,5 @@
 // Seeds a local tenant from a JSON seed file or a streamed NDJSON(.gz) of users, with messages that say what to fix.
-// A JSON seed is `{ connections: [{name, strategy, id?}], clients?: [{name, client_id?, client_secret?, scopes}],
+// A JSON seed is `{ connections: [{name, strategy, id?, options?}], clients?: [{name, client_id?, client_secret?, scopes}],
 // users: [...] }`; a user is either a NewUser (`connection` + profile, created as a signup would be) or a complete
 // User with `user_id` and `identities` (stored as given, to seed already-linked users). An NDJSON file holds one user
 // per line in either shape — Auth0's users-export lines are complete users; connections that complete users name and
@@ -15,6 +15,8 @@ export interface SeedConnection {
   name: string;
   strategy: string;
   id?: string;
+  /** As the Management API holds them, e.g. `{"enabledDatabaseCustomization": true}` for a custom database. */
+  options?: Record<string, unknown>;
 }
 
 export interface SeedClient {
@@ -89,6 +91,8 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
     const strategy = requireString(entry, 'strategy', where, problems, 'e.g. "auth0" for a database, "google-oauth2", "samlp"');
     if (entry.id !== undefined && !nonEmptyString(entry.id))
       problems.push(`${where}.id must be a non-empty string such as "con_0123456789abcdef", or left out`);
+    if (entry.options !== undefined && !isObject(entry.options))
+      problems.push(`${where}.options must be an object such as {"enabledDatabaseCustomization": true}, or left out`);
     if (name === undefined || strategy === undefined) return;
     if (strategies.has(name)) problems.push(`${where}.name "${name}" is declared twice: keep one`);
     strategies.set(name, strategy);

@@ -106,6 +106,8 @@ export class TenantState {
   readonly domain: string;
   private readonly connectionsByName = new Map<string, Connection>();
   private readonly connectionsById = new Map<string, Connection>();
+  /** Each connection's `options`, as GET /api/v2/connections answers them (never part of event.connection). */
+  private readonly optionsByName = new Map<string, ConnectionOptions>();
   private readonly clients = new Map<string, Client>();
   private readonly tokens = new Map<string, TokenGrant>();
   /** The RS256 key ID tokens are signed with (auth/signing-keys.ts). */
@@ -138,12 +140,19 @@ export class TenantState {
 
   // --- connections -------------------------------------------------------------------------
 
-  addConnection(input: { name: string; strategy: string; id?: string }): Connection {
+  /** `options` are merged over what Auth0 gives a new connection of that strategy (defaultConnectionOptions). */
+  addConnection(input: { name: string; strategy: string; id?: string; options?: ConnectionOptions }): Connection {
     if (this.connectionsByName.has(input.name)) throw new ApiError(409, `A connection with the same name already exists`, 'connection_conflict');
     const connection: Connection = { id: input.id ?? `con_${randomId(16)}`, name: input.name, strategy: input.strategy };
     this.connectionsByName.set(connection.name, connection);
     this.connectionsById.set(connection.id, connection);
+    this.optionsByName.set(connection.name, { ...defaultConnectionOptions(input.strategy), ...structuredClone(input.options ?? {}) });
     return connection;
+  }
+
+  connectionOptions(name: string): ConnectionOptions | undefined {
+    const options = this.optionsByName.get(name);
+    return options === undefined ? undefined : structuredClone(options);
   }
 
   connection(name: string): Connection | undefined {
@@ -524,4 +533,17 @@ function randomDigits(length: number): string {
   let out = String(1 + (randomBytes(1)[0]! % 9));
   while (out.length < length) out += String(randomBytes(1)[0]! % 10);
   return out;
+}
+
+/** A connection's `options` object; for a custom database `enabledDatabaseCustomization: true` and its `customScripts`. */
+export type ConnectionOptions = Record<string, unknown>;
+
+/**
+ * The options Auth0 answered for a database connection created with none (auth0/go-auth0,
+ * test/data/recordings/TestConnectionManager_List.yaml); no `enabledDatabaseCustomization` key unless it is a custom
+ * database. Other strategies carry their IdP's settings, which the local tenant has none of.
+ */
+function defaultConnectionOptions(strategy: string): ConnectionOptions {
+  if (strategy !== 'auth0') return {};
+  return { mfa: { active: true, return_enroll_settings: true }, passwordPolicy: 'good', strategy_version: 2, brute_force_protection: true };
 }

@@ -1,6 +1,7 @@
 // --create-client: finds or creates by name the Action's own M2M application, granted only read:users and update:users on the Management API.
 import type { ManagementClient } from 'auth0';
 import { CliError } from '../cli.ts';
+import { applicationSecret, findApplications } from './applications.ts';
 
 /** All the Action needs: users-by-email and the link call. */
 export const ACTION_CLIENT_SCOPES = ['read:users', 'update:users'] as const;
@@ -22,7 +23,7 @@ export interface ActionClient {
  * its secret, which Auth0 shows only to a token with read:client_keys.
  */
 export async function ensureActionClient(client: ManagementClient, audience: string, name: string, dryRun: boolean): Promise<ActionClient> {
-  const matches = await findByName(client, name);
+  const matches = await findApplications(client, name);
   if (matches.length > 1) throw new CliError(`${matches.length} applications are named "${name}": delete the extra ones, or pick another with --client-name`);
   const existing = matches[0];
   if (!existing) {
@@ -46,7 +47,7 @@ export async function ensureActionClient(client: ManagementClient, audience: str
   if (existing.app_type !== undefined && existing.app_type !== 'non_interactive') {
     throw new CliError(`the application "${name}" is a ${existing.app_type} application, not machine-to-machine: pick another with --client-name`);
   }
-  const clientSecret = await secretOf(client, clientId);
+  const clientSecret = await applicationSecret(client, clientId);
   if (!clientSecret) {
     throw new CliError(
       `the application "${name}" exists but Auth0 shows its secret only to read:client_keys: grant that scope to the deployer, or set ACTION_CLIENT_ID and ACTION_CLIENT_SECRET instead of --create-client`,
@@ -73,19 +74,4 @@ export async function ensureActionClient(client: ManagementClient, audience: str
       `the application "${name}" is also granted ${extra.join(' ')}, which the Action does not need: remove ${extra.length > 1 ? 'them' : 'it'} for least privilege`,
     );
   return result;
-}
-
-/** Listed without secrets: only the one application reused needs its secret read (secretOf). */
-async function findByName(client: ManagementClient, name: string): Promise<Array<{ client_id?: string; app_type?: string }>> {
-  const found: Array<{ client_id?: string; app_type?: string }> = [];
-  for await (const app of await client.clients.list({ per_page: 100, include_totals: true, fields: 'client_id,name,app_type', include_fields: true })) {
-    if (app.name === name) found.push(app);
-  }
-  return found;
-}
-
-/** The application's secret, or undefined when the token lacks read:client_keys (Auth0 then leaves the field out). */
-async function secretOf(client: ManagementClient, clientId: string): Promise<string | undefined> {
-  const app = await client.clients.get(clientId, { fields: 'client_secret', include_fields: true });
-  return app.client_secret ?? undefined;
 }

@@ -6,10 +6,13 @@ import { credentialsFromEnv, describeApiError, fetchFor, managementClient } from
 import type { Fetch } from '../../common/routed-fetch.ts';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
 import { checkActionCredentials } from './check-action-credentials.ts';
+import { findCustomDatabases } from './custom-databases.ts';
 import { BindingsNotWrittenError, deployAction, rollbackAction } from './execute.ts';
+import { DEFAULT_LINK_PAGE_APP_NAME } from './link-page-app.ts';
+import { setUpLinkPage } from './link-page.ts';
 import { parsePosition } from './plan.ts';
 import { deployReport, deploySummary, rollbackSummary } from './report.ts';
-import { actionSecrets } from './secrets.ts';
+import { actionSecrets, refuseDerivedInEnv } from './secrets.ts';
 
 export const DEFAULT_ACTION_NAME = 'auto-link';
 const DEFAULT_BUILD_TIMEOUT_S = 120;
@@ -26,6 +29,7 @@ const options = {
   'allow-drop-secrets': { type: 'boolean' },
   'create-client': { type: 'boolean' },
   'client-name': { type: 'string' },
+  'page-app-name': { type: 'string' },
   'build-timeout': { type: 'string' },
 } as const;
 
@@ -46,13 +50,17 @@ export const deploySpec: CommandSpec<typeof options> = {
     'allow-drop-secrets': 'delete secrets that are on the tenant but not in the configuration',
     'create-client': "create or reuse the Action's own M2M application (granted read:users update:users only) instead of ACTION_CLIENT_ID/SECRET",
     'client-name': `name of that application (default "${DEFAULT_ACTION_CLIENT_NAME}")`,
+    'page-app-name': `name of the linking page's application, found or created when LINK_PAGE_URL is set (default "${DEFAULT_LINK_PAGE_APP_NAME}")`,
     'build-timeout': `seconds to wait for the tenant to build the Action (default ${DEFAULT_BUILD_TIMEOUT_S})`,
   },
   environment: [
-    'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: read:actions create:actions update:actions',
-    '  (with --create-client also create:clients read:clients read:client_keys create:client_grants read:client_grants)',
+    'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: read:actions create:actions update:actions read:connections',
+    '  (with --create-client also create:clients read:clients read:client_keys create:client_grants read:client_grants;',
+    '  with LINK_PAGE_URL also create:clients read:clients read:client_keys update:clients)',
+    "LINK_PAGE_URL   the linking page's confirm URL (…/link): deploy finds or creates the page's application and sets LINK_PAGE_URL, LINK_PAGE_CLIENT_ID, LINK_SECRET",
     "ACTION_CLIENT_ID, ACTION_CLIENT_SECRET   the Action's own application (read:users update:users), unless --create-client",
-    'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE   optional Action settings',
+    'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE, DORMANT_DAYS, LINK_LATER_DAYS   optional Action settings',
+    'CUSTOM_DATABASES   custom databases to add to those the deploy finds on the tenant',
     'ACTION_AUTH0_DOMAIN   the domain the Action calls (default AUTH0_DOMAIN; never a custom domain)',
     'AUTH0_BASE_URL   where AUTH0_DOMAIN is really served (the local tenant), e.g. http://127.0.0.1:4010',
   ],
@@ -77,7 +85,8 @@ export type DeployFlags = ParsedValues<typeof options>;
 
 export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise<CommandReport> {
   return async (flags) => {
-    validateFlagCombinations(flags);
+    validateFlagCombinations(flags, deps.env);
+    refuseDerivedInEnv(deps.env);
     const position = parsePosition(flags.position, flags.after);
     if (typeof position === 'string') throw new UsageError(position);
     const buildTimeoutMs = numberFlag('build-timeout', flags['build-timeout'], DEFAULT_BUILD_TIMEOUT_S, { min: 0.1, max: 3600 }) * 1000;
@@ -109,12 +118,21 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
           dryRun,
         );
       }
+      const customDatabases = await findCustomDatabases(client);
+      const linkPage = await setUpLinkPage(client, {
+        env: deps.env,
+        domain: credentials.domain,
+        ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
+        appName: flags['page-app-name']?.trim() || DEFAULT_LINK_PAGE_APP_NAME,
+        dryRun,
+      });
       const secrets = actionSecrets(
         deps.env,
         credentials.domain,
         actionClient ? { clientId: actionClient.clientId, clientSecret: actionClient.clientSecret ?? '(to be created)' } : undefined,
+        { ...linkPage?.secrets, customDatabases },
       );
-      // Checked before anything is written; an application a dry run would create has no credentials yet.
+      // Checked before the Action is written (applications made above are reused by a rerun); one a dry run would create has no credentials yet.
       if (!(actionClient?.created && dryRun)) {
         const check = { domain: secrets.AUTH0_DOMAIN!, clientId: secrets.AUTH0_CLIENT_ID!, clientSecret: secrets.AUTH0_CLIENT_SECRET! };
         await checkActionCredentials(check, fetchFor(credentials, deps.fetch), client);
@@ -127,12 +145,13 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
         position,
         allowDropSecrets: flags['allow-drop-secrets'] ?? false,
         force: flags.force ?? false,
+        managedSecrets: ['CUSTOM_DATABASES'],
         buildTimeoutMs,
         liveTimeoutMs: deps.liveTimeoutMs ?? LIVE_TIMEOUT_MS,
         ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
         progress: { silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) },
       });
-      const report = deployReport(name, result, built.bytes, actionClient);
+      const report = deployReport(name, result, built.bytes, actionClient, { customDatabases, linkPage });
       return { summary: deploySummary(report), result: report };
     } catch (error) {
       if (error instanceof CliError || error instanceof UsageError) throw error;
@@ -142,10 +161,12 @@ export function deployCommand(deps: DeployDeps): (flags: DeployFlags) => Promise
   };
 }
 
-function validateFlagCombinations(flags: DeployFlags): void {
+function validateFlagCombinations(flags: DeployFlags, env: Env): void {
   if (flags['client-name'] !== undefined && !flags['create-client']) throw new UsageError('--client-name goes with --create-client');
+  if (flags['page-app-name'] !== undefined && !env.LINK_PAGE_URL?.trim())
+    throw new UsageError('--page-app-name goes with LINK_PAGE_URL (the linking page): set it, or drop the flag');
   if (flags.rollback) {
-    const others = (['position', 'after', 'force', 'allow-drop-secrets', 'create-client'] as const).filter((f) => flags[f] !== undefined);
+    const others = (['position', 'after', 'force', 'allow-drop-secrets', 'create-client', 'page-app-name'] as const).filter((f) => flags[f] !== undefined);
     if (others.length > 0) throw new UsageError(`--rollback only redeploys an earlier version: drop --${others.join(', --')}`);
   }
 }

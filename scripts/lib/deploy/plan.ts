@@ -42,6 +42,8 @@ export interface PlanOptions {
   allowDropSecrets: boolean;
   /** Update and deploy even when nothing differs. */
   force: boolean;
+  /** Secrets the deploy works out itself (CUSTOM_DATABASES): dropped without allowDropSecrets when it finds none. */
+  managedSecrets?: readonly string[];
 }
 
 /** What the deploy writes in the bindings: other Actions by id, this one by id when it exists, else by name. */
@@ -81,10 +83,11 @@ export function planDeploy(current: CurrentAction | undefined, bindings: readonl
   const { step, reasons } = actionStep(current, desired, secrets, options.force);
   const placement = placeAction(current?.id, bindings, desired.name, options.position);
   const refusals: string[] = [];
-  if (secrets.dropped.length > 0 && step === 'update' && !options.allowDropSecrets) {
+  const unasked = secrets.dropped.filter((name) => !options.managedSecrets?.includes(name));
+  if (unasked.length > 0 && step === 'update' && !options.allowDropSecrets) {
     refusals.push(
-      `the Action "${desired.name}" on the tenant has secret${secrets.dropped.length > 1 ? 's' : ''} ${secrets.dropped.join(', ')} that the configuration does not set; ` +
-        `a deploy replaces the whole set and would delete ${secrets.dropped.length > 1 ? 'them' : 'it'}: add ${secrets.dropped.length > 1 ? 'them' : 'it'} to the environment / .env, or pass --allow-drop-secrets`,
+      `the Action "${desired.name}" on the tenant has secret${unasked.length > 1 ? 's' : ''} ${unasked.join(', ')} that the configuration does not set; ` +
+        `a deploy replaces the whole set and would delete ${unasked.length > 1 ? 'them' : 'it'}: add ${unasked.length > 1 ? 'them' : 'it'} to the environment / .env, or pass --allow-drop-secrets`,
     );
   }
   if (placement.refusal) refusals.push(placement.refusal);

@@ -1,6 +1,7 @@
 // What a deploy says: the short human summary and the JSON result for CI. Secret names only, never a value.
 import type { ActionClient } from './action-client.ts';
 import type { DeployResult, RollbackResult } from './execute.ts';
+import type { LinkPageSetup } from './link-page.ts';
 
 export interface DeployReport {
   ok: true;
@@ -11,10 +12,26 @@ export interface DeployReport {
   bindings: { trigger: 'post-login'; before: string[]; after: string[]; changed: boolean };
   bundleBytes: number;
   client?: { name: string; clientId: string; created: boolean; grantCreated: boolean };
+  /** The custom database connections found on the tenant, passed to the Action as CUSTOM_DATABASES. */
+  customDatabases: string[];
+  /** The linking page's application and the page's environment (non-secret values), when LINK_PAGE_URL is set. */
+  linkPage?: { name: string; clientId: string; created: boolean; changes: string[]; callbackUrl: string; env: Record<string, string> };
   warnings: string[];
 }
 
-export function deployReport(name: string, result: DeployResult, bundleBytes: number, client: ActionClient | undefined): DeployReport {
+/** What the deploy found or set up besides the Action. */
+export interface DeployExtras {
+  customDatabases: string[];
+  linkPage: LinkPageSetup | undefined;
+}
+
+export function deployReport(
+  name: string,
+  result: DeployResult,
+  bundleBytes: number,
+  client: ActionClient | undefined,
+  extras: DeployExtras = { customDatabases: [], linkPage: undefined },
+): DeployReport {
   const { plan } = result;
   const report: DeployReport = {
     ok: true,
@@ -24,8 +41,15 @@ export function deployReport(name: string, result: DeployResult, bundleBytes: nu
     secrets: plan.secrets,
     bindings: { trigger: 'post-login', before: plan.bindings.before, after: plan.bindings.after, changed: plan.bindings.changed },
     bundleBytes,
+    customDatabases: extras.customDatabases,
     warnings: client?.warnings ?? [],
   };
+  const page = extras.linkPage;
+  if (page) {
+    const { app } = page;
+    report.linkPage = { name: app.name, clientId: app.clientId, created: app.created, changes: app.changes, callbackUrl: app.callbackUrl, env: page.pageEnv };
+    if (app.created || app.changes.length > 0) report.changed = true;
+  }
   if (result.actionId) report.action.id = result.actionId;
   if (result.version !== undefined) report.action.version = result.version;
   if (client) report.client = { name: client.name, clientId: client.clientId, created: client.created, grantCreated: client.grantCreated };
@@ -68,8 +92,26 @@ export function deploySummary(report: DeployReport): string {
         : `  post-login flow: unchanged (${order(bindings.after)})`,
     );
   }
+  lines.push(
+    report.customDatabases.length > 0
+      ? `  Custom databases (not trusted silently): ${report.customDatabases.join(', ')}`
+      : '  Custom databases: none on the tenant',
+  );
+  if (report.linkPage) lines.push(...linkPageLines(report.linkPage, report.dryRun));
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   return lines.join('\n');
+}
+
+/** The page's application, then the page's environment: names and non-secret values; the client secret is only named. */
+function linkPageLines(page: NonNullable<DeployReport['linkPage']>, dryRun: boolean): string[] {
+  const done = page.created ? (dryRun ? 'would create' : 'created') : page.changes.length > 0 ? (dryRun ? 'would update' : 'updated') : 'reused as it is';
+  const changes = page.changes.length > 0 ? ` (${page.changes.join('; ')})` : '';
+  const lines = [`  Linking page application "${page.name}": ${done}${changes}, callback ${page.callbackUrl}`];
+  lines.push('  The linking page needs (docs/linking-page.md):');
+  for (const [variable, value] of Object.entries(page.env)) lines.push(`    ${variable}=${value}`);
+  lines.push(`    LINK_PAGE_CLIENT_SECRET: the client secret of "${page.name}": read it in the Auth0 dashboard (Applications) or your secret store`);
+  lines.push('    LINK_SECRET: leave it unset; the page derives it from the client secret, as the deploy did for the Action');
+  return lines;
 }
 
 export function rollbackSummary(name: string, result: RollbackResult, dryRun: boolean): string {

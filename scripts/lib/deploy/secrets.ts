@@ -17,7 +17,20 @@ export const SECRET_SOURCES = {
   PRIMARY_CONNECTION: 'PRIMARY_CONNECTION',
   TIME_BUDGET_MS: 'TIME_BUDGET_MS',
   CLAIM_NAMESPACE: 'CLAIM_NAMESPACE',
+  DORMANT_DAYS: 'DORMANT_DAYS',
+  LINK_LATER_DAYS: 'LINK_LATER_DAYS',
+  LINK_PAGE_URL: 'LINK_PAGE_URL',
+  // Added to the custom databases the deploy finds on the tenant (custom-databases.ts).
+  CUSTOM_DATABASES: 'CUSTOM_DATABASES',
 } as const;
+
+/** Secrets the deploy works out itself and where each comes from, for messages; none is ever read from the environment. */
+export const DERIVED_SECRETS = {
+  LINK_PAGE_CLIENT_ID: "the linking page's application (LINK_PAGE_URL)",
+  LINK_SECRET: "the linking page application's client secret (LINK_PAGE_URL)",
+} as const;
+
+export type DerivedSecretName = keyof typeof DERIVED_SECRETS;
 
 export type SecretName = keyof typeof SECRET_SOURCES;
 
@@ -32,7 +45,13 @@ export interface ActionCredentials {
  * domain. Checked with the Action's readConfig, so a value the Action would reject fails the deploy instead of logins;
  * the message names the variable to fix, never a value.
  */
-export function actionSecrets(env: Env, tenantDomain: string, credentials?: ActionCredentials): SecretValues {
+export function actionSecrets(
+  env: Env,
+  tenantDomain: string,
+  credentials?: ActionCredentials,
+  derived: Partial<Record<DerivedSecretName, string>> & { customDatabases?: readonly string[] } = {},
+): SecretValues {
+  refuseDerivedInEnv(env);
   const values: Record<string, string> = {};
   for (const [secret, variable] of Object.entries(SECRET_SOURCES)) {
     const value = env[variable]?.trim();
@@ -43,12 +62,33 @@ export function actionSecrets(env: Env, tenantDomain: string, credentials?: Acti
     values.AUTH0_CLIENT_ID = credentials.clientId;
     values.AUTH0_CLIENT_SECRET = credentials.clientSecret;
   }
+  const { customDatabases, ...fromDeploy } = derived;
+  for (const [name, value] of Object.entries(fromDeploy)) if (value) values[name] = value;
+  const databases = [...new Set([...(customDatabases ?? []), ...listed(values.CUSTOM_DATABASES)])].sort();
+  if (databases.length > 0) values.CUSTOM_DATABASES = databases.join(',');
   const read = readConfig(values);
   if (read.status === 'invalid') {
+    const derivedFrom = DERIVED_SECRETS[read.secret as DerivedSecretName];
+    if (derivedFrom) throw new CliError(`the Action's ${describeInvalid(read)}: it comes from ${derivedFrom}`);
     const variable = SECRET_SOURCES[read.secret as SecretName] ?? read.secret;
     throw new CliError(
       `the Action's ${describeInvalid(read)}: set ${variable} in the environment or .env${variable.startsWith('ACTION_CLIENT') ? ', or pass --create-client' : ''}`,
     );
   }
   return values;
+}
+
+/** Checked before anything is read or written: a hand-set LINK_SECRET would differ from the one the page derives. */
+export function refuseDerivedInEnv(env: Env): void {
+  for (const name of Object.keys(DERIVED_SECRETS)) {
+    if (env[name]?.trim()) throw new CliError(`${name} comes from ${DERIVED_SECRETS[name as DerivedSecretName]}, never from the environment: unset ${name}`);
+  }
+}
+
+/** CUSTOM_DATABASES as the Action reads it: connection names separated by commas. */
+function listed(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new CliError('CUSTOM_DATABASES is malformed: list connection names separated by commas');
+  return names;
 }

@@ -1,24 +1,24 @@
-// Management API applications and their grants: POST/GET /clients, GET /clients/{id}, POST/GET /client-grants (M2M on the Management API only).
+// Management API applications and their grants: POST/GET /clients, GET/PATCH /clients/{id}, POST/GET /client-grants (M2M on the Management API only).
 // A client's grant is its `scopes` in the TenantState (what the token endpoint issues), so a grant made here lets the
-// client get a token at once. Shapes from the Management API reference and the `auth0` SDK's types; `client_secret` is
-// answered on create and otherwise only to a token with read:client_keys, as Auth0 does.
+// client get a token at once; its login settings (app_type, callbacks, grant_types, token_endpoint_auth_method) are the
+// Client's own, which /authorize and the token endpoint read. Shapes from the Management API reference and the `auth0`
+// SDK's types; `client_secret` is answered on create and otherwise only to a token with read:client_keys, as Auth0 does.
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error.ts';
 import { boolParam, fieldSelector, intParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteContext, RouteGroup } from '../route.ts';
 import type { Client, TenantState } from '../state.ts';
 
-/** What the local tenant keeps about an application beyond the TenantState's client (id, secret, name, scopes). */
+/** What the local tenant keeps about an application beyond the TenantState's client. */
 interface ClientProfile {
-  app_type: string;
   description?: string;
-  grant_types: string[];
   created_at: string;
 }
 
 const profiles = new WeakMap<TenantState, Map<string, ClientProfile>>();
 
 const APP_TYPES = new Set(['non_interactive', 'spa', 'native', 'regular_web']);
+const AUTH_METHODS = new Set(['client_secret_post', 'client_secret_basic', 'none']);
 
 export const clientRoutes: RouteGroup = [
   {
@@ -30,10 +30,14 @@ export const clientRoutes: RouteGroup = [
       if (typeof body.name !== 'string' || body.name.trim() === '') throw invalid('name is required');
       const appType = body.app_type ?? 'non_interactive';
       if (typeof appType !== 'string' || !APP_TYPES.has(appType)) throw invalid(`app_type must be one of ${[...APP_TYPES].join(', ')}`);
-      const grantTypes = body.grant_types ?? (appType === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'implicit', 'refresh_token']);
-      if (!Array.isArray(grantTypes) || grantTypes.some((g) => typeof g !== 'string')) throw invalid('grant_types must be an array of strings');
-      const client = state.addClient({ name: body.name, scopes: [] });
-      const profile: ClientProfile = { app_type: appType, grant_types: grantTypes as string[], created_at: state.now().toISOString() };
+      const settings = loginSettings({
+        grant_types: appType === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'implicit', 'refresh_token'],
+        token_endpoint_auth_method: appType === 'spa' || appType === 'native' ? 'none' : 'client_secret_post',
+        ...body,
+        app_type: appType,
+      });
+      const client = state.addClient({ name: body.name, scopes: [], ...settings });
+      const profile: ClientProfile = { created_at: state.now().toISOString() };
       if (typeof body.description === 'string') profile.description = body.description;
       profilesOf(state).set(client.client_id, profile);
       return { status: 201, body: clientJson(state, domain, client, true) };
@@ -48,7 +52,7 @@ export const clientRoutes: RouteGroup = [
       const { perPage, start } = pageParams(url);
       const appType = url.searchParams.get('app_type');
       const select = fieldSelector(url);
-      const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(profileOf(state, c).app_type));
+      const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(c.app_type ?? 'non_interactive'));
       const clients = all.slice(start, start + perPage).map((c) => select(clientJson(state, domain, c, mayReadKeys(context))));
       if (!boolParam(url, 'include_totals', false)) return { body: clients };
       return { body: { start, limit: perPage, length: clients.length, total: all.length, clients } };
@@ -63,6 +67,25 @@ export const clientRoutes: RouteGroup = [
       const client = state.client(params.id!);
       if (!client) throw new ApiError(404, 'The client does not exist', 'inexistent_client');
       return { body: fieldSelector(url)(clientJson(state, domain, client, mayReadKeys(context))) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v2/clients/:id',
+    scopes: ['update:clients'],
+    async handle({ params, request, state, domain }) {
+      const client = state.client(params.id!);
+      if (!client) throw new ApiError(404, 'The client does not exist', 'inexistent_client');
+      const body = await readJsonObject(request);
+      if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === '')) throw invalid('name must be a non-empty string');
+      if (body.app_type !== undefined && (typeof body.app_type !== 'string' || !APP_TYPES.has(body.app_type))) {
+        throw invalid(`app_type must be one of ${[...APP_TYPES].join(', ')}`);
+      }
+      // A PATCH sets each field it names, lists whole; the rest stays.
+      Object.assign(client, loginSettings(body));
+      if (typeof body.name === 'string') client.name = body.name;
+      if (typeof body.description === 'string') profileOf(state, client).description = body.description;
+      return { body: clientJson(state, domain, client, false) };
     },
   },
   {
@@ -117,13 +140,13 @@ function clientJson(state: TenantState, domain: string, client: Client, withSecr
     global: false,
     is_first_party: true,
     oidc_conformant: true,
-    app_type: profile.app_type,
-    grant_types: profile.grant_types,
-    token_endpoint_auth_method: 'client_secret_post',
-    callbacks: [],
+    app_type: client.app_type ?? 'non_interactive',
+    grant_types: client.grant_types ?? ['client_credentials'],
+    token_endpoint_auth_method: client.token_endpoint_auth_method ?? 'client_secret_post',
+    callbacks: client.callbacks ?? [],
     allowed_origins: [],
     web_origins: [],
-    allowed_logout_urls: [],
+    allowed_logout_urls: client.allowed_logout_urls ?? [],
     client_metadata: {},
     created_at: profile.created_at,
     ...(withSecret ? { client_secret: client.client_secret } : {}),
@@ -156,9 +179,35 @@ function profilesOf(state: TenantState): Map<string, ClientProfile> {
   return map;
 }
 
-/** Clients added to the state directly (seeds, tests) are M2M applications. */
+/** Clients added to the state directly (seeds, tests) get their profile when first read. */
 function profileOf(state: TenantState, client: Client): ClientProfile {
-  return profilesOf(state).get(client.client_id) ?? { app_type: 'non_interactive', grant_types: ['client_credentials'], created_at: state.now().toISOString() };
+  const map = profilesOf(state);
+  let profile = map.get(client.client_id);
+  if (!profile) {
+    profile = { created_at: state.now().toISOString() };
+    map.set(client.client_id, profile);
+  }
+  return profile;
+}
+
+type LoginSettings = Pick<Client, 'app_type' | 'callbacks' | 'allowed_logout_urls' | 'grant_types' | 'token_endpoint_auth_method'>;
+
+/** The login settings a POST or PATCH body names, each checked as Auth0's payload validation does. */
+function loginSettings(body: Record<string, unknown>): LoginSettings {
+  const settings: LoginSettings = {};
+  if (body.app_type !== undefined) settings.app_type = body.app_type as NonNullable<Client['app_type']>;
+  for (const field of ['callbacks', 'allowed_logout_urls', 'grant_types'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw invalid(`${field} must be an array of strings`);
+    settings[field] = [...(value as string[])];
+  }
+  const method = body.token_endpoint_auth_method;
+  if (method !== undefined) {
+    if (typeof method !== 'string' || !AUTH_METHODS.has(method)) throw invalid(`token_endpoint_auth_method must be one of ${[...AUTH_METHODS].join(', ')}`);
+    settings.token_endpoint_auth_method = method as NonNullable<Client['token_endpoint_auth_method']>;
+  }
+  return settings;
 }
 
 function invalid(detail: string): ApiError {
