@@ -14,7 +14,7 @@ import type { Env } from '../scripts/lib/env.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
-import { createTestTenant, useInProcessTenant } from './support/tenant.ts';
+import { createTestTenant, spedUpClock, useInProcessTenant } from './support/tenant.ts';
 
 const PAGE_URL = 'https://link.example.com/account/link';
 const CALLBACK = 'https://link.example.com/account/callback';
@@ -36,7 +36,8 @@ beforeAll(async () => {
 });
 
 const get = useInProcessTenant(() => {
-  const made = createTestTenant();
+  // The tenant's default 4 s builds and 1.5 s deploys, 50 times faster.
+  const made = createTestTenant({ now: spedUpClock(50) });
   made.tenant.state.addConnection({
     name: 'legacy-db',
     strategy: 'auth0',
