@@ -26,6 +26,8 @@ export const LOCAL_ADMIN = {
     'update:users',
     'create:clients',
     'read:clients',
+    // Auth0 shows a client secret only to this scope: reusing the Action's or the linking page's application needs it.
+    'read:client_keys',
     'update:clients',
     'create:client_grants',
     'read:client_grants',
