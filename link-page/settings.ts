@@ -4,7 +4,7 @@ import { isLoopbackHost, linkPageUrlProblem, linkSecretProblem } from '../action
 import { SettingsError } from './errors.ts';
 
 export interface Settings {
-  /** Where browsers and the page reach the tenant: `https://{AUTH0_DOMAIN}`, or LOCAL_TENANT_ORIGIN for a local tenant. */
+  /** Where browsers and the page reach the tenant: `https://{AUTH0_DOMAIN}`, or AUTH0_BASE_URL for a local tenant. */
   tenantOrigin: string;
   /** The tenant's domain: the `iss` of the Action's offer and of the page's proof; the ID tokens' issuer is `https://{domain}/`. */
   tenantHost: string;
@@ -26,7 +26,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export const ENV_VARIABLES = [
   'AUTH0_DOMAIN',
-  'LOCAL_TENANT_ORIGIN',
+  'AUTH0_BASE_URL',
   'LINK_PAGE_CLIENT_ID',
   'LINK_PAGE_CLIENT_SECRET',
   'LINK_SECRET',
@@ -38,7 +38,7 @@ export const ENV_VARIABLES = [
 
 /** Reads and checks every variable; throws a SettingsError for the first one that is missing or malformed. */
 export function readSettings(env: Env): Settings {
-  const tenant = readTenant(required(env, 'AUTH0_DOMAIN'), env.LOCAL_TENANT_ORIGIN?.trim());
+  const tenant = readTenant(required(env, 'AUTH0_DOMAIN'), env.AUTH0_BASE_URL?.trim());
   const linkSecret = env.LINK_SECRET === undefined || env.LINK_SECRET === '' ? undefined : env.LINK_SECRET;
   const secretProblem = linkSecret === undefined ? undefined : linkSecretProblem(linkSecret);
   if (secretProblem) throw new SettingsError('LINK_SECRET', secretProblem);
@@ -76,7 +76,7 @@ function readLocalOrigin(value: string): string {
   }
   if (!url || url.protocol !== 'http:' || !isLoopbackHost(url.hostname) || url.pathname !== '/' || url.search !== '') {
     throw new SettingsError(
-      'LOCAL_TENANT_ORIGIN',
+      'AUTH0_BASE_URL',
       "is malformed: use the local tenant's http origin on loopback, e.g. http://127.0.0.1:4000, or unset it for a real tenant",
     );
   }

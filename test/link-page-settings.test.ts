@@ -36,7 +36,7 @@ describe('link-page settings', () => {
     [{ LINK_SECRET: 'short' }, 'LINK_SECRET is malformed: use at least 32 characters'],
     [{ LINK_PAGE_URL: 'http://link.example.com/link' }, 'LINK_PAGE_URL is malformed: use https'],
     [{ LINK_PAGE_URL: 'https://link.example.com/confirm' }, 'LINK_PAGE_URL is malformed: use the page URL ending in /link'],
-    [{ LOCAL_TENANT_ORIGIN: 'http://tenant.example.com' }, 'LOCAL_TENANT_ORIGIN is malformed'],
+    [{ AUTH0_BASE_URL: 'http://tenant.example.com' }, 'AUTH0_BASE_URL is malformed'],
     [{ LINK_PAGE_CONNECTIONS: 'google-oauth2,,github' }, 'LINK_PAGE_CONNECTIONS is malformed'],
     [{ PORT: 'eighty' }, 'PORT is malformed'],
   ])('refuses %o with one line naming the variable', (change, line) => {

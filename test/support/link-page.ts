@@ -20,7 +20,7 @@ export function pageSettings(input: {
   const baseUrl = input.baseUrl ?? 'http://127.0.0.1:1';
   return readSettings({
     AUTH0_DOMAIN: input.domain,
-    LOCAL_TENANT_ORIGIN: input.localOrigin,
+    AUTH0_BASE_URL: input.localOrigin,
     LINK_PAGE_CLIENT_ID: input.clientId ?? 'page-client',
     LINK_PAGE_CLIENT_SECRET: input.clientSecret ?? 'page-client-secret',
     LINK_SECRET,

@@ -36,6 +36,6 @@ export async function setUpLinkPage(
   const linkSecret = app.clientSecret === undefined ? LINK_SECRET_TO_BE_DERIVED : await linkSecretFromClientSecret(app.clientSecret);
   const pageEnv: Record<string, string> = { AUTH0_DOMAIN: input.domain, LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId };
   // The local tenant serves https://{domain} elsewhere; the page must be told where, as the deploy was.
-  if (input.baseUrl) pageEnv.LOCAL_TENANT_ORIGIN = new URL(input.baseUrl).origin;
+  if (input.baseUrl) pageEnv.AUTH0_BASE_URL = new URL(input.baseUrl).origin;
   return { app, secrets: { LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId, LINK_SECRET: linkSecret }, pageEnv };
 }
