@@ -1,4 +1,4 @@
-// `npx node scripts/generate.ts`: writes a synthetic tenant as a gzipped users-export NDJSON file and/or a JSON seed.
+// `npm run generate`: writes a synthetic tenant as a gzipped users-export NDJSON file and/or a JSON seed.
 import { relative } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
 import { createProgress } from './lib/progress.ts';
@@ -17,7 +17,7 @@ const d = GENERATOR_DEFAULTS;
 
 main(
   {
-    usage: 'npx node scripts/generate.ts --users <n> [options] (--out <file.ndjson.gz> | --seed-json <file.json>)',
+    usage: 'npm run generate -- --users <n> [options] (--out <file.ndjson.gz> | --seed-json <file.json>)',
     summary:
       'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, ' +
       'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in ' +
@@ -37,6 +37,20 @@ main(
       out: { type: 'string', short: 'o' },
       'seed-json': { type: 'string' },
     },
+    values: {
+      users: '<n>',
+      seed: '<n>',
+      duplicates: '<share>',
+      linked: '<share>',
+      metadata: '<share>',
+      traps: '<share>',
+      'case-variants': '<share>',
+      excluded: '<share>',
+      since: '<date>',
+      until: '<date>',
+      out: '<file.ndjson.gz>',
+      'seed-json': '<file.json>',
+    },
     descriptions: {
       users: 'number of user records (required)',
       seed: `PRNG seed, an integer ≥ 0 (default ${d.seed})`,
@@ -52,8 +66,8 @@ main(
       'seed-json': 'write a JSON seed {connections, users} here',
     },
     examples: [
-      'npx node scripts/generate.ts --users 1000000 --duplicates 0.05 --seed 1 --out tenant.ndjson.gz',
-      'npx node scripts/generate.ts --users 500 --seed 7 --seed-json seed.json --json',
+      'npm run generate -- --users 1000000 --duplicates 0.05 --seed 1 --out tenant.ndjson.gz',
+      'npm run generate -- --users 500 --seed 7 --seed-json seed.json --json',
     ],
   },
   async (flags) => {

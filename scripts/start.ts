@@ -1,10 +1,12 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
-import { main, numberFlag } from './lib/cli.ts';
+import { existsSync } from 'node:fs';
+import { loadSeedFile, SeedError } from './local-tenant/seed.ts';
+import { CliError, main, numberFlag, UsageError } from './lib/cli.ts';
 import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
 import { signInInstructions, startSignInDemo } from './lib/start/sign-in.ts';
-import { DEMO_DOMAIN, LOCAL_ADMIN } from './lib/start/tenant.ts';
+import { DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN } from './lib/start/tenant.ts';
 
 main(
   {
@@ -16,18 +18,34 @@ main(
     options: {
       keep: { type: 'boolean' },
       port: { type: 'string' },
+      seed: { type: 'string' },
     },
+    values: { port: '<port>', seed: '<file>' },
     descriptions: {
       keep:
         'keep the tenant running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
         'or curl at it (with --json: one line of JSON first, naming the URLs, the applications and the users)',
       port: 'loopback port (default: a free one)',
+      seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. scripts/local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
     },
-    examples: ['npm start', 'npm start -- --keep --port 4010', 'npm start -- --json', 'npm start -- --keep --json'],
+    examples: [
+      'npm start',
+      'npm start -- --keep --port 4010',
+      'npm start -- --keep --seed scripts/local-tenant/seeds/pending.json',
+      'npm start -- --json',
+      'npm start -- --keep --json',
+    ],
   },
   async (flags) => {
     const port = numberFlag('port', flags.port, 0, { min: 0, max: 65535, integer: true });
-    const run = await runStart({ port, quiet: flags.json ?? false });
+    const run = await runStart({ port, quiet: flags.json ?? false }).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'EADDRINUSE')
+        throw new CliError(
+          `port ${port} on 127.0.0.1 is in use (another npm start -- --keep?): stop that process, pick another --port, or leave --port out for a free one`,
+        );
+      throw error;
+    });
+    const seeded = flags.seed === undefined ? undefined : await seedKept(run, flags.seed);
     const result = {
       ok: true,
       tenant: { domain: DEMO_DOMAIN, url: run.server.url },
@@ -43,7 +61,10 @@ main(
     const signIn = await startSignInDemo(run);
     const details = keepDetails(run, signIn);
     if (flags.json) process.stdout.write(`${JSON.stringify(details)}\n`);
-    else process.stdout.write(`${startSummary(run)}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`);
+    else {
+      const seededLine = seeded ? `\nSeeded ${seeded.users} more accounts from ${flags.seed}: npm run backfill lists what they need.` : '';
+      process.stdout.write(`${startSummary(run)}${seededLine}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`);
+    }
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await signIn.close();
     await run.server.close();
@@ -57,9 +78,28 @@ function keepInstructions(run: StartRun): string {
     `The local tenant keeps running on ${url} (Ctrl-C stops it). Point the SDK, the scripts or curl at it:`,
     `  export AUTH0_DOMAIN=${DEMO_DOMAIN} AUTH0_BASE_URL=${url}`,
     `  export AUTH0_CLIENT_ID=${LOCAL_ADMIN.client_id} AUTH0_CLIENT_SECRET=${LOCAL_ADMIN.client_secret}   # fixed, local-only: not a secret`,
-    '  npm run deploy -- --dry-run',
+    `  npm run deploy -- --dry-run --create-client   # the Action's application is "${LOCAL_ACTION_APP.name}": reused, its secret never shown`,
+    '  npm run deploy -- --create-client             # nothing changed: "… is up to date …", run it twice to see',
+    '  npm run links                                 # what the demo linked, with the id map (former user_id → primary)',
+    '  npm run backfill                              # dry run: what is left to link (nothing after the demo, unless --seed)',
     `  TOKEN=$(curl -s ${url}/oauth/token -d grant_type=client_credentials -d client_id=$AUTH0_CLIENT_ID -d client_secret=$AUTH0_CLIENT_SECRET -d audience=https://${DEMO_DOMAIN}/api/v2/ | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`,
     `  curl -s -H "authorization: Bearer $TOKEN" '${url}/api/v2/users-by-email?email=ana.silva@example.com'`,
     `In code: new ManagementClient({ domain, clientId, clientSecret, fetch: routedFetch(domain, baseUrl) }) with routedFetch from scripts/common/routed-fetch.ts.`,
   ].join('\n');
+}
+
+/** Loads `--seed` into the demo tenant after its logins, so its accounts are still to link; a bad file is one line. */
+async function seedKept(run: StartRun, file: string): Promise<{ file: string; users: number }> {
+  if (!existsSync(file)) {
+    await run.server.close();
+    throw new UsageError(`--seed ${file}: no such file`);
+  }
+  try {
+    const { users } = await loadSeedFile(run.demo.tenant.state, file);
+    return { file, users };
+  } catch (error) {
+    await run.server.close();
+    if (error instanceof SeedError) throw new CliError(error.message.split('\n').slice(0, 2).join('; '));
+    throw error;
+  }
 }

@@ -97,7 +97,7 @@ describe('readConfig', () => {
     }
     expect(invalid({ ...BASE, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' })).toContain('secret AUTH0_DOMAIN is malformed');
     expect(() => credentialsFromEnv({ ...env, AUTH0_DOMAIN: 'http://acme.eu.auth0.com' }, 'test')).toThrow(
-      'AUTH0_DOMAIN "http://acme.eu.auth0.com" is not a host name',
+      'AUTH0_DOMAIN starts with http://: Auth0 is served over HTTPS only; give the host name (https:// in front is accepted)',
     );
   });
 });

@@ -25,6 +25,8 @@ export interface CommandSpec<O extends Options> {
   /** The command's own flags; `help` and `json` are added. Each needs a description. */
   options: O;
   descriptions: { [K in keyof O]: string };
+  /** What a string flag takes, shown in --help where the values are known (`first|last|<n>`); default `<value>`. */
+  values?: { [K in keyof O]?: string };
   /** Lines shown under "Environment:" in --help. */
   environment?: string[];
   examples?: string[];
@@ -49,7 +51,8 @@ export type ParsedValues<O extends Options> = { [K in keyof O]?: ValueOf<O[K]> }
 /** The help text of a command. */
 export function helpText<O extends Options>(spec: CommandSpec<O>): string {
   const rows: Array<[string, string]> = Object.entries(spec.options).map(([name, option]) => {
-    const flag = `--${name}${option.type === 'string' ? ' <value>' : ''}${option.short ? `, -${option.short}` : ''}`;
+    const value = (spec.values as Record<string, string | undefined> | undefined)?.[name] ?? '<value>';
+    const flag = `--${name}${option.type === 'string' ? ` ${value}` : ''}${option.short ? `, -${option.short}` : ''}`;
     return [flag, (spec.descriptions as Record<string, string>)[name] ?? ''];
   });
   rows.push(['--json', 'print the result as JSON on stdout (for CI and scripts)'], ['--help, -h', 'show this help']);
@@ -77,10 +80,25 @@ export function numberFlag(name: string, value: string | undefined, fallback: nu
   const parsed = Number(value);
   const { min = -Infinity, max = Infinity, integer = false } = bounds;
   if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-    const range = `${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}`;
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'}${range}, got "${value}"`);
+    const range =
+      Number.isFinite(min) && Number.isFinite(max)
+        ? ` from ${min} to ${max}`
+        : Number.isFinite(min)
+          ? ` of at least ${min}`
+          : Number.isFinite(max)
+            ? ` of at most ${max}`
+            : '';
+    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'}${range}, got "${value}"`);
   }
   return parsed;
+}
+
+/** Parses a flag's ISO date or date-time (`2025-06-01`, `2025-06-01T10:00:00Z`), or throws a UsageError naming the flag. */
+export function dateFlag(name: string, value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(`--${name} takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "${value}"`);
+  return date;
 }
 
 export interface CommandReport {

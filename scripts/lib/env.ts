@@ -5,11 +5,28 @@ import { CliError } from './cli.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** process.env over the `.env` file of the working directory (the environment wins, as with dotenv). */
+/**
+ * process.env over the `.env` file of the working directory (the environment wins, as with dotenv). The file is read on
+ * the first look at a setting, inside the command: a bad line is then its one-line error (exit 1), and `--help`, which
+ * reads no setting, still works.
+ */
 export function loadEnv(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): Env {
-  const path = resolve(options.path ?? '.env');
-  const fromFile = existsSync(path) ? parseDotenv(readFileSync(path, 'utf8'), path) : {};
-  return { ...fromFile, ...(options.env ?? process.env) };
+  let loaded: Record<string, string | undefined> | undefined;
+  const load = (): Record<string, string | undefined> => {
+    if (loaded) return loaded;
+    const path = resolve(options.path ?? '.env');
+    const fromFile = existsSync(path) ? parseDotenv(readFileSync(path, 'utf8'), options.path ?? '.env') : {};
+    return (loaded = { ...fromFile, ...(options.env ?? process.env) });
+  };
+  return new Proxy({} as Record<string, string | undefined>, {
+    get: (_target, name) => (typeof name === 'string' ? load()[name] : undefined),
+    has: (_target, name) => name in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_target, name) => {
+      const value = typeof name === 'string' ? load()[name] : undefined;
+      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: false };
+    },
+  });
 }
 
 /** Parses KEY=value lines (# comments, optional `export `, single or double quotes). */
@@ -20,7 +37,7 @@ export function parseDotenv(text: string, source = '.env'): Record<string, strin
     if (line === '' || line.startsWith('#')) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     // The line is named by number only: it may hold a secret.
-    if (!match) throw new CliError(`${source}:${index + 1} is not KEY=value; fix or remove that line`);
+    if (!match) throw new CliError(`${source} line ${index + 1} is not KEY=value: fix or remove that line`);
     let value = match[2]!;
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1);

@@ -93,7 +93,7 @@ export interface BoundAction {
 }
 
 /** Triggers the local tenant knows; only post-login runs, the others are accepted as Auth0 accepts them. */
-const TRIGGERS = new Set([
+export const TRIGGERS: ReadonlySet<string> = new Set([
   'post-login',
   'credentials-exchange',
   'pre-user-registration',

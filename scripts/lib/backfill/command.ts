@@ -8,6 +8,7 @@ import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
 import { policyFromEnv } from './settings.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
+import { checkOutputPath } from '../output-path.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SHOWN_GROUPS = 50;
@@ -30,6 +31,7 @@ export const backfillSpec: CommandSpec<typeof options> = {
     'audit record on the primary as the Action before linking, paced by the tenant rate limit, with a journal so an ' +
     'interrupted run resumes where it stopped when run again with the same --journal.',
   options,
+  values: { journal: '<file>', csv: '<file>', concurrency: '<n>', show: '<n>' },
   descriptions: {
     apply: 'link the groups (default: dry run, nothing is changed)',
     'dry-run': 'report only (the default; cannot be combined with --apply)',
@@ -77,6 +79,9 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
     const credentials = credentialsFromEnv(deps.env, 'npm run backfill');
     const policy = policyFromEnv(deps.env);
     const journalPath = flags.apply ? (flags.journal ?? defaultJournal(credentials.domain)) : undefined;
+    // Before any request: a path that cannot be written would otherwise fail only after every user was read.
+    if (journalPath !== undefined) checkOutputPath('journal', journalPath);
+    if (flags.csv !== undefined) checkOutputPath('csv', flags.csv);
     const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
     const silent = flags.json ?? false;
     let result: BackfillResult;
@@ -112,7 +117,11 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
   if (!applied) {
     const lines = [planText(result.plan!, { maxGroups: shown, primaryConnection }), '', read];
     if (csv) lines.push(`Every account written to ${csv}.`);
-    lines.push('Dry run: nothing was changed. Run again with --apply to link these groups.');
+    lines.push(
+      result.totals.links === 0
+        ? 'Nothing to do: no group has an account to link. Nothing was changed.'
+        : 'Dry run: nothing was changed. Run again with --apply to link these groups.',
+    );
     return {
       summary: lines.join('\n'),
       result: {
@@ -136,6 +145,10 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
   } else if (applied.failures.length > 0) {
     exitCode = 1;
     lines.push(`${applied.failures.length} groups failed: run the same command again to retry them (the journal keeps what is done).`);
+  } else if (result.finishedBefore) {
+    lines.push(`Nothing to do: ${result.journal} records a finished run. To link accounts made since, run with a new --journal.`);
+  } else if (result.totals.links === 0) {
+    lines.push('Nothing to do: no group has an account to link.');
   } else {
     lines.push('Done: every planned group is settled.');
   }
@@ -146,6 +159,7 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
       mode: 'apply',
       via: result.via,
       journal: result.journal,
+      nothingToDo: result.finishedBefore === true || result.totals.links === 0,
       totals: result.totals,
       applied,
       requests: result.requests,

@@ -35,12 +35,14 @@ export interface BackfillOptions {
 
 export interface BackfillResult {
   mode: 'dry-run' | 'apply';
-  /** How the users were read; `journal` when an interrupted run was resumed from its plan. */
+  /** How the users were read; `journal` when an earlier run was resumed from its plan. */
   via: 'paging' | 'export' | 'journal';
   totals: PlanTotals;
   /** The full plan, when the tenant was read (not on a resume). */
   plan: TenantPlan | undefined;
   journal: string | undefined;
+  /** The journal already recorded a finished run: nothing was left to do. */
+  finishedBefore?: boolean;
   applied: ApplySummary | undefined;
   requests: PacerStats;
   seconds: number;
@@ -103,8 +105,9 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
       },
     );
     bar.finish();
-    if (!applied.interrupted && applied.failures.length === 0) journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
-    return { ...result, applied, seconds: (Date.now() - started) / 1000 };
+    if (!resumed?.finished && !applied.interrupted && applied.failures.length === 0)
+      journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
+    return { ...result, applied, ...(resumed?.finished ? { finishedBefore: true } : {}), seconds: (Date.now() - started) / 1000 };
   } finally {
     journal.close();
   }
@@ -155,6 +158,6 @@ async function resumable(path: string, options: BackfillOptions): Promise<Awaite
       `journal ${path} was planned with other trust settings (${state.header.settings}); set TRUSTED_CONNECTIONS / PRIMARY_CONNECTION as then, or use another --journal`,
     );
   }
-  if (state.finished) throw new CliError(`journal ${path} records a finished run; to backfill again (e.g. for accounts made since), use another --journal`);
+  // A finished run is resumed too: every group is settled, so nothing is sent and the rerun reports nothing to do.
   return state;
 }

@@ -22,6 +22,8 @@ the round trip from Auth0's Actions to its API):
 - **Backfill**: \`npm run backfill -- --apply\`'s own code against a tenant rate-limited like Auth0 Enterprise (16 req/s,
   burst 50), and the memory used to read and plan a large users export (1,000,000 users by default) in a child process.
 
+<!-- replay: flags-only (a two-minute run; test/bench.test.ts runs every section at a toy size) -->
+
 \`\`\`sh
 npm run bench                                  # the default run, about two minutes on 2 cores; writes .bench/
 npm run bench -- --help                        # sections, sizes, latency

@@ -40,6 +40,7 @@ export const deploySpec: CommandSpec<typeof options> = {
     'its secrets), waits for the build, deploys it and binds it to post-login without dropping or reordering other Actions. ' +
     'A rerun with nothing changed changes nothing. Secrets on the tenant that the configuration does not set are never dropped unasked.',
   options,
+  values: { name: '<name>', position: 'first|last|<n>', after: '<name>', 'client-name': '<name>', 'build-timeout': '<seconds>' },
   descriptions: {
     name: `the Action's name on the tenant (default ${DEFAULT_ACTION_NAME})`,
     position: 'where it runs in the post-login flow: first (default), last, or a number (1 = first)',

@@ -3,7 +3,8 @@ import { ManagementClient, ManagementError } from 'auth0';
 import { normalizeDomain } from '../../../actions/config.ts';
 import { CliError } from '../cli.ts';
 import { requireEnv, type Env } from '../env.ts';
-import { routedFetch, type Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../../common/routed-fetch.ts';
+import { tenantFetch, tenantProblem } from './tenant-fetch.ts';
 
 export interface TenantCredentials {
   domain: string;
@@ -16,19 +17,45 @@ export interface TenantCredentials {
 /** The admin's credentials from AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (and AUTH0_BASE_URL). */
 export function credentialsFromEnv(env: Env, purpose: string): TenantCredentials {
   const values = requireEnv(env, ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'], purpose);
-  const domain = normalizeDomain(values.AUTH0_DOMAIN);
-  if (domain === undefined) {
-    throw new CliError(`AUTH0_DOMAIN "${values.AUTH0_DOMAIN}" is not a host name: use the tenant's domain, e.g. my-tenant.eu.auth0.com`);
-  }
-  const baseUrl = env.AUTH0_BASE_URL?.trim();
-  if (baseUrl && !URL.canParse(baseUrl))
-    throw new CliError(`AUTH0_BASE_URL "${baseUrl}" is not a URL: use e.g. http://127.0.0.1:4010, or unset it for a real tenant`);
+  const domain = domainFrom(values.AUTH0_DOMAIN);
+  const baseUrl = baseUrlFrom(env.AUTH0_BASE_URL?.trim());
   return { domain, clientId: values.AUTH0_CLIENT_ID, clientSecret: values.AUTH0_CLIENT_SECRET, ...(baseUrl ? { baseUrl } : {}) };
 }
 
-/** The fetch that reaches the tenant of these credentials. */
+/** AUTH0_DOMAIN reduced to the host name; http:// and a port are refused with what is accepted instead. */
+function domainFrom(value: string): string {
+  if (/^http:\/\//i.test(value)) {
+    throw new CliError(
+      `AUTH0_DOMAIN starts with http://: Auth0 is served over HTTPS only; give the host name (https:// in front is accepted), e.g. my-tenant.eu.auth0.com`,
+    );
+  }
+  const domain = normalizeDomain(value);
+  if (domain === undefined) throw new CliError(`AUTH0_DOMAIN "${value}" is not a host name: use the tenant's domain, e.g. my-tenant.eu.auth0.com`);
+  if (domain.includes(':')) {
+    throw new CliError(
+      `AUTH0_DOMAIN "${domain}" has a port: an Auth0 domain has none (HTTPS on 443); for a local tenant set AUTH0_BASE_URL to where it is served`,
+    );
+  }
+  return domain;
+}
+
+/** AUTH0_BASE_URL: an http(s) origin only, since every https://{domain}/… path is sent to it unchanged. */
+function baseUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const example = 'use an origin such as http://127.0.0.1:4010, or unset it for a real tenant';
+  if (!URL.canParse(value)) throw new CliError(`AUTH0_BASE_URL "${value}" is not a URL: ${example}`);
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`AUTH0_BASE_URL must be http:// or https://, got ${url.protocol}//: ${example}`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new CliError(`AUTH0_BASE_URL must be an origin without a path, query or credentials (the tenant's paths are added to it): ${example}`);
+  }
+  return url.origin;
+}
+
+/** The fetch that reaches the tenant of these credentials: routed to AUTH0_BASE_URL, with its failures named (tenant-fetch.ts). */
 export function fetchFor(credentials: TenantCredentials, inner: Fetch = globalThis.fetch): Fetch {
-  return credentials.baseUrl ? routedFetch(credentials.domain, credentials.baseUrl, inner) : inner;
+  return tenantFetch(credentials, inner);
 }
 
 /**
@@ -51,7 +78,7 @@ export function managementClient(
 
 /** True for what reaching the tenant can throw: an answer from Auth0 (ManagementError) or no answer at all (fetch failed). */
 export function isTenantFailure(error: unknown): boolean {
-  return error instanceof ManagementError || (error instanceof TypeError && error.message === 'fetch failed');
+  return error instanceof ManagementError || tenantProblem(error) !== undefined || (error instanceof TypeError && error.message === 'fetch failed');
 }
 
 /**
@@ -59,6 +86,8 @@ export function isTenantFailure(error: unknown): boolean {
  * Never includes request headers or bodies (they may hold a secret or a token).
  */
 export function describeApiError(error: unknown, doing: string): string {
+  const problem = tenantProblem(error);
+  if (problem) return `${doing} failed: ${problem.message}`;
   if (!(error instanceof ManagementError)) {
     const cause = (error as { cause?: { code?: string } })?.cause?.code;
     return `${doing} failed: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}; check AUTH0_DOMAIN and the network`;

@@ -5,6 +5,7 @@
 // until the reset, and the window of concurrent requests is halved.
 import { setTimeout as delay } from 'node:timers/promises';
 import { ManagementError, ManagementTimeoutError } from 'auth0';
+import { NotAuth0Error, tenantProblem } from './tenant-fetch.ts';
 
 /** What the SDK's `.withRawResponse()` gives; only the headers are read. */
 export interface Answer<T> {
@@ -64,6 +65,8 @@ export function statusOfError(error: unknown): number | undefined {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof ManagementTimeoutError) return true;
+  // Something that is not Auth0 answered: it will answer the same way again.
+  if (tenantProblem(error) instanceof NotAuth0Error) return false;
   if (!(error instanceof ManagementError)) return false;
   const status = error.statusCode;
   return status === undefined || status === 408 || status === 429 || status >= 500;

@@ -29,6 +29,9 @@ export const LOCAL_ADMIN = {
     // Auth0 shows a client secret only to this scope: reusing the Action's or the linking page's application needs it.
     'read:client_keys',
     'update:clients',
+    // What a real tenant's admin application has to reuse the Action's application with --create-client: Auth0 shows a
+    // client secret only to this scope.
+    'read:client_keys',
     'create:client_grants',
     'read:client_grants',
   ],

@@ -30,6 +30,7 @@ export const unlinkSpec: CommandSpec<typeof options> = {
     'on the re-created user the metadata its audit record kept, and removes the audit record entry. By default a dry run ' +
     'that lists what would be undone; --apply does it. Run it again after an interruption: what is done is skipped.',
   options,
+  values: { user: '<user_id>', journal: '<file>', since: '<date>', concurrency: '<n>' },
   descriptions: {
     user: 'undo the link of this secondary account (its user_id before the link, e.g. google-oauth2|1234)',
     journal: 'undo every link a backfill journal records',

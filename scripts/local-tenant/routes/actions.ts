@@ -1,7 +1,7 @@
 // Management API Actions routes: actions (list, get, create, update, deploy), versions (list, get, roll back) and trigger bindings.
 // Shapes and scopes from Auth0's Management API reference (docs-v2 main/docs/api/management/v2/actions/*.mdx) and the
 // `auth0` SDK's types; secret values never leave the store: secrets are answered as `{name, updated_at}`.
-import type { ActionsStore, Binding, StoredAction, Version } from '../actions-store.ts';
+import { TRIGGERS, type ActionsStore, type Binding, type StoredAction, type Version } from '../actions-store.ts';
 import { boolParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
 
@@ -86,6 +86,35 @@ export const actionRoutes: RouteGroup = [
       const body = await readJsonObject(request);
       const version = store.deployVersion(params.actionId!, params.id!, body.update_draft === true);
       return { body: versionJson(store, store.require(params.actionId!), version) };
+    },
+  },
+  {
+    // GET /actions/triggers: every trigger with its current version (auth0-deploy-cli lists them before reading each
+    // trigger's bindings). Versions as Auth0 answers them today: post-login v3, the others v2.
+    method: 'GET',
+    path: '/api/v2/actions/triggers',
+    scopes: ['read:actions'],
+    handle() {
+      const triggers = [...TRIGGERS].map((id) => ({
+        id,
+        version: id === 'post-login' ? 'v3' : 'v2',
+        status: 'CURRENT',
+        runtimes: ['node18', 'node22'],
+        default_runtime: 'node22',
+        compatible_triggers: [],
+        binding_policy: 'trigger-bound',
+      }));
+      return { body: { triggers } };
+    },
+  },
+  {
+    // GET /actions/modules: the tenant's shared Action modules; this tenant has none, so an empty page.
+    method: 'GET',
+    path: '/api/v2/actions/modules',
+    scopes: ['read:actions'],
+    handle({ url }) {
+      const { page, perPage } = pageParams(url);
+      return { body: { modules: [], total: 0, page, per_page: perPage } };
     },
   },
   {

@@ -1,0 +1,146 @@
+// Every shell command in README.md and docs/*.md, as printed: the runnable ones are run against the local tenant that
+// `npm start -- --keep --port 4010` (itself a documented command) keeps running, with the documented exports, and must
+// exit 0. A block is left out of the run only when a marker before it says why: `real-tenant` and `flags-only` blocks
+// are checked for scripts and flags that exist (against each script's --help), `env-file` blocks must parse as .env,
+// `ci` blocks must be what CI runs, and `tested by` names the test that runs it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseDotenv } from '../scripts/lib/env.ts';
+
+interface Block {
+  where: string;
+  marker: string | undefined;
+  lines: string[];
+}
+
+const PAGES = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+
+/** The fenced sh/bash blocks of a page, each with the replay marker on the line before it, joined continuation lines. */
+function shellBlocks(page: string): Block[] {
+  const text = readFileSync(page, 'utf8').split('\n');
+  const blocks: Block[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!/^```(sh|bash|shell)\s*$/.test(text[i]!)) continue;
+    const before = text
+      .slice(0, i)
+      .reverse()
+      .find((l) => l.trim() !== '');
+    const marker = /^<!-- replay: (.+?) -->$/.exec(before ?? '')?.[1];
+    const lines: string[] = [];
+    for (i++; i < text.length && !text[i]!.startsWith('```'); i++) lines.push(text[i]!);
+    blocks.push({
+      where: `${page}:${i}`,
+      marker,
+      lines: lines
+        .join('\n')
+        .replace(/\\\n\s*/g, '')
+        .split('\n'),
+    });
+  }
+  return blocks;
+}
+
+const BLOCKS = PAGES.flatMap(shellBlocks);
+/** The command of a line, without its trailing comment. */
+const command = (line: string): string => line.replace(/\s+#\s.*$/, '').trim();
+const commands = (block: Block): string[] => block.lines.map(command).filter((c) => c !== '' && !c.startsWith('#'));
+
+/** Files the documented commands write in the working tree, removed after each command; the journal (which a later
+ *  documented undo reads) at the end. */
+const WRITTEN = ['plan.csv', 'links.csv', 'tenant', 'tenant-yaml', 'infra'];
+const JOURNAL = 'backfill-demo-tenant.local.journal.ndjson';
+const clean = () => WRITTEN.forEach((f) => rmSync(f, { recursive: true, force: true }));
+
+let kept: ChildProcess | undefined;
+afterAll(() => {
+  kept?.kill('SIGINT');
+  clean();
+  rmSync(JOURNAL, { force: true });
+});
+
+/** Runs `line` as printed (bash), with `exports` before it; resolves with its exit code and output. */
+function sh(line: string, exports: string[] = []): { code: number | null; out: string } {
+  const run = spawnSync('bash', ['-c', [...exports, line].join('\n')], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+/** Every `--flag` of an `npm run x -- …` line is one `npm run x -- --help` lists. */
+function flagProblems(line: string): string[] {
+  const match = /^npm run (\S+)(?: -- (.*))?$/.exec(line);
+  if (!match) return /^npm (ci|test|start)\b/.test(line) ? [] : [`${line}: not an npm script`];
+  const [, script, args = ''] = match;
+  if (!(script! in pkg.scripts)) return [`${line}: no script "${script}"`];
+  const help = sh(`npm run -s ${script} -- --help`).out;
+  return [...args.matchAll(/(?:^|\s)(--[a-z-]+)/g)]
+    .map((m) => m[1]!)
+    .filter((flag) => !help.includes(flag))
+    .map((flag) => `${line}: ${script} has no ${flag}`);
+}
+
+describe('commands in README.md and docs/', () => {
+  it('has blocks, and every marker is one this test knows', () => {
+    expect(BLOCKS.length).toBeGreaterThan(8);
+    const known = /^(real-tenant|env-file|ci \(|flags-only \(|tested by test\/[\w.-]+\.test\.ts)/;
+    expect(BLOCKS.filter((b) => b.marker !== undefined && !known.test(b.marker)).map((b) => `${b.where}: ${b.marker}`)).toEqual([]);
+    for (const block of BLOCKS.filter((b) => b.marker?.startsWith('tested by')))
+      expect(existsSync(block.marker!.slice('tested by '.length).split(' ')[0]!)).toBe(true);
+  });
+
+  it('real-tenant and flags-only blocks name scripts and flags that exist', () => {
+    const lines = BLOCKS.filter((b) => b.marker === 'real-tenant' || b.marker?.startsWith('flags-only')).flatMap(commands);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.flatMap(flagProblems)).toEqual([]);
+  }, 600_000);
+
+  it('env-file blocks parse as .env; ci blocks are what CI runs', () => {
+    for (const block of BLOCKS.filter((b) => b.marker === 'env-file')) expect(Object.keys(parseDotenv(block.lines.join('\n'))).length).toBeGreaterThan(0);
+    const ci = `${readFileSync('.ci/run', 'utf8')}\n${JSON.stringify(parseYaml(readFileSync('.github/workflows/ci.yml', 'utf8')))}`;
+    // npm ci and npm test are what CI runs; anything else in such a block must be replayed by the run below.
+    const replayedElsewhere = BLOCKS.filter((b) => b.marker === undefined).flatMap(commands);
+    for (const block of BLOCKS.filter((b) => b.marker?.startsWith('ci ')))
+      for (const part of commands(block).flatMap((c) => c.split('&&').map((p) => p.trim())))
+        if (part === 'npm ci' || part === 'npm test') expect(ci).toContain(part);
+        else expect(replayedElsewhere).toContain(part);
+  });
+
+  it('runs every other command as printed against the kept local tenant, each exiting 0', async () => {
+    const runnable = BLOCKS.filter((b) => b.marker === undefined);
+    const all = runnable.flatMap((b) => commands(b).map((c) => ({ where: b.where, command: c })));
+    const keep = all.find((c) => c.command.startsWith('npm start -- --keep'));
+    expect(keep, 'the docs print how to keep the local tenant running').toBeDefined();
+    const exports = all.filter((c) => c.command.startsWith('export ')).map((c) => c.command);
+    expect(exports.join('\n')).toContain('AUTH0_BASE_URL=http://127.0.0.1:4010');
+
+    await new Promise<void>((resolve, reject) => {
+      kept = spawn('bash', ['-c', `exec ${keep!.command}`], { env: { PATH: process.env.PATH } });
+      let out = '';
+      kept.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('Ctrl-C stops it')) resolve();
+      });
+      kept.on('close', (code) => reject(new Error(`${keep!.command} exited ${code}:\n${out}`)));
+    });
+
+    const failures: string[] = [];
+    const replayed: string[] = [];
+    for (const { where, command: line } of all) {
+      if (line === keep!.command || line.startsWith('export ')) continue;
+      // `npm test` is this run itself (CI runs it); everything else runs here.
+      if (line === 'npm test') continue;
+      const run = sh(line, exports);
+      replayed.push(`${line} → ${run.code}`);
+      if (run.code !== 0) failures.push(`${where}: ${line} exited ${run.code}\n${run.out.slice(-800)}`);
+      clean();
+    }
+    expect(failures).toEqual([]);
+    expect(replayed.length).toBeGreaterThan(15);
+  }, 1_200_000);
+});
