@@ -61,7 +61,8 @@ const clean = () => WRITTEN.forEach((f) => rmSync(f, { recursive: true, force: t
 
 let kept: ChildProcess | undefined;
 afterAll(() => {
-  kept?.kill('SIGINT');
+  // npm runs the script under a shell: signal the whole process group, or the tenant outlives the test.
+  if (kept?.pid) process.kill(-kept.pid, 'SIGINT');
   clean();
   rmSync(JOURNAL, { force: true });
 });
@@ -70,6 +71,24 @@ afterAll(() => {
 function sh(line: string, exports: string[] = []): { code: number | null; out: string } {
   const run = spawnSync('bash', ['-c', [...exports, line].join('\n')], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+/** Starts a command that serves until stopped; exit code 0 when it printed its first output and was still running. */
+function serves(line: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn('bash', ['-c', `exec ${line}`], { env: { PATH: process.env.PATH }, detached: true });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (proc.exitCode === null) {
+        proc.removeAllListeners('close');
+        proc.once('close', () => resolve({ code: 0, out }));
+        process.kill(-proc.pid!, 'SIGINT');
+      }
+    });
+    proc.stderr.on('data', (d) => (out += d));
+    proc.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
 }
 
 /** Every `--flag` of an `npm run x -- …` line is one `npm run x -- --help` lists. */
@@ -120,7 +139,7 @@ describe('commands in README.md and docs/', () => {
     expect(exports.join('\n')).toContain('AUTH0_BASE_URL=http://127.0.0.1:4010');
 
     await new Promise<void>((resolve, reject) => {
-      kept = spawn('bash', ['-c', `exec ${keep!.command}`], { env: { PATH: process.env.PATH } });
+      kept = spawn('bash', ['-c', `exec ${keep!.command}`], { env: { PATH: process.env.PATH }, detached: true });
       let out = '';
       kept.stdout!.on('data', (d) => {
         out += d;
@@ -135,7 +154,8 @@ describe('commands in README.md and docs/', () => {
       if (line === keep!.command || line.startsWith('export ')) continue;
       // `npm test` is this run itself (CI runs it); everything else runs here.
       if (line === 'npm test') continue;
-      const run = sh(line, exports);
+      // Another kept tenant (e.g. --keep --json) runs until stopped: it passes when it prints and keeps running.
+      const run = line.includes('--keep') ? await serves(line) : sh(line, exports);
       replayed.push(`${line} → ${run.code}`);
       if (run.code !== 0) failures.push(`${where}: ${line} exited ${run.code}\n${run.out.slice(-800)}`);
       clean();
