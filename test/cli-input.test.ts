@@ -212,7 +212,7 @@ describe('flags', () => {
 describe('the build wait', () => {
   const get = useInProcessTenant(() => {
     const made = createTestTenant();
-    made.tenant.state.addClient({ name: 'deployer', scopes: ['read:actions', 'create:actions', 'update:actions'] });
+    made.tenant.state.addClient({ name: 'deployer', scopes: ['read:actions', 'create:actions', 'update:actions', 'read:connections'] });
     made.tenant.actions.setBuildDelay(300);
     return made;
   });
