@@ -1,43 +1,64 @@
 // The post-login Action: links the account logging in with the other accounts sharing its verified email, never failing the login.
+// Silently where the policy sees no risk; else, with a linking page, once the person proves the other account (/continue).
 // Zero HTTP calls unless the user is eligible and not yet checked for its email; every failure is one log line.
-import { describeInvalid, readConfig } from './config.ts';
+import { describeInvalid, readConfig, type Config } from './config.ts';
+import { continueLogin } from './confirm-continue.ts';
+import { redirectBlocker } from './confirm-offer.ts';
+import { isDeclined } from './decline-memory.ts';
 import { isChecked } from './link-record.ts';
 import { checkLogin, type FlowDeps } from './login-flow.ts';
 import { logLine, type Outcome } from './outcome.ts';
-import { eligibility } from './policy.ts';
+import { eligibility, isNeverReason } from './policy.ts';
 import { UNVERIFIED_LOGIN_KEY, unverifiedLoginMark } from './risk-signs.ts';
 import type { PostLoginApi, PostLoginEvent } from './types.ts';
 
 const QUIET: Outcome = { kind: 'quiet' };
 
-export const onExecutePostLogin = async (event: PostLoginEvent, api: PostLoginApi): Promise<void> => {
-  const deps: FlowDeps = {
+function flowDeps(): FlowDeps {
+  return {
     // Looked up at call time: the runtime hands each module its `fetch`, and tests may replace the global one.
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
-  const line = logLine(await execute(event, api, deps));
+}
+
+export const onExecutePostLogin = async (event: PostLoginEvent, api: PostLoginApi): Promise<void> => {
+  const line = logLine(await guarded(event, (config) => execute(event, api, config, flowDeps())));
   if (line !== undefined) console.log(line);
 };
 
-/** Every gate that needs no HTTP, then the check; anything thrown becomes an outcome, so the login always continues. */
-async function execute(event: PostLoginEvent, api: PostLoginApi, deps: FlowDeps): Promise<Outcome> {
+/** /continue after the linking page: the proof is checked and the proven account linked, or nothing happens. */
+export const onContinuePostLogin = async (event: PostLoginEvent, api: PostLoginApi): Promise<void> => {
+  const line = logLine(await guarded(event, (config) => continueLogin(event, api, config, flowDeps())));
+  if (line !== undefined) console.log(line);
+};
+
+/** The gates both handlers share; anything thrown becomes an outcome, so the login always continues. */
+async function guarded(event: PostLoginEvent, run: (config: Config) => Promise<Outcome>): Promise<Outcome> {
   try {
     if (event.transaction?.protocol === 'oauth2-refresh-token') return QUIET;
     const read = readConfig(event.secrets ?? {});
     if (read.status === 'off') return QUIET;
     if (read.status === 'invalid') return { kind: 'invalid-config', description: describeInvalid(read) };
-    if (isChecked(event.user)) return QUIET;
-    const verdict = eligibility(event.user, read.config.trust);
-    if (!verdict.eligible) {
-      // A login while the email is unverified is a risk sign for later links of this account, recorded for free.
-      const mark = verdict.reason === 'unverified' && read.config.mode === 'link' ? unverifiedLoginMark(event.user, new Date()) : undefined;
-      if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
-      return { kind: 'ineligible', reason: verdict.reason };
-    }
-    return await checkLogin(event, api, read.config, deps);
+    // The linking page's own sign-ins: no lookup, no redirect, nothing that could interfere with its transaction.
+    if (read.config.linkPageClientId !== undefined && event.client?.client_id === read.config.linkPageClientId) return QUIET;
+    return await run(read.config);
   } catch (error) {
     return { kind: 'failed', error };
   }
+}
+
+/** Every gate that needs no HTTP, then the check. */
+async function execute(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps): Promise<Outcome> {
+  if (isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
+  const verdict = eligibility(event.user, config.trust);
+  if (!verdict.eligible) {
+    // A login while the email is unverified is a risk sign for later links of this account, recorded for free.
+    const mark = verdict.reason === 'unverified' && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;
+    if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
+    // A risk sign of the login user's own leaves only confirmed links, which need a page this login can reach.
+    if (isNeverReason(verdict.reason) || redirectBlocker(event, config) !== undefined) return { kind: 'ineligible', reason: verdict.reason };
+  }
+  return await checkLogin(event, api, config, deps);
 }

@@ -1,6 +1,7 @@
 // The Action's secrets read into a validated Config, or the name of the first missing or malformed secret and what to do.
 import type { TrustRule } from './policy.ts';
 import { DEFAULT_DORMANT_DAYS } from './risk-signs.ts';
+import { linkPageUrlProblem, linkSecretProblem } from './link-page-tokens.ts';
 
 export type LinkMode = 'link' | 'dry-run';
 
@@ -18,7 +19,20 @@ export interface Config {
   timeBudgetMs: number;
   /** The ID-token claim listing the user_ids a login linked. */
   claimName: string;
+  /** The linking page (LINK_PAGE_URL + LINK_SECRET); undefined → confirm-pairs are not linked, and that is logged. */
+  linkPage: LinkPageConfig | undefined;
+  /** The page's own application (LINK_PAGE_CLIENT_ID): its logins are left alone entirely. */
+  linkPageClientId: string | undefined;
 }
+
+export interface LinkPageConfig {
+  url: string;
+  secret: string;
+  /** How long "Not now" holds (LINK_LATER_DAYS). */
+  laterDays: number;
+}
+
+export const DEFAULT_LINK_LATER_DAYS = 7;
 
 export type ConfigResult = { status: 'off' } | { status: 'invalid'; secret: string; problem: string } | { status: 'ready'; config: Config };
 
@@ -39,7 +53,7 @@ class SecretProblem extends Error {
   }
 }
 
-/** The longest DORMANT_DAYS accepted: 100 years. */
+/** The longest DORMANT_DAYS or LINK_LATER_DAYS accepted: 100 years. */
 export const MAX_DORMANT_DAYS = 36_500;
 
 /**
@@ -61,6 +75,8 @@ export function readConfig(secrets: Secrets, now: number = Date.now()): ConfigRe
         primaryConnection: optional(secrets, 'PRIMARY_CONNECTION'),
         timeBudgetMs: readTimeBudget(secrets),
         claimName: `${readNamespace(secrets)}${CLAIM_SUFFIX}`,
+        linkPage: readLinkPage(secrets),
+        linkPageClientId: optional(secrets, 'LINK_PAGE_CLIENT_ID'),
       },
     };
   } catch (error) {
@@ -128,13 +144,28 @@ function readList(secrets: Secrets, name: string): ReadonlySet<string> | undefin
   return new Set(names);
 }
 
-function readDormantDays(secrets: Secrets): number {
-  const value = optional(secrets, 'DORMANT_DAYS');
-  if (value === undefined) return DEFAULT_DORMANT_DAYS;
+/** Both LINK_PAGE_URL and LINK_SECRET, or neither; one without the other is a config problem naming the missing one. */
+function readLinkPage(secrets: Secrets): LinkPageConfig | undefined {
+  const url = optional(secrets, 'LINK_PAGE_URL');
+  const secret = secrets.LINK_SECRET === undefined || secrets.LINK_SECRET === '' ? undefined : secrets.LINK_SECRET;
+  if (url === undefined && secret === undefined) return undefined;
+  const urlProblem = linkPageUrlProblem(url);
+  if (urlProblem) throw new SecretProblem('LINK_PAGE_URL', urlProblem);
+  const secretProblem = linkSecretProblem(secret);
+  if (secretProblem) throw new SecretProblem('LINK_SECRET', secretProblem);
+  return { url: url!, secret: secret!, laterDays: readDays(secrets, 'LINK_LATER_DAYS', DEFAULT_LINK_LATER_DAYS) };
+}
+
+function readDays(secrets: Secrets, name: string, fallback: number): number {
+  const value = optional(secrets, name);
+  if (value === undefined) return fallback;
   const days = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(days >= 1 && days <= MAX_DORMANT_DAYS))
-    throw new SecretProblem('DORMANT_DAYS', `is malformed: use a whole number of days from 1 to ${MAX_DORMANT_DAYS}`);
+  if (!(days >= 1 && days <= MAX_DORMANT_DAYS)) throw new SecretProblem(name, `is malformed: use a whole number of days from 1 to ${MAX_DORMANT_DAYS}`);
   return days;
+}
+
+function readDormantDays(secrets: Secrets): number {
+  return readDays(secrets, 'DORMANT_DAYS', DEFAULT_DORMANT_DAYS);
 }
 
 function readTimeBudget(secrets: Secrets): number {

@@ -16,8 +16,8 @@ export const CHECKED_KEY = 'auto_link_checked';
 /** app_metadata key an admin sets to keep an account out of any automatic link: any value but `false` excludes. */
 export const EXCLUDE_KEY = 'auto_link_exclude';
 
-/** Who made a link: `connected` links are the linking page's (link_with), recorded in the primary's user_metadata. */
-export type LinkedBy = 'action' | 'backfill' | 'connected';
+/** Who made a link: `confirmed` links the Action made once the person proved the other account on the linking page; `connected` links are the linking page's (link_with), recorded in the primary's user_metadata. */
+export type LinkedBy = 'action' | 'backfill' | 'connected' | 'confirmed';
 
 /** One link, recorded on the primary before it is made, so it can be undone with what Auth0 discards. */
 export interface LinkRecordEntry {

@@ -3,14 +3,15 @@
 // the login user's own link comes first, and setPrimaryUser is called only once that link exists.
 import type { Config } from './config.ts';
 import { foldEmail } from './email.ts';
-import { CHECKED_KEY, checkedMark } from './link-record.ts';
+import { CHECKED_KEY, checkedMark, type LinkedBy } from './link-record.ts';
 import { linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
-import { planLogin } from './policy.ts';
+import { confirmCandidates, planLogin } from './policy.ts';
 import { rateLimitedUntil } from './rate-limit-note.ts';
+import { redirectBlocker, sendOffer } from './confirm-offer.ts';
 import { connectionKind } from './strategies.ts';
-import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
+import type { Metadata, PostLoginApi, PostLoginEvent, User } from './types.ts';
 
 export interface FlowDeps {
   fetch: typeof fetch;
@@ -26,22 +27,23 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
   if (limitedUntil !== undefined) return { kind: 'rate-limited', seconds: Math.ceil((limitedUntil - startedAt) / 1000) };
   const now = new Date(startedAt);
   const dryRun = config.mode === 'dry-run';
-  const client = createManagementClient({
-    domain: config.domain,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    deadline: startedAt + config.timeBudgetMs,
-    cache: api.cache,
-    fetch: deps.fetch,
-    now: deps.now,
-    sleep: deps.sleep,
-  });
+  const client = clientFor(config, api, deps);
   const email = event.user.email!;
   const candidates = await findCandidates(client, event.user, email);
-  const plan = planLogin<User>(event.user, candidates, { trust: config.trust, primaryConnection: config.primaryConnection });
+  const options = { trust: config.trust, primaryConnection: config.primaryConnection };
+  const plan = planLogin<User>(event.user, candidates, options);
+  const confirm = plan.kind === 'already-linked' ? [] : confirmCandidates<User>(event.user, candidates, options);
+  const redirect = confirm.length > 0 ? redirectBlocker(event, config) : undefined;
+  // Confirmation first: /continue re-reads the accounts and links the proven one (the silent ones at a later login).
+  if (confirm.length > 0 && redirect === undefined && !dryRun) return await sendOffer(event, api, config.linkPage!, confirm);
 
   switch (plan.kind) {
     case 'none':
+      if (confirm.length > 0) {
+        // Without a page nothing will ever change for this user: mark it. A page that this login cannot reach asks later.
+        if (redirect === 'no linking page' && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
+        return { kind: 'confirm-unavailable', count: confirm.length, why: dryRun ? 'dry-run' : redirect! };
+      }
       if (plan.reason !== 'alone') return { kind: 'ineligible', reason: plan.reason };
       // No HTTP: applied by Auth0 at the end of the flow. Safe because setPrimaryUser is not called in this execution.
       if (!dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
@@ -57,9 +59,23 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       // The login user's link first: the login can then end on the primary even if a later link fails.
       const ordered = login ? [login, ...plan.secondaries.filter((s) => s !== login)] : plan.secondaries;
       if (dryRun) return { kind: 'would-link', primary: plan.primary.user_id, secondaries: ordered.map((s) => s.user_id), setPrimaryUser: plan.setPrimaryUser };
-      return await linkAll(client, api, config, plan.primary, ordered, event, now);
+      return await linkAll(client, api, config, { primary: plan.primary, secondaries: ordered, by: 'action' }, event, now);
     }
   }
+}
+
+/** The Action's Management API client for one execution: every call within the time budget from now. */
+export function clientFor(config: Config, api: PostLoginApi, deps: FlowDeps): ManagementClient {
+  return createManagementClient({
+    domain: config.domain,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    deadline: deps.now() + config.timeBudgetMs,
+    cache: api.cache,
+    fetch: deps.fetch,
+    now: deps.now,
+    sleep: deps.sleep,
+  });
 }
 
 /**
@@ -68,7 +84,7 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
  * capitals (`Ann@X.io` for the login `ann@x.io`). The search is eventually consistent, so it comes second: the exact,
  * immediately consistent lookups alone settle races between concurrent first logins.
  */
-async function findCandidates(client: ManagementClient, user: User, email: string): Promise<User[]> {
+export async function findCandidates(client: ManagementClient, user: User, email: string): Promise<User[]> {
   const lower = foldEmail(email);
   const lists = await Promise.all((lower === email ? [email] : [email, lower]).map((e) => client.usersByEmail(e, USER_FIELDS)));
   const byId = new Map<string, User>();
@@ -79,18 +95,27 @@ async function findCandidates(client: ManagementClient, user: User, email: strin
   return [...byId.values()];
 }
 
-async function linkAll(
+/** Links to make into one primary, who makes them, and what else the pre-link write carries. */
+export interface LinkBatch {
+  primary: User;
+  secondaries: User[];
+  by: LinkedBy;
+  extraMetadata?: Metadata;
+}
+
+/** The pre-link write, the links (the login user's first), then setPrimaryUser and the claim as the links allow. */
+export async function linkAll(
   client: ManagementClient,
   api: PostLoginApi,
   config: Config,
-  primary: User,
-  secondaries: User[],
+  batch: LinkBatch,
   event: PostLoginEvent,
   now: Date,
 ): Promise<Outcome> {
+  const { primary, secondaries } = batch;
   const loginUserId = event.user.user_id;
   // An account whose link then fails stays unmarked, so its own next login retries.
-  await client.patchAppMetadata(primary.user_id, preLinkMetadata(primary, secondaries, 'action', now));
+  await client.patchAppMetadata(primary.user_id, { ...preLinkMetadata(primary, secondaries, batch.by, now), ...batch.extraMetadata });
   const linked: string[] = [];
   let error: unknown;
   try {

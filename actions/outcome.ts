@@ -17,6 +17,14 @@ export type Outcome =
   | { kind: 'linked'; primary: string; linked: string[]; planned: number; endsOn: string; error: unknown }
   /** Skipped without a call: a note in api.cache says the Management API answers 429 for `seconds` more. */
   | { kind: 'rate-limited'; seconds: number }
+  /** Accounts that only the person can link, sent to the linking page to prove one. */
+  | { kind: 'offered'; offered: string[] }
+  /** Accounts that only the person can link, not offered: no page, a login that cannot be redirected, or dry-run. */
+  | { kind: 'confirm-unavailable'; count: number; why: string }
+  /** The person answered "Not now" or "Never" on the page: remembered, nothing linked. */
+  | { kind: 'declined'; decision: 'later' | 'never' }
+  /** /continue brought a proof the Action refused (forged, expired, replayed, not offered, no longer eligible): nothing linked. */
+  | { kind: 'proof-refused'; why: string }
   | { kind: 'failed'; error: unknown };
 
 const REASONS: Record<IneligibleReason, string> = {
@@ -59,6 +67,14 @@ function describe(outcome: Outcome): string | undefined {
     }
     case 'rate-limited':
       return `skipped, Management API rate-limited for ${outcome.seconds} s more, will retry next login`;
+    case 'offered':
+      return `${outcome.offered.length} account${outcome.offered.length === 1 ? '' : 's'} need the person's confirmation (${ids(outcome.offered)}), sent to the linking page`;
+    case 'confirm-unavailable':
+      return `${outcome.count} account${outcome.count === 1 ? '' : 's'} need the person's confirmation, not linked: ${outcome.why}`;
+    case 'declined':
+      return `the person chose ${outcome.decision === 'later' ? '"Not now"' : '"Never"'} on the linking page, nothing linked`;
+    case 'proof-refused':
+      return `link proof refused (${outcome.why}), nothing linked, login continues unchanged`;
     case 'failed':
       return failure(outcome.error);
   }

@@ -225,7 +225,7 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
 }
 
 /** The primary among eligible accounts (the oldest, or the oldest on the preferred connection) and the rest, oldest first. */
-function splitPrimary<U extends PolicyUser>(eligible: U[], primaryConnection: string | undefined): { primary: U; secondaries: U[] } {
+export function splitPrimary<U extends PolicyUser>(eligible: U[], primaryConnection: string | undefined): { primary: U; secondaries: U[] } {
   const sorted = [...eligible].sort(compareAge);
   const preferred = primaryConnection === undefined ? undefined : sorted.find((u) => u.identities[0]?.connection === primaryConnection);
   const primary = preferred ?? sorted[0]!;
