@@ -8,7 +8,7 @@ import { isDeclined } from './decline-memory.ts';
 import { isChecked } from './link-record.ts';
 import { checkLogin, type FlowDeps } from './login-flow.ts';
 import { logLine, type Outcome } from './outcome.ts';
-import { eligibility, isNeverReason } from './policy.ts';
+import { eligibility, isNeverReason, loggingIn } from './policy.ts';
 import { UNVERIFIED_LOGIN_KEY, unverifiedLoginMark } from './risk-signs.ts';
 import type { PostLoginApi, PostLoginEvent } from './types.ts';
 
@@ -52,7 +52,7 @@ async function guarded(event: PostLoginEvent, run: (config: Config) => Promise<O
 /** Every gate that needs no HTTP, then the check. */
 async function execute(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps): Promise<Outcome> {
   if (isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
-  const verdict = eligibility(event.user, config.trust);
+  const verdict = eligibility(loggingIn(event.user), config.trust);
   if (!verdict.eligible) {
     // A login while the email is unverified is a risk sign for later links of this account, recorded for free.
     const mark = verdict.reason === 'unverified' && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;

@@ -6,7 +6,7 @@ import { DECLINED_KEY, declineRecord } from './decline-memory.ts';
 import { LinkTokenError, readProofClaims, type ProofClaims } from './link-page-tokens.ts';
 import { clientFor, findCandidates, linkAll, type FlowDeps } from './login-flow.ts';
 import type { Outcome } from './outcome.ts';
-import { confirmCandidates, pairAnswer, splitPrimary } from './policy.ts';
+import { confirmCandidates, loggingIn, pairAnswer, splitPrimary } from './policy.ts';
 import { UNVERIFIED_LOGIN_KEY } from './risk-signs.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
@@ -77,7 +77,7 @@ async function linkProven(
   const login = candidates.find((c) => c.user_id === event.user.user_id);
   const other = candidates.find((c) => c.user_id === proven);
   if (!login || !other) return { kind: 'proof-refused', why: 'the accounts changed since the offer' };
-  const answer = pairAnswer(login, other, config.trust).answer;
+  const answer = pairAnswer(loggingIn(login), other, config.trust).answer;
   if (answer === 'never') return { kind: 'proof-refused', why: 'the proven account is no longer eligible' };
   if (offerLost && !confirmCandidates<User>(login, candidates, { trust: config.trust }).includes(other)) {
     return { kind: 'proof-refused', why: 'the proven account is not one the policy offers' };

@@ -246,7 +246,7 @@ export type LoginPlan<U extends PolicyUser = User> =
 export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readonly U[], options: PolicyOptions): LoginPlan<U> {
   const main = loginUser.identities[0];
   const holder = main && candidates.find((c) => c.user_id !== loginUser.user_id && c.identities.some((i) => sameIdentity(i, main)));
-  const login = candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser;
+  const login = loggingIn(candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser);
   const verdict = eligibility(login, options.trust);
   if (!verdict.eligible) return { kind: 'none', reason: verdict.reason };
   if (holder) return { kind: 'already-linked', primary: holder };
@@ -265,12 +265,23 @@ export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readon
  * on one side. Oldest first. An account already holding the login identity is not one (planLogin moves the login there).
  */
 export function confirmCandidates<U extends PolicyUser>(loginUser: U, candidates: readonly U[], options: PolicyOptions): U[] {
-  const login = candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser;
+  const login = loggingIn(candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser);
   const main = login.identities[0];
   return candidates
     .filter((c) => c.user_id !== login.user_id && !(main && c.identities.some((i) => sameIdentity(i, main))))
     .filter((c) => pairAnswer(login, c, options.trust).answer === 'confirm')
     .sort(compareAge);
+}
+
+/**
+ * The login user as the policy judges it: never dormant, since it is logging in now. Its own last_login is already this
+ * login's (Auth0 updates it before the Actions run), or, read a moment earlier, the previous one: neither says anything.
+ */
+export function loggingIn<U extends PolicyUser>(user: U): U {
+  if (user.last_login === undefined) return user;
+  const copy = { ...user };
+  delete copy.last_login;
+  return copy;
 }
 
 export function sameIdentity(a: Pick<Identity, 'provider' | 'user_id'>, b: Pick<Identity, 'provider' | 'user_id'>): boolean {
