@@ -1,13 +1,15 @@
 // Confirmed linking in Chromium, end to end: app → login → the Action's offer → the page → a fresh sign-in → /continue → app.
-// The Action here is the contract's TEST FIXTURE (test/fixtures/confirm-link-action.ts), not the project's Action.
+// Each story runs with the project's built Action and with the contract's test fixture Action.
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
-import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmCast } from './support/confirm-flow.ts';
+import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
 import { BrowserlessAgent } from './support/sign-in.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
+/** The project's built Action, and the contract's test fixture (test/fixtures/confirm-link-action.ts) as a second judge. */
+const KINDS: ConfirmActionKind[] = ['bundle', 'fixture'];
 let browser: LaunchedBrowser;
 let cast: ConfirmCast | undefined;
 beforeEach(async () => {
@@ -48,10 +50,10 @@ function people() {
   return { tenant, client, google, entra };
 }
 
-describe.skipIf(!browserTestsRun)('confirmed linking in Chromium (test fixture Action)', () => {
+describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s Action)', (kind) => {
   it('prompted → proves the Google account by signing in with it → linked, and the app gets the primary sub', async () => {
     const { tenant, client, google, entra } = people();
-    cast = await confirmCast(tenant, http().server.url, client);
+    cast = await confirmCast(tenant, http().server.url, client, kind);
     const { tab: opened, blocked } = await tab();
     const sub = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
@@ -68,7 +70,7 @@ describe.skipIf(!browserTestsRun)('confirmed linking in Chromium (test fixture A
 
   it('declined with Never → the login continues unlinked, and the next login is not asked again', async () => {
     const { tenant, client, google, entra } = people();
-    cast = await confirmCast(tenant, http().server.url, client);
+    cast = await confirmCast(tenant, http().server.url, client, kind);
     const { tab: opened } = await tab();
     const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('button', { name: 'Never ask again' }).click();
@@ -83,7 +85,7 @@ describe.skipIf(!browserTestsRun)('confirmed linking in Chromium (test fixture A
 
   it('the pre-hijack story: the victim verifies the attacker-made account, is prompted, and cannot link it without its password', async () => {
     const { tenant, client, server } = http();
-    cast = await confirmCast(tenant, server.url, client);
+    cast = await confirmCast(tenant, server.url, client, kind);
     // The attacker signs up first, with the victim's address and a password only the attacker knows (unverified).
     const attacker = new BrowserlessAgent();
     const attackerLogin = await attacker.follow((await appSignIn(cast)).url, server.url);

@@ -6,6 +6,7 @@ import { buildAction } from '../../scripts/lib/build-action.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../../scripts/local-tenant/state.ts';
 import { LINK_SECRET, pageOnTenant, type RunningPage } from './link-page.ts';
+import { actionCode } from './action.ts';
 import { bindAction, discoverOverLoopback } from './sign-in.ts';
 
 export const ENTRA = 'entra';
@@ -29,8 +30,11 @@ export function addEntra(tenant: LocalTenant): void {
   tenant.state.addConnection({ name: ENTRA, strategy: 'waad' });
 }
 
-/** Binds the contract's test Action (its M2M client `m2m` reads users-by-email) and serves the page in front. */
-export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: Client): Promise<ConfirmCast> {
+/** Which post-login Action is bound: the project's built bundle, or the contract's test fixture. */
+export type ConfirmActionKind = 'bundle' | 'fixture';
+
+/** Binds the Action (its M2M client `m2m` reads users-by-email and links) and serves the page in front. */
+export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: Client, kind: ConfirmActionKind = 'fixture'): Promise<ConfirmCast> {
   const page = await pageOnTenant(tenant, serverUrl);
   const appServer = await serveAppCallback();
   const appCallback = `${appServer.url}/app-callback`;
@@ -43,7 +47,8 @@ export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: C
     token_endpoint_auth_method: 'client_secret_post',
   });
   fixtureCode ??= buildAction({ entry: FIXTURE }).then((b) => b.code);
-  bindAction(tenant, 'confirm-link-fixture', await fixtureCode, {
+  const code = kind === 'bundle' ? await actionCode() : await fixtureCode;
+  bindAction(tenant, kind === 'bundle' ? 'auto-link' : 'confirm-link-fixture', code, {
     AUTH0_DOMAIN: tenant.domain,
     AUTH0_CLIENT_ID: m2m.client_id,
     AUTH0_CLIENT_SECRET: m2m.client_secret,
