@@ -6,7 +6,7 @@ import { CliError, main, numberFlag, UsageError } from './lib/cli.ts';
 import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
 import { signInInstructions, startSignInDemo } from './lib/start/sign-in.ts';
-import { DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN } from './lib/start/tenant.ts';
+import { DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN, setDemoPasswords } from './lib/start/tenant.ts';
 
 main(
   {
@@ -96,6 +96,7 @@ async function seedKept(run: StartRun, file: string): Promise<{ file: string; us
   }
   try {
     const { users } = await loadSeedFile(run.demo.tenant.state, file);
+    setDemoPasswords(run.demo.tenant.state);
     return { file, users };
   } catch (error) {
     await run.server.close();

@@ -1,6 +1,7 @@
 // `npm start -- --keep` prints how to use the tenant it keeps running: every printed command is run here as printed, in
 // one shell with the printed exports, and must succeed; the deploy with --create-client is a no-op the second time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 
 let kept: ChildProcess | undefined;
@@ -74,4 +75,16 @@ describe('npm start -- --keep', () => {
     expect(run(`npm run -s backfill -- --apply --journal ${journal} --json`)).toMatchObject({ ok: true, applied: { linked: 2 } });
     expect(run('npm run -s links -- --json')).toMatchObject({ totals: { links: 5, byAction: 3, byBackfill: 2 } });
   }, 300_000);
+
+  it('replays one login from the command line as docs/local-tenant.md prints it: a seeded person’s first login links her accounts', async () => {
+    const printed = await startKept(['--seed', 'scripts/local-tenant/seeds/pending.json']);
+    const baseUrl = /AUTH0_BASE_URL=(\S+)/.exec(printed)![1]!;
+    const documented = /^curl -sf .*$/m.exec(readFileSync('docs/local-tenant.md', 'utf8'))![0];
+    const line = documented.replace('http://127.0.0.1:4010', baseUrl).replace('ana.silva@example.com', 'gina.moreau@example.com');
+    const result = spawnSync('bash', ['-e', '-c', line], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.status, result.stderr).toBe(0);
+    const { id_token } = JSON.parse(result.stdout) as { id_token: string };
+    const claims = JSON.parse(Buffer.from(id_token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims['https://auto-link/linked']).toEqual(['google-oauth2|108800112233445566770']);
+  }, 120_000);
 });

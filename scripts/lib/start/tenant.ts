@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
 import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
 import { loadSeedFile } from '../../local-tenant/seed.ts';
-import type { Client } from '../../local-tenant/state.ts';
+import type { Client, TenantState } from '../../local-tenant/state.ts';
 
 export const DEMO_DOMAIN = 'demo-tenant.local';
 export const DEMO_SEED = fileURLToPath(new URL('../../local-tenant/seeds/demo.json', import.meta.url));
@@ -85,10 +85,15 @@ export async function createDemoTenant(delays: { buildDelayMs: number; deployDel
   const webApp = tenant.state.addClient({ ...LOCAL_WEB_APP, grant_types: [...LOCAL_WEB_APP.grant_types], scopes: [], callbacks: [], allowed_logout_urls: [] });
   // The tenant setting "Default Directory": the connection the `password` grant checks (without it Auth0 answers 500).
   tenant.state.authentication.defaultDirectory = DATABASE_CONNECTION;
-  for (const user of tenant.state.allUsers()) {
-    if (user.identities[0]!.provider === 'auth0') tenant.state.authentication.setPassword(user.user_id, DEMO_PASSWORD);
-  }
+  setDemoPasswords(tenant.state);
   tenant.actions.setBuildDelay(delays.buildDelayMs);
   tenant.actions.setDeployDelay(delays.deployDelayMs);
   return { tenant, admin, actionClient, webApp, accounts: users };
+}
+
+/** Every database user signs in with DEMO_PASSWORD: the demo's own users and those a `--seed` file adds later. */
+export function setDemoPasswords(state: TenantState): void {
+  for (const user of state.allUsers()) {
+    if (user.identities[0]!.provider === 'auth0') state.authentication.setPassword(user.user_id, DEMO_PASSWORD);
+  }
 }
