@@ -12,7 +12,7 @@ import { exportCommand, exportSpec } from '../scripts/lib/export/command.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import { tempDir } from './support/backfill.ts';
 import { runCli } from './support/cli.ts';
-import { createTestTenant, useHttpTenant } from './support/tenant.ts';
+import { createTestTenant, spedUpClock, useHttpTenant } from './support/tenant.ts';
 
 let built: BuiltAction;
 beforeAll(async () => {
@@ -53,23 +53,38 @@ function tenantState(tenant: LocalTenant) {
   };
 }
 
+/** Another team's Action, bound on post-login once its build finished and its deploy went live, as on a real tenant. */
+async function deployOtherTeamsAction(tenant: LocalTenant): Promise<void> {
+  const store = tenant.actions;
+  const other = store.create({
+    name: 'mfa-guard',
+    supported_triggers: [{ id: 'post-login', version: 'v3' }],
+    code: 'exports.onExecutePostLogin = async () => {};',
+  });
+  await until(() => store.status(other) === 'built');
+  store.deploy(other.id);
+  await until(() => store.deployedVersion(other) !== undefined);
+  store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa-guard' }, display_name: 'MFA guard' }]);
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) throw new Error('the local tenant did not finish a build or deploy within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('npm run export --format directory, imported by the real auth0-deploy-cli', () => {
   const get = useHttpTenant(() => {
-    const made = createTestTenant();
+    // Auth0's build and deploy times on a clock 50 times faster, as deploy.test.ts: the import meets real-looking waits.
+    const made = createTestTenant({ now: spedUpClock(50) });
     made.tenant.state.addClient({ name: 'deployer', scopes: ['read:actions', 'create:actions', 'update:actions'] });
-    const store = made.tenant.actions;
-    const other = store.create({
-      name: 'mfa-guard',
-      supported_triggers: [{ id: 'post-login', version: 'v3' }],
-      code: 'exports.onExecutePostLogin = async () => {};',
-    });
-    store.deploy(other.id);
-    store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa-guard' }, display_name: 'MFA guard' }]);
     return made;
   });
 
   it('merges into a0deploy’s own export, imports with the keywords filled, keeps the other Action, and a second import changes nothing', async () => {
     const { tenant, server, client } = get();
+    await deployOtherTeamsAction(tenant);
     const deployer = tenant.state.listClients().find((c) => c.name === 'deployer')!;
     const dir = tempDir();
     const config = join(dir, 'config.json');
