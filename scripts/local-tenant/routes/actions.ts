@@ -143,12 +143,7 @@ function actionJson(store: ActionsStore, action: StoredAction): Record<string, u
   const deployed = store.deployedVersion(action);
   const builtAt = store.builtAt(action);
   return {
-    id: action.id,
-    name: action.name,
-    supported_triggers: action.supported_triggers,
-    all_changes_deployed: action.allChangesDeployed,
-    created_at: action.created_at,
-    updated_at: action.updated_at,
+    ...actionBase(action),
     code: action.code,
     dependencies: action.dependencies,
     runtime: action.runtime,
