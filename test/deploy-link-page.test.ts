@@ -14,6 +14,7 @@ import type { Env } from '../scripts/lib/env.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
+import { deployEnv } from './support/deploy.ts';
 import { createTestTenant, spedUpClock, useInProcessTenant } from './support/tenant.ts';
 
 const PAGE_URL = 'https://link.example.com/account/link';
@@ -48,18 +49,6 @@ const get = useInProcessTenant(() => {
   return made;
 });
 
-function envFor(tenant: LocalTenant, actionClient: Client, extra: Env = {}): Env {
-  const deployer = tenant.state.listClients().find((c) => c.name === 'deployer')!;
-  return {
-    AUTH0_DOMAIN: tenant.domain,
-    AUTH0_CLIENT_ID: deployer.client_id,
-    AUTH0_CLIENT_SECRET: deployer.client_secret,
-    ACTION_CLIENT_ID: actionClient.client_id,
-    ACTION_CLIENT_SECRET: actionClient.client_secret,
-    ...extra,
-  };
-}
-
 function deploy(env: Env, argv: string[] = []): Promise<Run> {
   return runCli(deploySpec, deployCommand({ env, build: async () => built, progressStream: quiet, pollIntervalMs: 10 }), argv);
 }
@@ -83,21 +72,21 @@ function pageApp(tenant: LocalTenant): Client | undefined {
 describe('deploy finds custom databases', () => {
   it('passes the custom database connections to the Action as CUSTOM_DATABASES, with those the environment adds', async () => {
     const { tenant, client } = get();
-    const first = await deploy(envFor(tenant, client));
+    const first = await deploy(deployEnv(tenant, client));
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain('Custom databases (not trusted silently): legacy-db');
     expect(secretsOf(tenant).CUSTOM_DATABASES).toBe('legacy-db');
-    const added = await deploy(envFor(tenant, client, { CUSTOM_DATABASES: 'partner-db, legacy-db' }), ['--json']);
+    const added = await deploy(deployEnv(tenant, client, { CUSTOM_DATABASES: 'partner-db, legacy-db' }), ['--json']);
     expect(added.json).toMatchObject({ customDatabases: ['legacy-db'], action: { step: 'update' } });
     expect(secretsOf(tenant).CUSTOM_DATABASES).toBe('legacy-db,partner-db');
-    const malformed = await deploy(envFor(tenant, client, { CUSTOM_DATABASES: 'a,,b' }));
+    const malformed = await deploy(deployEnv(tenant, client, { CUSTOM_DATABASES: 'a,,b' }));
     expect(malformed.stderr.trim()).toBe('error: CUSTOM_DATABASES is malformed: list connection names separated by commas');
   });
 
   it('without read:connections stops with one line naming the scope and changes nothing', async () => {
     const { tenant, client } = get();
     const limited = tenant.state.addClient({ name: 'limited', scopes: ['read:actions', 'create:actions', 'update:actions'] });
-    const run = await deploy({ ...envFor(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
+    const run = await deploy({ ...deployEnv(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('grant it read:connections');
@@ -126,7 +115,7 @@ describe('deploy finds custom databases', () => {
 describe("deploy sets up the linking page's application", () => {
   it('creates it, derives LINK_SECRET from its secret, prints what the page needs without a secret, and a rerun writes nothing', async () => {
     const { tenant, client } = get();
-    const run = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
+    const run = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const app = pageApp(tenant)!;
     expect(app).toMatchObject({
@@ -144,7 +133,7 @@ describe("deploy sets up the linking page's application", () => {
     for (const secret of [app.client_secret, secrets.LINK_SECRET!]) expect(run.stdout + run.stderr).not.toContain(secret);
 
     const before = writes(tenant);
-    const again = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--json']);
+    const again = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--json']);
     expect(again.json).toMatchObject({ changed: false, linkPage: { clientId: app.client_id, created: false, changes: [] } });
     expect(JSON.stringify(again.json)).not.toContain(app.client_secret);
     expect(writes(tenant)).toBe(before);
@@ -152,7 +141,7 @@ describe("deploy sets up the linking page's application", () => {
 
   it('the page set up from what deploy printed accepts the offers the Action signs with its LINK_SECRET', async () => {
     const { tenant, client } = get();
-    const run = await deploy(envFor(tenant, client, { LINK_PAGE_URL: 'http://127.0.0.1:3999/link' }), ['--json']);
+    const run = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: 'http://127.0.0.1:3999/link' }), ['--json']);
     const printed = (run.json!.linkPage as { env: Record<string, string> }).env;
     const app = pageApp(tenant)!;
     // The admin adds the client secret from the dashboard and leaves LINK_SECRET unset.
@@ -182,12 +171,12 @@ describe("deploy sets up the linking page's application", () => {
       grant_types: ['refresh_token'],
       token_endpoint_auth_method: 'client_secret_basic',
     });
-    const dry = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--dry-run']);
+    const dry = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--dry-run']);
     expect(dry.stdout).toContain(
       `Linking page application "${PAGE_APP}": would update (callback ${CALLBACK} added; grant authorization_code added; token endpoint authentication client_secret_basic → client_secret_post)`,
     );
     expect(existing.callbacks).toEqual(['https://other.example.com/cb']);
-    const run = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
+    const run = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
     expect(run.code).toBe(0);
     expect(existing).toMatchObject({
       callbacks: ['https://other.example.com/cb', CALLBACK],
@@ -198,14 +187,14 @@ describe("deploy sets up the linking page's application", () => {
 
     // A rotated client secret rotates LINK_SECRET: the stamp sees the new value and the Action is updated.
     existing.client_secret = 'a-rotated-page-client-secret-0123456789';
-    const rotated = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--json']);
+    const rotated = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--json']);
     expect(rotated.json).toMatchObject({ changed: true, action: { step: 'update', reasons: ['code or secret values changed'] } });
     expect(secretsOf(tenant).LINK_SECRET).toBe(createHmac('sha256', existing.client_secret).update('auto-link link secret v1').digest('base64url'));
   });
 
   it('--dry-run says it would create the application and writes nothing', async () => {
     const { tenant, client } = get();
-    const run = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--dry-run']);
+    const run = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--dry-run']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Linking page application "${PAGE_APP}": would create, callback ${CALLBACK}`);
     expect(run.stdout).toContain('LINK_PAGE_CLIENT_ID=(to be created)');
@@ -224,7 +213,7 @@ describe("deploy sets up the linking page's application", () => {
       ],
     ];
     for (const [extra, line] of cases) {
-      const run = await deploy(envFor(tenant, client, extra));
+      const run = await deploy(deployEnv(tenant, client, extra));
       expect(run.code).toBe(1);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr.startsWith(line)).toBe(true);
@@ -232,9 +221,9 @@ describe("deploy sets up the linking page's application", () => {
       expect(pageApp(tenant)).toBeUndefined();
     }
     tenant.state.addClient({ name: PAGE_APP, scopes: ['read:users'] });
-    const m2m = await deploy(envFor(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
+    const m2m = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
     expect(m2m.stderr).toContain(`the application "${PAGE_APP}" is a non_interactive application, not a regular web application`);
-    expect(await deploy(envFor(tenant, client), ['--page-app-name', 'x'])).toMatchObject({ code: 2 });
+    expect(await deploy(deployEnv(tenant, client), ['--page-app-name', 'x'])).toMatchObject({ code: 2 });
     expect(tenant.actions.list()).toHaveLength(0);
   });
 });

@@ -1,7 +1,6 @@
 // `npm run deploy` against the local tenant, in-process and over loopback HTTP: create, update, idempotent rerun, bindings, secrets, failures.
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec, type DeployDeps } from '../scripts/lib/deploy/command.ts';
@@ -9,8 +8,8 @@ import { planDeploy, type CurrentAction, type CurrentBinding } from '../scripts/
 import type { Env } from '../scripts/lib/env.ts';
 import type { ActionsStore } from '../scripts/local-tenant/actions-store.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
+import { deployEnv, deployOtherAction } from './support/deploy.ts';
 import { createTestTenant, spedUpClock, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 
 const DEPLOYER_SCOPES = ['read:actions', 'create:actions', 'update:actions', 'read:connections'];
@@ -32,22 +31,6 @@ function withDeployer(scopes: string[] = [...DEPLOYER_SCOPES, ...CLIENT_SCOPES])
   };
 }
 
-function deployerOf(tenant: LocalTenant): Client {
-  return tenant.state.listClients().find((c) => c.name === 'deployer')!;
-}
-
-function envFor(tenant: LocalTenant, actionClient: Client, extra: Env = {}): Env {
-  const deployer = deployerOf(tenant);
-  return {
-    AUTH0_DOMAIN: tenant.domain,
-    AUTH0_CLIENT_ID: deployer.client_id,
-    AUTH0_CLIENT_SECRET: deployer.client_secret,
-    ACTION_CLIENT_ID: actionClient.client_id,
-    ACTION_CLIENT_SECRET: actionClient.client_secret,
-    ...extra,
-  };
-}
-
 /** Runs the deploy command as the CLI does (flag parsing, exit codes, output), capturing what it prints. */
 function deploy(env: Env, argv: string[] = [], deps: Partial<DeployDeps> = {}): Promise<Run> {
   return runCli(deploySpec, deployCommand({ env, build: async () => built, progressStream: quiet, pollIntervalMs: 10, ...deps }), argv);
@@ -55,18 +38,6 @@ function deploy(env: Env, argv: string[] = [], deps: Partial<DeployDeps> = {}): 
 
 function bound(store: ActionsStore): string[] {
   return store.bindingsOf('post-login').map((b) => b.action.name);
-}
-
-/** Another team's Action, built, deployed and live. */
-async function otherAction(store: ActionsStore, name: string): Promise<void> {
-  const action = store.create({ name, supported_triggers: [{ id: 'post-login', version: 'v3' }], code: 'exports.onExecutePostLogin = async () => {};' });
-  await until(() => store.status(action) === 'built');
-  store.deploy(action.id);
-  await until(() => store.deployedVersion(action) !== undefined);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
 }
 
 function writes(tenant: LocalTenant): number {
@@ -84,7 +55,7 @@ describe('deploy (in-process tenant)', () => {
   it('creates, builds, deploys and binds the Action; a second run changes nothing on the tenant and says so', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    const first = await deploy(envFor(tenant, client));
+    const first = await deploy(deployEnv(tenant, client));
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain('Action "auto-link": created');
     expect(first.stdout).toContain('built and deployed as version 1');
@@ -99,7 +70,7 @@ describe('deploy (in-process tenant)', () => {
     });
 
     const writesBefore = writes(tenant);
-    const second = await deploy(envFor(tenant, client));
+    const second = await deploy(deployEnv(tenant, client));
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('is up to date (version 1 deployed, bound 1st of 1 in post-login): nothing changed on the tenant');
     expect(writes(tenant)).toBe(writesBefore);
@@ -109,14 +80,16 @@ describe('deploy (in-process tenant)', () => {
   it('updates when the code or a secret value changes, and never shows a secret value', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await deploy(envFor(tenant, client));
+    await deploy(deployEnv(tenant, client));
     // The secret is rotated on the tenant first: the deploy checks the Action's credentials against it.
     client.client_secret = 'a-rotated-secret-value-0123456789';
-    const changedSecret = await deploy(envFor(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), ['--json']);
+    const changedSecret = await deploy(deployEnv(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), [
+      '--json',
+    ]);
     expect(changedSecret.code).toBe(0);
     const report = JSON.parse(changedSecret.stdout);
     expect(report).toMatchObject({ ok: true, changed: true, action: { step: 'update', version: 2 }, secrets: { added: ['LINK_MODE'], dropped: [] } });
-    const newCode = await deploy(envFor(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), [], {
+    const newCode = await deploy(deployEnv(tenant, client, { LINK_MODE: 'dry-run', ACTION_CLIENT_SECRET: 'a-rotated-secret-value-0123456789' }), [], {
       build: async () => ({ ...built, code: `${built.code}\n// next release\n` }),
     });
     expect(newCode.stdout).toContain('updated (code or secret values changed), built and deployed as version 3');
@@ -131,22 +104,22 @@ describe('deploy (in-process tenant)', () => {
   it("keeps other Actions' bindings, order and display names, placing this one first, last, at n or after another", async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await otherAction(store, 'mfa');
-    await otherAction(store, 'claims');
+    await deployOtherAction(store, 'mfa');
+    await deployOtherAction(store, 'claims');
     store.setBindings('post-login', [
       { ref: { type: 'action_name', value: 'mfa' }, display_name: 'Require MFA' },
       { ref: { type: 'action_name', value: 'claims' } },
     ]);
-    expect((await deploy(envFor(tenant, client))).stdout).toContain('post-login flow: mfa → claims  ⇒  auto-link → mfa → claims');
+    expect((await deploy(deployEnv(tenant, client))).stdout).toContain('post-login flow: mfa → claims  ⇒  auto-link → mfa → claims');
     expect(bound(store)).toEqual(['auto-link', 'mfa', 'claims']);
-    expect((await deploy(envFor(tenant, client), ['--position', 'last'])).code).toBe(0);
+    expect((await deploy(deployEnv(tenant, client), ['--position', 'last'])).code).toBe(0);
     expect(bound(store)).toEqual(['mfa', 'claims', 'auto-link']);
-    await deploy(envFor(tenant, client), ['--after', 'mfa']);
+    await deploy(deployEnv(tenant, client), ['--after', 'mfa']);
     expect(bound(store)).toEqual(['mfa', 'auto-link', 'claims']);
-    const again = await deploy(envFor(tenant, client), ['--position', '2']);
+    const again = await deploy(deployEnv(tenant, client), ['--position', '2']);
     expect(again.stdout).toContain('nothing changed on the tenant');
     expect(store.bindingsOf('post-login').map((b) => b.display_name)).toEqual(['Require MFA', 'auto-link', 'claims']);
-    const missing = await deploy(envFor(tenant, client), ['--after', 'nope']);
+    const missing = await deploy(deployEnv(tenant, client), ['--after', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('--after nope: no other Action of that name is bound to post-login (bound: mfa, claims)');
   });
@@ -154,17 +127,17 @@ describe('deploy (in-process tenant)', () => {
   it('on a failed build prints the build errors, exits 1 and binds nothing', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await otherAction(store, 'mfa');
+    await deployOtherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     store.failBuilds([{ id: 'npm_install_failed', msg: 'could not install dependency left-pad@9.9.9' }]);
-    const run = await deploy(envFor(tenant, client));
+    const run = await deploy(deployEnv(tenant, client));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the Action failed to build on the tenant');
     expect(run.stderr).toContain('npm_install_failed: could not install dependency left-pad@9.9.9');
     expect(run.stderr).toContain('Nothing was deployed or bound.');
     expect(bound(store)).toEqual(['mfa']);
     store.failBuilds(undefined);
-    const retry = await deploy(envFor(tenant, client));
+    const retry = await deploy(deployEnv(tenant, client));
     expect(retry.stdout).toContain('updated (the last build failed), built and deployed as version 1');
     expect(bound(store)).toEqual(['auto-link', 'mfa']);
   });
@@ -172,17 +145,17 @@ describe('deploy (in-process tenant)', () => {
   it('says the new version is deployed when only the bindings write failed, and that the bindings were not changed', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await otherAction(store, 'mfa');
+    await deployOtherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
     tenant.faults.fail({ method: 'PATCH', path: '/api/v2/actions/triggers/:triggerId/bindings', status: 400 });
-    const run = await deploy(envFor(tenant, client));
+    const run = await deploy(deployEnv(tenant, client));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('writing the post-login bindings failed: Auth0 answered 400');
     expect(run.stderr).toContain('version 1 is deployed; the post-login bindings were not changed');
     expect(run.stderr).not.toContain('the post-login flow was not changed');
     expect(store.versions(store.list().find((a) => a.name === 'auto-link')!.id)).toHaveLength(1);
     expect(bound(store)).toEqual(['mfa']);
-    const rerun = await deploy(envFor(tenant, client));
+    const rerun = await deploy(deployEnv(tenant, client));
     expect(rerun.code).toBe(0);
     expect(bound(store)).toEqual(['auto-link', 'mfa']);
   });
@@ -190,15 +163,15 @@ describe('deploy (in-process tenant)', () => {
   it('refuses to drop a secret the configuration does not set, naming it, unless --allow-drop-secrets', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await deploy(envFor(tenant, client, { TRUSTED_CONNECTIONS: 'Username-Password-Authentication,google-oauth2', PRIMARY_CONNECTION: 'google-oauth2' }));
-    const refused = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), [], {
+    await deploy(deployEnv(tenant, client, { TRUSTED_CONNECTIONS: 'Username-Password-Authentication,google-oauth2', PRIMARY_CONNECTION: 'google-oauth2' }));
+    const refused = await deploy(deployEnv(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), [], {
       build: async () => ({ ...built, code: `${built.code}\n// v2\n` }),
     });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('has secret TRUSTED_CONNECTIONS that the configuration does not set');
     expect(refused.stderr).toContain('--allow-drop-secrets');
     expect(store.versions(store.list()[0]!.id)).toHaveLength(1);
-    const dropped = await deploy(envFor(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), ['--allow-drop-secrets']);
+    const dropped = await deploy(deployEnv(tenant, client, { PRIMARY_CONNECTION: 'google-oauth2' }), ['--allow-drop-secrets']);
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toContain('(dropped: TRUSTED_CONNECTIONS)');
     expect(Object.keys(store.boundActions('post-login')[0]!.secrets).sort()).toEqual([
@@ -212,9 +185,9 @@ describe('deploy (in-process tenant)', () => {
   it('--dry-run prints the plan and changes nothing', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await otherAction(store, 'mfa');
+    await deployOtherAction(store, 'mfa');
     store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa' } }]);
-    const run = await deploy(envFor(tenant, client), ['--dry-run', '--position', 'last']);
+    const run = await deploy(deployEnv(tenant, client), ['--dry-run', '--position', 'last']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Dry run: nothing was changed.');
     expect(run.stdout).toContain('Action "auto-link": create (no Action of that name on the tenant)');
@@ -226,15 +199,15 @@ describe('deploy (in-process tenant)', () => {
   it('--rollback redeploys the previous version; the next deploy deploys the configuration again', async () => {
     const { tenant, client } = get();
     const store = tenant.actions;
-    await deploy(envFor(tenant, client));
-    await deploy(envFor(tenant, client), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
+    await deploy(deployEnv(tenant, client));
+    await deploy(deployEnv(tenant, client), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
     const id = store.list()[0]!.id;
-    const rollback = await deploy(envFor(tenant, client), ['--rollback']);
+    const rollback = await deploy(deployEnv(tenant, client), ['--rollback']);
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toContain('rolled back from version 2 to the code of version 1 (deployed as version 3)');
     expect(store.boundActions('post-login')[0]!.code.includes('// v2')).toBe(false);
     expect(bound(store)).toEqual(['auto-link']);
-    const forward = await deploy(envFor(tenant, client), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
+    const forward = await deploy(deployEnv(tenant, client), [], { build: async () => ({ ...built, code: `${built.code}\n// v2\n` }) });
     expect(forward.stdout).toContain('deployed its draft (the draft has changes that are not deployed), built and deployed as version 4');
     expect(store.versions(id)[0]!.code.includes('// v2')).toBe(true);
   });
@@ -242,17 +215,17 @@ describe('deploy (in-process tenant)', () => {
   it('names a missing scope, a wrong client secret and missing credentials, exiting 1', async () => {
     const { tenant, client } = get();
     const limited = tenant.state.addClient({ name: 'limited', scopes: ['read:actions', 'update:actions', 'read:connections'] });
-    const noCreate = await deploy({ ...envFor(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
+    const noCreate = await deploy({ ...deployEnv(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
     expect(noCreate.code).toBe(1);
     expect(noCreate.stderr).toMatch(/403: Insufficient scope, expected any of: create:actions; grant the named scope/);
-    const wrong = await deploy({ ...envFor(tenant, client), AUTH0_CLIENT_SECRET: 'not-the-secret' });
+    const wrong = await deploy({ ...deployEnv(tenant, client), AUTH0_CLIENT_SECRET: 'not-the-secret' });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('401: Unauthorized; check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET');
     expect(wrong.stderr).not.toContain('not-the-secret');
     const missing = await deploy({ AUTH0_DOMAIN: tenant.domain });
     expect(missing).toMatchObject({ code: 1 });
     expect(missing.stderr).toContain('needs AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET');
-    const noActionSecret = await deploy({ ...envFor(tenant, client), ACTION_CLIENT_SECRET: '' });
+    const noActionSecret = await deploy({ ...deployEnv(tenant, client), ACTION_CLIENT_SECRET: '' });
     expect(noActionSecret.stderr).toContain("the Action's secret AUTH0_CLIENT_SECRET is missing: set ACTION_CLIENT_SECRET");
     expect(tenant.actions.list().length).toBe(0);
   });
@@ -275,7 +248,7 @@ describe('deploy (in-process tenant)', () => {
     ];
     for (const [extra, message] of cases) {
       for (const argv of [[], ['--dry-run']]) {
-        const run = await deploy(envFor(tenant, client, extra), argv);
+        const run = await deploy(deployEnv(tenant, client, extra), argv);
         expect(run.code).toBe(1);
         expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
         expect(run.stderr).toContain('Nothing was changed.');
@@ -294,7 +267,7 @@ describe('deploy (in-process tenant)', () => {
     store.setDeployDelay(20_000);
     let progress = '';
     const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((progress += String(chunk)), done()) }), { isTTY: false });
-    const first = await deploy(envFor(tenant, client), [], { progressStream: stream as unknown as NodeJS.WriteStream });
+    const first = await deploy(deployEnv(tenant, client), [], { progressStream: stream as unknown as NodeJS.WriteStream });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(progress).toMatch(/waiting for the Action to build: \d+s/);
     expect(progress).toMatch(/waiting for version 1 to go live: \d+s, deployed: false/);
@@ -302,7 +275,7 @@ describe('deploy (in-process tenant)', () => {
 
     // A version that never goes live: the deploy gives up within its bound and leaves the flow as it was.
     store.setDeployDelay(Infinity);
-    const stuck = await deploy(envFor(tenant, client), ['--force'], { liveTimeoutMs: 150 });
+    const stuck = await deploy(deployEnv(tenant, client), ['--force'], { liveTimeoutMs: 150 });
     expect(stuck.code).toBe(1);
     expect(stuck.stderr).toContain('version 2 was deployed but was still not live after 0s; the post-login bindings were not changed');
     expect(store.boundActions('post-login')[0]!.versionNumber).toBe(1);
@@ -312,7 +285,7 @@ describe('deploy (in-process tenant)', () => {
     const { tenant, client } = get();
     const store = tenant.actions;
     store.setBuildDelay(Infinity);
-    const run = await deploy(envFor(tenant, client), ['--build-timeout', '0.2']);
+    const run = await deploy(deployEnv(tenant, client), ['--build-timeout', '0.2']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/the Action was still "(pending|building)" after 0s: nothing was deployed or bound/);
     expect(store.versions(store.list()[0]!.id)).toEqual([]);
@@ -321,7 +294,7 @@ describe('deploy (in-process tenant)', () => {
 
   it('--create-client makes a least-privilege application for the Action once, and reuses it', async () => {
     const { tenant } = get();
-    const env = envFor(tenant, tenant.state.listClients()[0]!, { ACTION_CLIENT_ID: '', ACTION_CLIENT_SECRET: '' });
+    const env = deployEnv(tenant, tenant.state.listClients()[0]!, { ACTION_CLIENT_ID: '', ACTION_CLIENT_SECRET: '' });
     const first = await deploy(env, ['--create-client', '--json']);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
@@ -341,7 +314,7 @@ describe('deploy (in-process tenant)', () => {
 
   it("--create-client lists applications without their secrets and reads only the reused application's secret", async () => {
     const { tenant } = get();
-    const env = envFor(tenant, tenant.state.listClients()[0]!, { ACTION_CLIENT_ID: '', ACTION_CLIENT_SECRET: '' });
+    const env = deployEnv(tenant, tenant.state.listClients()[0]!, { ACTION_CLIENT_ID: '', ACTION_CLIENT_SECRET: '' });
     expect((await deploy(env, ['--create-client'])).code).toBe(0);
     const answers: Array<{ path: string; body: string }> = [];
     const recording: typeof fetch = async (input, init) => {
@@ -364,7 +337,7 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
 
   it('deploys through the routed SDK, then a rerun changes nothing', async () => {
     const { tenant, client, server } = get();
-    const env = envFor(tenant, client, { AUTH0_BASE_URL: server.url });
+    const env = deployEnv(tenant, client, { AUTH0_BASE_URL: server.url });
     expect((await deploy(env)).stdout).toContain('built and deployed as version 1');
     expect((await deploy(env)).stdout).toContain('nothing changed on the tenant');
     expect(bound(tenant.actions)).toEqual(['auto-link']);
@@ -372,7 +345,7 @@ describe('deploy over loopback HTTP (AUTH0_BASE_URL)', () => {
 
   it('runs as `npm run deploy` does: a child process that exits 0 with a JSON result, and 1 with one error line', async () => {
     const { tenant, client, server } = get();
-    const env = envFor(tenant, client, { AUTH0_BASE_URL: server.url });
+    const env = deployEnv(tenant, client, { AUTH0_BASE_URL: server.url });
     const ok = await child(env, ['--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({

@@ -12,6 +12,7 @@ import { exportCommand, exportSpec } from '../scripts/lib/export/command.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import { tempDir } from './support/backfill.ts';
 import { runCli } from './support/cli.ts';
+import { deployOtherAction } from './support/deploy.ts';
 import { createTestTenant, spedUpClock, useHttpTenant } from './support/tenant.ts';
 
 let built: BuiltAction;
@@ -53,25 +54,10 @@ function tenantState(tenant: LocalTenant) {
   };
 }
 
-/** Another team's Action, bound on post-login once its build finished and its deploy went live, as on a real tenant. */
+/** Another team's Action, bound on post-login once it is live. */
 async function deployOtherTeamsAction(tenant: LocalTenant): Promise<void> {
-  const store = tenant.actions;
-  const other = store.create({
-    name: 'mfa-guard',
-    supported_triggers: [{ id: 'post-login', version: 'v3' }],
-    code: 'exports.onExecutePostLogin = async () => {};',
-  });
-  await until(() => store.status(other) === 'built');
-  store.deploy(other.id);
-  await until(() => store.deployedVersion(other) !== undefined);
-  store.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa-guard' }, display_name: 'MFA guard' }]);
-}
-
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > 5000) throw new Error('the local tenant did not finish a build or deploy within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await deployOtherAction(tenant.actions, 'mfa-guard');
+  tenant.actions.setBindings('post-login', [{ ref: { type: 'action_name', value: 'mfa-guard' }, display_name: 'MFA guard' }]);
 }
 
 describe('npm run export --format directory, imported by the real auth0-deploy-cli', () => {
