@@ -43,6 +43,12 @@ export interface PacerStats {
   blockedMs: number;
 }
 
+/** A request as it left: its number in send order and when. */
+interface Sent {
+  seq: number;
+  sentAt: number;
+}
+
 const MIN_WAIT_MS = 50;
 const BACKOFF_BASE_MS = 250;
 /** Readings the time-per-token estimate is the minimum of: enough to cancel the rounding, few enough to follow a change. */
@@ -82,7 +88,6 @@ export class Pacer {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** AIMD window of concurrent requests. */
   private window: number;
-  private inFlight = 0;
   private readonly queue: Array<() => void> = [];
   /** Nothing is sent before this (a 429's reset). */
   private blockedUntil = 0;
@@ -91,10 +96,14 @@ export class Pacer {
   private tokensAt = 0;
   private limit = Infinity;
   /**
-   * Recent estimates of the time per token, from `reset` and `remaining`. The reset is rounded up to a whole second, so
-   * each errs on the slow side by up to a second over the missing tokens; the smallest recent one is the closest.
+   * Recent estimates of the time per token, from `reset` and `remaining`, each on the slow side (never too fast, or a
+   * small bucket answers 429): see `observe`. The smallest recent one is the closest.
    */
   private readonly estimates: number[] = [];
+  /** Requests sent so far, numbered: a reading must count those sent after it, which it cannot have seen. */
+  private sends = 0;
+  /** Numbers of the requests in flight (their count is the window's use). */
+  private readonly pending = new Set<number>();
   /** Grows on each 429 and decays on success: covers a clock skewed against the tenant's, which makes the headers lie. */
   private penalty = 1;
   private consecutiveThrottles = 0;
@@ -115,16 +124,15 @@ export class Pacer {
   /** Sends one request through the pacer: waits for a slot and a token, retries 429 / 5xx / network errors. */
   async call<T>(send: () => Promise<Answer<T>>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.acquire();
+      const sent = await this.acquire();
       let answer: Answer<T>;
-      const sentAt = this.now();
       try {
         this.stats.requests += 1;
         answer = await send();
       } catch (error) {
-        this.release();
+        this.release(sent.seq);
         const reading = readRateLimit(error instanceof ManagementError ? error.rawResponse?.headers : undefined);
-        this.observe(reading, sentAt);
+        this.observe(reading, sent, false);
         if (statusOfError(error) === 429) this.throttled(reading);
         if (!isRetryable(error) || attempt >= this.maxAttempts) throw error;
         this.stats.retries += 1;
@@ -132,8 +140,8 @@ export class Pacer {
           await this.sleep(Math.min(this.maxWaitMs, BACKOFF_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random() / 2)), this.signal);
         continue;
       }
-      this.release();
-      this.observe(readRateLimit(answer.rawResponse.headers), sentAt);
+      this.release(sent.seq);
+      this.observe(readRateLimit(answer.rawResponse.headers), sent, true);
       this.consecutiveThrottles = 0;
       // Additive increase: about one more concurrent request per window's worth of successes.
       this.window = Math.min(this.maxConcurrency, this.window + 1 / this.window);
@@ -146,7 +154,8 @@ export class Pacer {
     return this.estimates.length === 0 ? undefined : Math.min(this.maxWaitMs, Math.min(...this.estimates) * this.penalty);
   }
 
-  private async acquire(): Promise<void> {
+  /** Waits for a slot and a token; gives the request's number and when it left. */
+  private async acquire(): Promise<Sent> {
     for (;;) {
       this.signal?.throwIfAborted();
       const now = this.now();
@@ -157,19 +166,20 @@ export class Pacer {
       }
       // Until a first answer (and its headers) came, one request at a time: a burst of 2 (Auth0 Free) would 429 the rest.
       const slots = this.answered ? Math.floor(this.window) : 1;
-      if (this.inFlight >= slots) {
+      if (this.pending.size >= slots) {
         await new Promise<void>((resolve) => this.queue.push(resolve));
         continue;
       }
-      this.inFlight += 1;
       this.tokens -= 1;
-      return;
+      const seq = ++this.sends;
+      this.pending.add(seq);
+      return { seq, sentAt: now };
     }
   }
 
-  private release(): void {
+  private release(seq: number): void {
     this.answered = true;
-    this.inFlight -= 1;
+    this.pending.delete(seq);
     this.queue.shift()?.();
   }
 
@@ -187,19 +197,26 @@ export class Pacer {
 
   /**
    * Updates the mirror from a response's rate-limit headers. The tenant read its bucket somewhere between `sentAt` and
-   * now: the tokens are counted from now and the time to full from `sentAt`, both on the slow side.
+   * now: the tokens are counted from now and the time to full from `sentAt`, both on the slow side. `tookToken`: the
+   * request was served, so the bucket held a whole token for it.
    */
-  private observe(reading: RateLimitReading | undefined, sentAt: number): void {
+  private observe(reading: RateLimitReading | undefined, { seq, sentAt }: Sent, tookToken: boolean): void {
     if (!reading) return;
     const now = this.now();
     this.limit = reading.limit;
-    // Requests still in flight were sent but may not be counted in `remaining` yet: assume they were not.
-    this.tokens = reading.remaining - this.inFlight;
+    // `remaining` may not count the requests still in flight, nor those sent after this one (answered before it):
+    // assume it counted none of them.
+    const unseen = this.sends - seq + [...this.pending].filter((other) => other < seq).length;
+    this.tokens = reading.remaining - unseen;
     this.tokensAt = now;
+    // `remaining` is rounded down, so between `missing - 1` and `missing` tokens were missing: dividing by `missing`
+    // came out up to twice too fast at Auth0 Free (burst 2). A served request left at most `limit - 1`, so at least
+    // one token was missing: a one-token reading of a served request is exact; of a refused one it bounds nothing.
     const missing = reading.limit - reading.remaining;
+    const fewestMissing = tookToken ? Math.max(1, missing - 1) : missing - 1;
     const untilFull = reading.resetAt - sentAt;
-    if (missing > 0 && untilFull > 0) {
-      this.estimates.push(untilFull / missing);
+    if (missing > 0 && fewestMissing > 0 && untilFull > 0) {
+      this.estimates.push(untilFull / fewestMissing);
       if (this.estimates.length > ESTIMATES_KEPT) this.estimates.shift();
     }
   }
