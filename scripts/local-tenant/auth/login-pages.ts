@@ -4,7 +4,7 @@
 // exists.", "Wrong email or verification code."); the stand-in IdP and the outbox exist only here and say so.
 import type { Connection, User } from '../../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
-import type { RouteContext, RouteGroup, RouteResult } from '../route.ts';
+import type { Route, RouteContext, RouteGroup, RouteResult } from '../route.ts';
 import type { TenantState } from '../state.ts';
 import { connectionsOf } from './applications.ts';
 import { completeLogin } from './complete-login.ts';
@@ -13,133 +13,83 @@ import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { LoginTransaction } from './store.ts';
 
 export const loginPageRoutes: RouteGroup = [
-  {
-    method: 'GET',
-    path: '/u/login',
-    scopes: 'none',
-    handle: (context) => withTransaction(context, undefined, (transaction) => loginPage(context.state, transaction)),
-  },
-  {
-    method: 'POST',
-    path: '/u/login',
-    scopes: 'none',
-    async handle(context) {
-      const form = await readForm(context.request);
-      return withTransaction(context, form.state, async (transaction) => {
-        const connection = databaseConnection(context.state, transaction, form.connection);
-        if (!connection) return loginPage(context.state, transaction, 'No database connection is enabled for this application.');
-        const email = (form.username ?? '').trim().toLowerCase();
-        const found = findByEmail(context.state, connection, email);
-        const key = found ? `${found.provider}|${found.user_id}` : undefined;
-        if (!found || !key || !context.state.authentication.checkPassword(key, form.password ?? '')) {
-          return loginPage(context.state, transaction, 'Wrong email or password.', email);
-        }
-        if (found.owner.blocked) return loginPage(context.state, transaction, 'user is blocked', email);
-        return authenticated(context, transaction, found, 'pwd', form);
+  transactionRoute('GET', '/u/login', (context, transaction) => loginPage(context.state, transaction)),
+  transactionRoute('POST', '/u/login', (context, transaction, form) => {
+    const connection = databaseConnection(context.state, transaction, form.connection);
+    if (!connection) return loginPage(context.state, transaction, NO_DATABASE);
+    const email = (form.username ?? '').trim().toLowerCase();
+    const found = findByEmail(context.state, connection, email);
+    const key = found ? `${found.provider}|${found.user_id}` : undefined;
+    if (!found || !key || !context.state.authentication.checkPassword(key, form.password ?? '')) {
+      return loginPage(context.state, transaction, 'Wrong email or password.', email);
+    }
+    if (found.owner.blocked) return loginPage(context.state, transaction, 'user is blocked', email);
+    return authenticated(context, transaction, found, 'pwd', form);
+  }),
+  transactionRoute('POST', '/u/signup', (context, transaction, form) => {
+    const { state } = context;
+    const connection = databaseConnection(state, transaction, form.connection);
+    if (!connection) return loginPage(state, transaction, NO_DATABASE);
+    const email = (form.email ?? '').trim();
+    const password = form.password ?? '';
+    if (!email.includes('@')) return loginPage(state, transaction, 'Email is not valid.');
+    if (password.length < MIN_PASSWORD_LENGTH) return loginPage(state, transaction, `Password is too weak (at least ${MIN_PASSWORD_LENGTH} characters).`);
+    let user: User;
+    try {
+      user = state.createUser({ connection: connection.name, email, email_verified: false, password });
+    } catch (error) {
+      if (error instanceof ApiError) return loginPage(state, transaction, error.message);
+      throw error;
+    }
+    sendVerification(state, user);
+    const main = user.identities[0]!;
+    return authenticated(context, transaction, { provider: main.provider, user_id: main.user_id, owner: user }, 'pwd', form);
+  }),
+  transactionRoute('GET', '/u/idp', (context, transaction) => {
+    const connection = standInConnection(context.state, transaction, context.url.searchParams.get('connection'));
+    if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
+    return idpPage(context.state, transaction, connection);
+  }),
+  transactionRoute('POST', '/u/idp', (context, transaction, form) => {
+    const { state } = context;
+    const connection = standInConnection(state, transaction, form.connection ?? null);
+    if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
+    const id = (form.user_id ?? '').trim();
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(id)) return idpPage(state, transaction, connection, 'Give the identity an id (letters, digits, . _ @ -).');
+    let owner = state.ownerOfIdentity(connection.strategy, id);
+    if (!owner) {
+      // A first login through a social or enterprise connection creates the user with the IdP's profile.
+      const email = (form.email ?? '').trim();
+      owner = state.createUser({
+        connection: connection.name,
+        id,
+        ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
+        ...(form.name ? { name: form.name } : {}),
       });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/u/signup',
-    scopes: 'none',
-    async handle(context) {
-      const form = await readForm(context.request);
-      return withTransaction(context, form.state, async (transaction) => {
-        const { state } = context;
-        const connection = databaseConnection(state, transaction, form.connection);
-        if (!connection) return loginPage(state, transaction, 'No database connection is enabled for this application.');
-        const email = (form.email ?? '').trim();
-        const password = form.password ?? '';
-        if (!email.includes('@')) return loginPage(state, transaction, 'Email is not valid.');
-        if (password.length < MIN_PASSWORD_LENGTH) return loginPage(state, transaction, `Password is too weak (at least ${MIN_PASSWORD_LENGTH} characters).`);
-        let user: User;
-        try {
-          user = state.createUser({ connection: connection.name, email, email_verified: false, password });
-        } catch (error) {
-          if (error instanceof ApiError) return loginPage(state, transaction, error.message);
-          throw error;
-        }
-        sendVerification(state, user);
-        const main = user.identities[0]!;
-        return authenticated(context, transaction, { provider: main.provider, user_id: main.user_id, owner: user }, 'pwd', form);
-      });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/u/idp',
-    scopes: 'none',
-    handle: (context) =>
-      withTransaction(context, undefined, (transaction) => {
-        const connection = enabledConnection(context.state, transaction, context.url.searchParams.get('connection'));
-        if (!connection || connection.strategy === 'auth0' || connection.strategy === 'email')
-          return errorPage(400, 'invalid_request', 'the connection is not enabled');
-        return idpPage(context.state, transaction, connection);
-      }),
-  },
-  {
-    method: 'POST',
-    path: '/u/idp',
-    scopes: 'none',
-    async handle(context) {
-      const form = await readForm(context.request);
-      return withTransaction(context, form.state, async (transaction) => {
-        const { state } = context;
-        const connection = enabledConnection(state, transaction, form.connection ?? null);
-        if (!connection || connection.strategy === 'auth0' || connection.strategy === 'email')
-          return errorPage(400, 'invalid_request', 'the connection is not enabled');
-        const id = (form.user_id ?? '').trim();
-        if (!/^[A-Za-z0-9._@-]{1,64}$/.test(id)) return idpPage(state, transaction, connection, 'Give the identity an id (letters, digits, . _ @ -).');
-        let owner = state.ownerOfIdentity(connection.strategy, id);
-        if (!owner) {
-          // A first login through a social or enterprise connection creates the user with the IdP's profile.
-          const email = (form.email ?? '').trim();
-          owner = state.createUser({
-            connection: connection.name,
-            id,
-            ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
-            ...(form.name ? { name: form.name } : {}),
-          });
-        }
-        return authenticated(context, transaction, { provider: connection.strategy, user_id: id, owner }, 'federated', form);
-      });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/u/passwordless',
-    scopes: 'none',
-    handle: (context) => withTransaction(context, undefined, (transaction) => loginPage(context.state, transaction)),
-  },
-  {
-    method: 'POST',
-    path: '/u/passwordless',
-    scopes: 'none',
-    async handle(context) {
-      const form = await readForm(context.request);
-      return withTransaction(context, form.state, async (transaction) => {
-        const { state } = context;
-        const connection = connectionsOf(state, state.client(transaction.request.clientId)!).find((c) => c.strategy === 'email');
-        const email = (form.email ?? '').trim().toLowerCase();
-        if (!connection) return loginPage(state, transaction, 'No passwordless connection is enabled for this application.');
-        if (!email.includes('@')) return loginPage(state, transaction, 'Email is not valid.');
-        if (form.code === undefined) {
-          const code = state.authentication.newOtp(`${connection.name}|${email}`);
-          state.authentication.send({ to: email, subject: 'Your verification code', text: `Your verification code is ${code}. It expires in 3 minutes.` });
-          return codePage(transaction, email);
-        }
-        if (!state.authentication.checkOtp(`${connection.name}|${email}`, form.code.trim()))
-          return codePage(transaction, email, 'Wrong email or verification code.');
-        let found = findByEmail(state, connection, email);
-        if (!found) {
-          const user = state.createUser({ connection: connection.name, email, email_verified: true });
-          found = { provider: 'email', user_id: user.identities[0]!.user_id, owner: user };
-        }
-        return authenticated(context, transaction, found, 'email', form);
-      });
-    },
-  },
+    }
+    return authenticated(context, transaction, { provider: connection.strategy, user_id: id, owner }, 'federated', form);
+  }),
+  transactionRoute('GET', '/u/passwordless', (context, transaction) => loginPage(context.state, transaction)),
+  transactionRoute('POST', '/u/passwordless', (context, transaction, form) => {
+    const { state } = context;
+    const connection = connectionsOf(state, state.client(transaction.request.clientId)!).find((c) => c.strategy === 'email');
+    const email = (form.email ?? '').trim().toLowerCase();
+    if (!connection) return loginPage(state, transaction, 'No passwordless connection is enabled for this application.');
+    if (!email.includes('@')) return loginPage(state, transaction, 'Email is not valid.');
+    if (form.code === undefined) {
+      const code = state.authentication.newOtp(`${connection.name}|${email}`);
+      state.authentication.send({ to: email, subject: 'Your verification code', text: `Your verification code is ${code}. It expires in 3 minutes.` });
+      return codePage(transaction, email);
+    }
+    if (!state.authentication.checkOtp(`${connection.name}|${email}`, form.code.trim()))
+      return codePage(transaction, email, 'Wrong email or verification code.');
+    let found = findByEmail(state, connection, email);
+    if (!found) {
+      const user = state.createUser({ connection: connection.name, email, email_verified: true });
+      found = { provider: 'email', user_id: user.identities[0]!.user_id, owner: user };
+    }
+    return authenticated(context, transaction, found, 'email', form);
+  }),
   {
     method: 'GET',
     path: '/u/email-verification',
@@ -176,14 +126,28 @@ interface FoundIdentity {
   owner: User;
 }
 
-async function withTransaction(
-  context: RouteContext,
-  id: string | undefined,
-  then: (transaction: LoginTransaction) => RouteResult | Promise<RouteResult>,
-): Promise<RouteResult> {
-  const transaction = context.state.authentication.transaction(id ?? context.url.searchParams.get('state'));
-  if (!transaction) return errorPage(400, 'invalid_request', 'The login transaction was not found or has expired: start again from the application.');
-  return then(transaction);
+const NO_DATABASE = 'No database connection is enabled for this application.';
+
+/**
+ * A page of a login in progress: finds its transaction (by the form's `state` on a POST, else the query's) or answers
+ * that it was not found, then lets `handle` answer with it. A GET has no form: `handle` sees an empty one.
+ */
+function transactionRoute(
+  method: 'GET' | 'POST',
+  path: string,
+  handle: (context: RouteContext, transaction: LoginTransaction, form: Record<string, string>) => RouteResult | Promise<RouteResult>,
+): Route {
+  return {
+    method,
+    path,
+    scopes: 'none',
+    async handle(context) {
+      const form = method === 'POST' ? await readForm(context.request) : {};
+      const transaction = context.state.authentication.transaction(form.state ?? context.url.searchParams.get('state'));
+      if (!transaction) return errorPage(400, 'invalid_request', 'The login transaction was not found or has expired: start again from the application.');
+      return handle(context, transaction, form);
+    },
+  };
 }
 
 async function authenticated(
@@ -208,9 +172,16 @@ function withoutSecrets(form: Record<string, string>): Record<string, unknown> {
   return rest;
 }
 
-function enabledConnection(state: TenantState, transaction: LoginTransaction, name: string | null): Connection | undefined {
+/** Social and enterprise connections: the ones whose identity provider the stand-in page plays. */
+function isStandIn(connection: Connection): boolean {
+  return connection.strategy !== 'auth0' && connection.strategy !== 'email';
+}
+
+/** The named connection when the transaction's application enables it and it is one the stand-in page plays. */
+function standInConnection(state: TenantState, transaction: LoginTransaction, name: string | null): Connection | undefined {
   const client = state.client(transaction.request.clientId);
-  return client ? connectionsOf(state, client).find((c) => c.name === name) : undefined;
+  const connection = client ? connectionsOf(state, client).find((c) => c.name === name) : undefined;
+  return connection && isStandIn(connection) ? connection : undefined;
 }
 
 function databaseConnection(state: TenantState, transaction: LoginTransaction, name: string | undefined): Connection | undefined {
@@ -220,15 +191,20 @@ function databaseConnection(state: TenantState, transaction: LoginTransaction, n
   return name ? databases.find((c) => c.name === name) : databases[0];
 }
 
-/** The identity on `connection` with this email (a main identity by its user's email, a linked one by its profileData). */
-function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
+/** Every identity on `connection`, with its email (a main identity's is its user's, a linked one's in its profileData). */
+function* identitiesOn(state: TenantState, connection: Connection): Generator<FoundIdentity & { email: string | undefined }> {
   for (const user of state.allUsers()) {
     for (const [index, identity] of user.identities.entries()) {
       if (identity.connection !== connection.name) continue;
-      const identityEmail = index === 0 ? user.email : (identity.profileData?.email as string | undefined);
-      if (identityEmail === email) return { provider: identity.provider, user_id: String(identity.user_id), owner: user };
+      const email = index === 0 ? user.email : (identity.profileData?.email as string | undefined);
+      yield { provider: identity.provider, user_id: String(identity.user_id), owner: user, email };
     }
   }
+}
+
+/** The identity on `connection` with this email. */
+function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
+  for (const { email: identityEmail, ...found } of identitiesOn(state, connection)) if (identityEmail === email) return found;
   return undefined;
 }
 
@@ -260,7 +236,7 @@ function loginPage(state: TenantState, transaction: LoginTransaction, error?: st
 <label>Password <input name="password" type="password" autocomplete="new-password"></label>
 <button type="submit">Sign up</button></form>`);
   }
-  for (const c of connections.filter((c) => c.strategy !== 'auth0' && c.strategy !== 'email')) {
+  for (const c of connections.filter(isStandIn)) {
     parts.push(
       `<p><a class="idp" data-connection="${escapeHtml(c.name)}" href="/u/idp?state=${encodeURIComponent(transaction.id)}&amp;connection=${encodeURIComponent(c.name)}">Continue with ${escapeHtml(c.name)}</a></p>`,
     );
@@ -284,15 +260,12 @@ function codePage(transaction: LoginTransaction, email: string, error?: string):
 }
 
 function idpPage(state: TenantState, transaction: LoginTransaction, connection: Connection, error?: string): RouteResult {
-  const known: string[] = [];
-  for (const user of state.allUsers()) {
-    for (const [index, identity] of user.identities.entries()) {
-      if (identity.connection !== connection.name) continue;
-      const email = index === 0 ? user.email : (identity.profileData?.email as string | undefined);
-      known.push(`<form method="post" action="/u/idp" class="known">${hidden('state', transaction.id)}${hidden('connection', connection.name)}${hidden('user_id', String(identity.user_id))}
-<button type="submit">${escapeHtml(email ?? identity.user_id)} (${escapeHtml(identity.provider)}|${escapeHtml(identity.user_id)})</button></form>`);
-    }
-  }
+  const known = [...identitiesOn(state, connection)].map(
+    (
+      identity,
+    ) => `<form method="post" action="/u/idp" class="known">${hidden('state', transaction.id)}${hidden('connection', connection.name)}${hidden('user_id', identity.user_id)}
+<button type="submit">${escapeHtml(identity.email ?? identity.user_id)} (${escapeHtml(identity.provider)}|${escapeHtml(identity.user_id)})</button></form>`,
+  );
   return page(
     `Local stand-in for ${connection.name}`,
     `<p class="local">This page stands in for the identity provider of the connection <strong>${escapeHtml(connection.name)}</strong> (${escapeHtml(connection.strategy)}). Nothing is sent to it: pick the identity it would assert.</p>
