@@ -211,7 +211,9 @@ describe('unlink --user and --since', () => {
     const env = envFor(tenant, client);
     expect((await unlink(env, [])).stderr).toContain('exactly one of --user, --journal, --since');
     expect((await unlink(env, ['--user', 'a|1', '--since', '2025-01-01'])).code).toBe(2);
-    expect((await unlink(env, ['--since', 'yesterday'])).code).toBe(2);
+    const badDate = await unlink(env, ['--since', 'yesterday']);
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--since takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "yesterday"');
     expect((await unlink(env, ['--user', 'nobar'])).code).toBe(2);
     expect((await unlink(env, ['--user', 'a|1', '--apply', '--dry-run'])).code).toBe(2);
   });

@@ -1,9 +1,7 @@
 // How a backfill plan and run are shown: a human table, a JSON result, and a CSV file of every account in the plan.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { IneligibleReason } from '../../../actions/policy.ts';
 import type { ApplySummary } from './apply.ts';
+import { writeCsv } from '../csv.ts';
 import type { PacerStats } from '../management/pacer.ts';
 import type { AccountRef, TenantPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
 
@@ -67,25 +65,23 @@ export function applyText(summary: ApplySummary, stats: PacerStats, seconds: num
 
 /** Writes one row per account of the plan: email, role, user_id, connection, created_at, why. */
 export async function writePlanCsv(path: string, plan: TenantPlan, primaryConnection: string | undefined): Promise<void> {
-  const out = createWriteStream(path);
-  const write = async (fields: Array<string | undefined>): Promise<void> => {
-    if (!out.write(`${fields.map(csvField).join(',')}\n`)) await once(out, 'drain');
-  };
-  await write(['email', 'role', 'user_id', 'connection', 'created_at', 'why']);
-  const account = (group: PlannedGroup | undefined, role: string, a: AccountRef, why: string): Promise<void> =>
-    write([group?.email ?? a.email, role, a.user_id, a.connection, a.created_at, why]);
-  for (const group of plan.groups) {
-    await account(group, 'primary', group.primary, primaryReasonText(group.why, primaryConnection));
-    for (const s of group.secondaries) await account(group, 'secondary', s, '');
-  }
-  for (const s of plan.skipped) await account(undefined, 'skipped', s, REASON_TEXT[s.reason]);
-  out.end();
-  await finished(out);
+  await writeCsv(path, ['email', 'role', 'user_id', 'connection', 'created_at', 'why'], planRows(plan, primaryConnection));
 }
 
-function csvField(value: string | undefined): string {
-  const text = value ?? '';
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+function* planRows(plan: TenantPlan, primaryConnection: string | undefined): Generator<Array<string | undefined>> {
+  const account = (group: PlannedGroup | undefined, role: string, a: AccountRef, why: string) => [
+    group?.email ?? a.email,
+    role,
+    a.user_id,
+    a.connection,
+    a.created_at,
+    why,
+  ];
+  for (const group of plan.groups) {
+    yield account(group, 'primary', group.primary, primaryReasonText(group.why, primaryConnection));
+    for (const s of group.secondaries) yield account(group, 'secondary', s, '');
+  }
+  for (const s of plan.skipped) yield account(undefined, 'skipped', s, REASON_TEXT[s.reason]);
 }
 
 function accountRow(role: string, account: AccountRef, why: string): string[] {

@@ -1,5 +1,5 @@
 // `npm run unlink`: flags, credentials, finding the links to take back and unlinking them (unlinkAccounts), for scripts/unlink.ts and tests.
-import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
+import { CliError, dateFlag, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
@@ -108,10 +108,7 @@ function selectorOf(flags: UnlinkFlags): TargetSelector {
     return { user: flags.user };
   }
   if (flags.journal !== undefined) return { journal: flags.journal };
-  const since = new Date(flags.since!);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(flags.since!) || Number.isNaN(since.getTime()))
-    throw new UsageError(`--since takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "${flags.since}"`);
-  return { since };
+  return { since: dateFlag('since', flags.since!) };
 }
 
 const STATUS_TEXT: Record<UnlinkStatus, string> = {
