@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
 import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
-import { BrowserlessAgent } from './support/sign-in.ts';
+import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

@@ -4,8 +4,8 @@ import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveLinkKeys } from '../actions/link-page-tokens.ts';
 import { userMetadataRecords } from '../link-page/audit.ts';
-import { BrowserlessAgent } from './support/sign-in.ts';
-import { hiddenField, LINK_SECRET, offerToken, pageOnTenant, refreshTarget, type RunningPage } from './support/link-page.ts';
+import { LINK_SECRET, offerToken, pageOnTenant, type RunningPage } from './support/link-page.ts';
+import { BrowserlessAgent, hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

@@ -3,7 +3,8 @@ import { jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveLinkKeys, readProofClaims } from '../actions/link-page-tokens.ts';
 import { CONTINUE_CSP, PAGE_CSP } from '../link-page/security.ts';
-import { hiddenField, LINK_SECRET, offerToken, PageClient, pageSettings, servePage, type RunningPage } from './support/link-page.ts';
+import { LINK_SECRET, offerToken, pageSettings, servePage, type RunningPage } from './support/link-page.ts';
+import { BrowserlessAgent, hiddenField } from '../scripts/lib/start/browserless-agent.ts';
 
 // No tenant answers here: these paths never call it. The offer's issuer is this origin's host.
 const TENANT = 'http://127.0.0.1:9';
@@ -17,8 +18,8 @@ beforeEach(async () => {
 afterEach(() => page.close());
 
 /** A browser that followed the Action's redirect: its cookie holds the offer, the confirm view is rendered. */
-async function offered(): Promise<{ browser: PageClient; html: string; csrf: string; offer: string }> {
-  const browser = new PageClient();
+async function offered(): Promise<{ browser: BrowserlessAgent; html: string; csrf: string; offer: string }> {
+  const browser = new BrowserlessAgent();
   const offer = await offerToken({ issuer: ISSUER, sub: 'waad|entra-1', offers: OFFERS });
   const first = await browser.get(`${page.url}/link?${new URLSearchParams({ offer, state: 'tx-state' })}`);
   expect(first.status).toBe(303);
@@ -47,7 +48,7 @@ describe('the confirm view', () => {
   });
 
   it('keeps its state in an HttpOnly, SameSite=Lax cookie that reveals nothing of the offer', async () => {
-    const browser = new PageClient();
+    const browser = new BrowserlessAgent();
     const offer = await offerToken({ issuer: ISSUER, sub: 'waad|entra-1', offers: OFFERS });
     const response = await browser.get(`${page.url}/link?${new URLSearchParams({ offer, state: 'tx-state' })}`);
     const cookie = response.headers.getSetCookie().join('\n');
@@ -59,7 +60,7 @@ describe('the confirm view', () => {
   });
 
   it('refuses a forged or expired offer with one clear message, and logs neither the token nor the query', async () => {
-    const browser = new PageClient();
+    const browser = new BrowserlessAgent();
     const forged = await offerToken({ issuer: ISSUER, sub: 'waad|entra-1', offers: OFFERS, secret: `${LINK_SECRET}-forged` });
     const response = await browser.get(`${page.url}/link?${new URLSearchParams({ offer: forged, state: 'tx-state' })}`);
     expect(response.status).toBe(400);
@@ -86,7 +87,7 @@ describe('CSRF', () => {
 
   it('refuses a POST from a browser without the state cookie, even with a token seen elsewhere', async () => {
     const { csrf } = await offered();
-    const stranger = new PageClient();
+    const stranger = new BrowserlessAgent();
     expect((await stranger.post(`${page.url}/link/decline`, { decision: 'never', csrf })).status).toBe(403);
   });
 });

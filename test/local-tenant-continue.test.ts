@@ -2,7 +2,8 @@
 // account signed in with prompt=login while the redirect waits, as the linking page does).
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { addWebApp, ANA, bindAction, BrowserlessAgent, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { addWebApp, ANA, bindAction, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

@@ -4,7 +4,8 @@ import * as oidc from 'openid-client';
 import { AuthenticationClient } from 'auth0/legacy';
 import { describe, expect, it } from 'vitest';
 import { DATABASE, useHttpTenant, useInProcessTenant, createTestTenant } from './support/tenant.ts';
-import { addWebApp, ANA, BrowserlessAgent, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { addWebApp, ANA, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
 
 const http = useHttpTenant();
 

@@ -3,7 +3,8 @@
 import { SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { addWebApp, ANA, bindAction, BrowserlessAgent, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { addWebApp, ANA, bindAction, CALLBACK, discoverOverLoopback } from './support/sign-in.ts';
+import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

@@ -5,6 +5,7 @@ import { startLinkPage } from '../../link-page/main.ts';
 import { readSettings, type Settings } from '../../link-page/settings.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../../scripts/local-tenant/state.ts';
+import { freeLoopbackPort } from '../../scripts/common/free-port.ts';
 
 export const LINK_SECRET = 'test-link-secret-that-is-long-enough-0123456789';
 
@@ -51,14 +52,7 @@ function portSettings(baseUrl: string): Pick<Settings, 'baseUrl' | 'port'> {
 
 /** `http://127.0.0.1:{a free port}`: the page must know its public URL (callback, forms) before it listens. */
 export async function freeBaseUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freeLoopbackPort()}`;
 }
 
 /** An offer as the Action's api.redirect.encodeToken makes it. */
@@ -68,42 +62,6 @@ export async function offerToken(input: { issuer: string; sub: string; offers: O
   return new SignJWT({ typ: OFFER_TYP, sub: input.sub, iss: input.issuer, exp, ip: '127.0.0.1', offers: input.offers })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .sign(new TextEncoder().encode(offerKey));
-}
-
-/** A browser-ish client: keeps cookies, never follows redirects, sends forms. */
-export class PageClient {
-  cookies = new Map<string, string>();
-
-  async get(url: string): Promise<Response> {
-    return this.send(url, { method: 'GET' });
-  }
-
-  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.send(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
-  }
-
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), value);
-    }
-    return response;
-  }
-}
-
-/** The value of the hidden field `name` in a page's HTML. */
-export function hiddenField(html: string, name: string): string | undefined {
-  return new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
-}
-
-/** Where the page's sign-in step sends the browser on (its meta refresh). */
-export function refreshTarget(html: string): string | undefined {
-  return /http-equiv="refresh" content="0;url=([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 }
 
 /** The page's own application on a local tenant: a regular web app whose one callback is the page's. */

@@ -23,51 +23,6 @@ export function addWebApp(tenant: LocalTenant, callbacks: string[] = [CALLBACK])
   return { app, anaId: ana.user_id };
 }
 
-/** A cookie jar and manual redirects over fetch: what a browser does, for tests that need no page rendering. */
-export class BrowserlessAgent {
-  private readonly cookies = new Map<string, string>();
-  private readonly fetcher: typeof fetch;
-
-  constructor(fetcher: typeof fetch = fetch) {
-    this.fetcher = fetcher;
-  }
-
-  async request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const response = await this.fetcher(url, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
-      if (/Max-Age=0/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), rest.join('='));
-    }
-    return response;
-  }
-
-  /** Follows redirects on `origin` until one leaves it (the callback or an Action's page) or a page is shown. */
-  async follow(url: string, origin: string, init: RequestInit = {}): Promise<{ url: string; response: Response }> {
-    let current = url;
-    let response = await this.request(current, init);
-    while (response.status === 302) {
-      current = new URL(response.headers.get('location')!, current).href;
-      if (!current.startsWith(origin)) return { url: current, response };
-      response = await this.request(current);
-    }
-    return { url: current, response };
-  }
-
-  /** Submits the login page's database form with the given credentials. */
-  async logIn(loginPageUrl: string, origin: string, credentials: { email: string; password: string }): Promise<{ url: string; response: Response }> {
-    const state = new URL(loginPageUrl).searchParams.get('state')!;
-    return this.follow(`${origin}/u/login`, origin, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ state, username: credentials.email, password: credentials.password }),
-    });
-  }
-}
-
 /** openid-client configured for the tenant's issuer https://{domain}/, reached over loopback (plain HTTP allowed for that server only). */
 export async function discoverOverLoopback(domain: string, serverUrl: string, app: { client_id: string; client_secret: string }): Promise<oidc.Configuration> {
   const loopbackOnly: oidc.CustomFetch = (url, options) => {
