@@ -68,9 +68,9 @@ function describe(outcome: Outcome): string | undefined {
     case 'rate-limited':
       return `skipped, Management API rate-limited for ${outcome.seconds} s more, will retry next login`;
     case 'offered':
-      return `${outcome.offered.length} account${outcome.offered.length === 1 ? '' : 's'} need the person's confirmation (${ids(outcome.offered)}), sent to the linking page`;
+      return `${accounts(outcome.offered.length)} the person's confirmation (${ids(outcome.offered)}), sent to the linking page`;
     case 'confirm-unavailable':
-      return `${outcome.count} account${outcome.count === 1 ? '' : 's'} need the person's confirmation, not linked: ${outcome.why}`;
+      return `${accounts(outcome.count)} the person's confirmation, not linked: ${outcome.why}`;
     case 'declined':
       return `the person chose ${outcome.decision === 'later' ? '"Not now"' : '"Never"'} on the linking page, nothing linked`;
     case 'proof-refused':
@@ -98,4 +98,9 @@ function ids(list: string[]): string {
   }
   const more = list.length - shown.length;
   return `${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}`;
+}
+
+/** "1 account needs", "2 accounts need". */
+function accounts(count: number): string {
+  return count === 1 ? '1 account needs' : `${count} accounts need`;
 }

@@ -12,9 +12,10 @@ main(
   {
     usage: 'npm start -- [options]',
     summary:
-      'Starts a local Auth0 tenant on 127.0.0.1 seeded with a small tenant (one person with three accounts, a pre-hijack trap, an ' +
-      'enterprise account, a passwordless user, an excluded account), deploys the Action there with the deploy command over HTTP, ' +
-      'replays first logins, returning logins and a refresh-token exchange, and prints who was linked. Needs no credentials.',
+      'Starts a local Auth0 tenant on 127.0.0.1 seeded with a small tenant (one person with three accounts, a pre-hijack trap, ' +
+      'enterprise accounts, a passwordless user, an excluded account), deploys the Action there with the deploy command over HTTP, ' +
+      'runs the linking page beside it, replays first logins, returning logins, a refresh-token exchange and an enterprise login ' +
+      'confirmed on the linking page, and prints who was linked. Needs no credentials.',
     options: {
       keep: { type: 'boolean' },
       port: { type: 'string' },
@@ -23,9 +24,9 @@ main(
     values: { port: '<port>', seed: '<file>' },
     descriptions: {
       keep:
-        'keep the tenant running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
-        'or curl at it (with --json: one line of JSON first, naming the URLs, the applications and the users)',
-      port: 'loopback port (default: a free one)',
+        'keep the tenant and the linking page running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
+        'or curl at it and how to try confirmed linking (with --json: one line of JSON first, naming the URLs, the applications and the users)',
+      port: 'loopback port (default: a free one); the linking page listens on the next one',
       seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. scripts/local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
     },
     examples: [
@@ -55,7 +56,7 @@ main(
       users: run.users,
     };
     if (!flags.keep) {
-      await run.server.close();
+      await run.close();
       return { summary: startSummary(run), result };
     }
     const signIn = await startSignInDemo(run);
@@ -67,7 +68,7 @@ main(
     }
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await signIn.close();
-    await run.server.close();
+    await run.close();
     return { summary: 'Local tenant stopped.', result };
   },
 );
@@ -78,6 +79,7 @@ function keepInstructions(run: StartRun): string {
     `The local tenant keeps running on ${url} (Ctrl-C stops it). Point the SDK, the scripts or curl at it:`,
     `  export AUTH0_DOMAIN=${DEMO_DOMAIN} AUTH0_BASE_URL=${url}`,
     `  export AUTH0_CLIENT_ID=${LOCAL_ADMIN.client_id} AUTH0_CLIENT_SECRET=${LOCAL_ADMIN.client_secret}   # fixed, local-only: not a secret`,
+    `  export LINK_PAGE_URL=${run.linkPage.confirmUrl}   # the linking page beside the tenant: deploy reuses its application`,
     `  npm run deploy -- --dry-run --create-client   # the Action's application is "${LOCAL_ACTION_APP.name}": reused, its secret never shown`,
     '  npm run deploy -- --create-client             # nothing changed: "… is up to date …", run it twice to see',
     '  npm run links                                 # what the demo linked, with the id map (former user_id → primary)',
@@ -91,7 +93,7 @@ function keepInstructions(run: StartRun): string {
 /** Loads `--seed` into the demo tenant after its logins, so its accounts are still to link; a bad file is one line. */
 async function seedKept(run: StartRun, file: string): Promise<{ file: string; users: number }> {
   if (!existsSync(file)) {
-    await run.server.close();
+    await run.close();
     throw new UsageError(`--seed ${file}: no such file`);
   }
   try {
@@ -99,7 +101,7 @@ async function seedKept(run: StartRun, file: string): Promise<{ file: string; us
     setDemoPasswords(run.demo.tenant.state);
     return { file, users };
   } catch (error) {
-    await run.server.close();
+    await run.close();
     if (error instanceof SeedError) throw new CliError(error.message.split('\n').slice(0, 2).join('; '));
     throw error;
   }

@@ -163,7 +163,7 @@ describe('attacks', () => {
     const victim = create('google-oauth2');
     const login = await action.login({ userId: victim.user_id });
     expect(login).toMatchObject({ outcome: 'success', subject: victim.user_id });
-    expect(login.logs).toEqual(["auto-link: 1 account need the person's confirmation, not linked: no linking page"]);
+    expect(login.logs).toEqual(["auto-link: 1 account needs the person's confirmation, not linked: no linking page"]);
     expect(current().tenant.state.getUser(attacker.user_id)!.identities).toHaveLength(1);
     // Without the defence (no mark of the unverified login), the same tenant merges the victim into the attacker's account.
     current().tenant.state.patchUser(attacker.user_id, { app_metadata: { [UNVERIFIED_LOGIN_KEY]: null } });

@@ -1,12 +1,13 @@
 // In a real Chromium: the demo web app signs a person in through the local tenant's /authorize and login page, shows
 // the ID token's claims, and links another account the person signs in to (link_with with the user's own token),
-// then unlinks it; and `npm start -- --keep`'s demo app shows the tokens of a sign-in the Action linked.
+// then unlinks it; and `npm start -- --keep`'s demo app shows the tokens of a sign-in the Action linked, and takes a
+// person through the confirmed path on the linking page kept beside the tenant.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../scripts/lib/start/demo-app.ts';
-import type { KeepDetails } from '../scripts/lib/start/keep.ts';
+import { CONFIRM_STORY, type KeepDetails } from '../scripts/lib/start/keep.ts';
 import { serveHttp, type TenantHttpServer } from '../scripts/local-tenant/http-server.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
@@ -101,7 +102,7 @@ describe.skipIf(!browserTestsRun)('the demo app in Chromium: sign in, then link 
   });
 });
 
-describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app signs in and shows the tokens', () => {
+describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app signs in and shows the tokens, the linking page confirms', () => {
   let browser: LaunchedBrowser;
   let proc: ReturnType<typeof spawn>;
   let details: KeepDetails;
@@ -156,6 +157,28 @@ describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app
     await expect.poll(() => page.locator('#sub').textContent()).toBe(diego.user_id);
     expect(JSON.parse((await page.locator('#linked-claim').textContent())!)).toEqual(['google-oauth2|105500660077']);
     expect(JSON.parse((await page.locator('#claims').textContent())!)[LINKED_CLAIM]).toEqual(['google-oauth2|105500660077']);
+    await page.close();
+  });
+
+  it('the confirmed path as printed: an Entra ID login is asked, proves the Google account on the linking page, and gets the primary sub', async () => {
+    const { entra, google } = CONFIRM_STORY;
+    const page = await browser.context.newPage();
+    const visited: string[] = [];
+    page.on('request', (request) => visited.push(request.url()));
+    await page.goto(details.demoAppUrl);
+    await page.locator('#sign-in').click();
+    await signInWithIdentity(page, entra.connection, `waad|${entra.id}`);
+    await page.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
+    expect(page.url()).toBe(details.linkPage.confirmUrl);
+    expect(await page.locator('main').textContent()).toContain('signed in with Google');
+    await page.getByRole('button', { name: 'Sign in with Google to link' }).click();
+    await page.locator('form.known button', { hasText: `${google.connection}|${google.id}` }).click();
+    const primary = `${google.connection}|${google.id}`;
+    await expect.poll(() => page.locator('#sub').textContent()).toBe(primary);
+    const identities = await page.locator('#identities tr').allTextContents();
+    expect(identities.join('\n')).toContain(entra.id);
+    // The offer and the page's own sign-in never put the person's address in a URL.
+    expect(visited.filter((url) => url.includes(CONFIRM_STORY.email) || url.includes(encodeURIComponent(CONFIRM_STORY.email)))).toEqual([]);
     await page.close();
   });
 });

@@ -37,7 +37,7 @@ describe('npm run links', () => {
     expect(run.code).toBe(0);
     expect(run.json).toMatchObject({
       ok: true,
-      totals: { links: 2, primaries: 2, byBackfill: 2, byAction: 0, notInPlace: 0 },
+      totals: { links: 2, primaries: 2, byBackfill: 2, byAction: 0, byConfirmed: 0, byConnected: 0, notInPlace: 0 },
       idMap: { [annGoogle.user_id]: ann.user_id, [bobGithub.user_id]: bob.user_id },
     });
     expect((run.json!.links as Array<{ former_user_id: string }>).map((l) => l.former_user_id).sort()).toEqual([annGoogle.user_id, bobGithub.user_id].sort());
@@ -55,7 +55,7 @@ describe('npm run links', () => {
     expect(human.stdout).toMatch(
       new RegExp(`2025-06-01 10:00:00\\s+backfill\\s+${annGoogle.user_id.replace('|', '\\|')}\\s+→\\s+${ann.user_id.replace('|', '\\|')}`),
     );
-    expect(human.stdout).toContain('2 links into 2 primaries: 0 by the Action, 2 by the backfill.');
+    expect(human.stdout).toContain('2 links into 2 primaries: 0 by the Action, 0 confirmed on the linking page, 0 on connected accounts, 2 by the backfill.');
     const later = await runCli(linksSpec, linksCommand({ env: envFor(tenant, reader), progressStream: quiet }), ['--since', '2025-06-02', '--json']);
     expect(later.json).toMatchObject({ totals: { links: 0 }, idMap: {} });
   });

@@ -48,7 +48,9 @@ describe('npm start -- --keep --json', () => {
     expect(details.domain).toBe('demo-tenant.local');
     expect(details.deployer).toEqual({ clientId: 'local-admin', clientSecret: 'local-only-not-a-secret' });
     expect(details.action.clientId).toBe('local-action');
-    expect(details.users).toHaveLength(9);
+    expect(details.users).toHaveLength(10);
+    expect(details.linkPage.confirmUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/link$/);
+    expect(details.linkPage.accountsUrl).toBe(details.linkPage.confirmUrl.replace(/link$/, 'accounts'));
     expect(details.users).toContainEqual({
       user_id: 'auth0|65f0a1b2c3d4e5f601234567',
       email: 'ana.silva@example.com',
@@ -111,7 +113,7 @@ describe('npm start -- --keep --json', () => {
     await new Promise<void>((resolve, reject) => {
       proc.stdout.on('data', (d) => {
         stdout += d;
-        if (stdout.includes('local stand-in pages')) resolve();
+        if (stdout.includes('Connected accounts:')) resolve();
       });
       proc.on('close', (code) => reject(new Error(`start exited with ${code}: ${stdout}`)));
     });
@@ -119,6 +121,9 @@ describe('npm start -- --keep --json', () => {
     await once(proc, 'close');
     expect(stdout).toMatch(/Sign in with a browser: open http:\/\/127\.0\.0\.1:\d+ and press "Sign in"/);
     expect(stdout).toContain('Database users (password local-demo-password, a local stand-in): ana.silva@example.com');
+    expect(stdout).toMatch(
+      /Confirmed linking: sign in with contoso-entra \(Entra ID\) and pick farah\.haddad@contoso\.com\. The Action sends you to the linking page\n\(http:\/\/127\.0\.0\.1:\d+\/link\)/,
+    );
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

@@ -5,7 +5,7 @@ import { startLinkPage } from '../../link-page/main.ts';
 import { readSettings, type Settings } from '../../link-page/settings.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../../scripts/local-tenant/state.ts';
-import { freeLoopbackPort } from '../../scripts/common/free-port.ts';
+import { loopbackPort } from '../../scripts/common/free-port.ts';
 
 export const LINK_SECRET = 'test-link-secret-that-is-long-enough-0123456789';
 
@@ -52,7 +52,7 @@ function portSettings(baseUrl: string): Pick<Settings, 'baseUrl' | 'port'> {
 
 /** `http://127.0.0.1:{a free port}`: the page must know its public URL (callback, forms) before it listens. */
 export async function freeBaseUrl(): Promise<string> {
-  return `http://127.0.0.1:${await freeLoopbackPort()}`;
+  return `http://127.0.0.1:${await loopbackPort()}`;
 }
 
 /** An offer as the Action's api.redirect.encodeToken makes it. */

@@ -9,7 +9,9 @@ import type { Env } from '../env.ts';
  * exactly what the Action trusts. The scripts link whatever LINK_MODE the Action runs in, hence LINK_MODE is not read.
  */
 export function policyFromEnv(env: Env): PolicyOptions {
-  const result = readConfig({ ...env, LINK_MODE: 'link' });
+  // The linking page's settings are the Action's alone (the scripts cannot ask anyone to confirm), and the deploy's
+  // environment has LINK_PAGE_URL without LINK_SECRET, which it derives: an env shared with deploy must work here.
+  const result = readConfig({ ...env, LINK_MODE: 'link', LINK_PAGE_URL: undefined, LINK_SECRET: undefined, LINK_LATER_DAYS: undefined });
   if (result.status === 'invalid') throw new CliError(describeInvalid(result).replace(/^secret /, 'environment variable '));
   if (result.status !== 'ready') throw new Error('the Action config reader ignored LINK_MODE=link');
   return { trust: result.config.trust, primaryConnection: result.config.primaryConnection };

@@ -44,7 +44,12 @@ export function idMapOf(rows: readonly LinkRow[]): Record<string, string> {
 export interface LinkTotals {
   links: number;
   primaries: number;
+  /** Silent links by the Action. */
   byAction: number;
+  /** Links the Action made on /continue once the person proved the other account on the linking page. */
+  byConfirmed: number;
+  /** Links the person made with their own token on the page's connected accounts. */
+  byConnected: number;
   byBackfill: number;
   notInPlace: number;
 }
@@ -54,6 +59,8 @@ export function totalsOf(rows: readonly LinkRow[]): LinkTotals {
     links: rows.length,
     primaries: new Set(rows.map((r) => r.primary_user_id)).size,
     byAction: rows.filter((r) => r.by === 'action').length,
+    byConfirmed: rows.filter((r) => r.by === 'confirmed').length,
+    byConnected: rows.filter((r) => r.by === 'connected').length,
     byBackfill: rows.filter((r) => r.by === 'backfill').length,
     notInPlace: rows.filter((r) => !r.in_place).length,
   };
@@ -89,7 +96,8 @@ export function linksText(rows: readonly LinkRow[], totals: LinkTotals, shown: n
   if (rows.length > shown) lines.push(`… and ${rows.length - shown} more (--show, --json or --csv list all)`);
   lines.push(
     '',
-    `${totals.links} links${scope} into ${totals.primaries} primaries: ${totals.byAction} by the Action, ${totals.byBackfill} by the backfill.` +
+    `${totals.links} links${scope} into ${totals.primaries} primaries: ${totals.byAction} by the Action, ${totals.byConfirmed} confirmed on the linking page, ` +
+      `${totals.byConnected} on connected accounts, ${totals.byBackfill} by the backfill.` +
       (totals.notInPlace ? ` ${totals.notInPlace} recorded but not in place (finish the undo: npm run unlink).` : ''),
     'The id map (former user_id → primary) for applications that key their data on the user_id: --json (idMap) or --csv.',
   );

@@ -1,5 +1,5 @@
 // What `npm start -- --keep --json` prints first, on one line, for scripts and tests to drive the kept tenant: its
-// URL and domain, the demo web app, the applications' credentials and the users. Local stand-ins, not secrets (see
+// URL and domain, the demo web app, the linking page, the applications' credentials and the users. Local stand-ins, not secrets (see
 // LOCAL_ADMIN).
 import type { StartRun } from './run.ts';
 import type { SignInDemo } from './sign-in.ts';
@@ -23,8 +23,20 @@ export interface KeepDetails {
   app: { clientId: string; clientSecret: string; callbackUrl: string };
   deployer: { clientId: string; clientSecret: string };
   action: { clientId: string; clientSecret: string };
+  /** The linking page beside the tenant: its confirm view (the Action's LINK_PAGE_URL) and its connected-accounts view. */
+  linkPage: { confirmUrl: string; accountsUrl: string };
   users: KeepUser[];
 }
+
+/**
+ * The accounts the replayed logins leave for a person to link in a browser, on the confirmed path: Farah's Entra ID login
+ * is sent to the linking page, where she proves her (older, so primary) Google account by signing in with it.
+ */
+export const CONFIRM_STORY = {
+  email: 'farah.haddad@contoso.com',
+  entra: { connection: 'contoso-entra', id: '3b9d7f21-6c4e-4f8a-b2d5-9e0a1c7f5d33' },
+  google: { connection: 'google-oauth2', id: '108822446600113355779' },
+} as const;
 
 export function keepDetails(run: StartRun, signIn: SignInDemo): KeepDetails {
   const { admin, actionClient, webApp } = run.demo;
@@ -35,6 +47,7 @@ export function keepDetails(run: StartRun, signIn: SignInDemo): KeepDetails {
     app: { clientId: webApp.client_id, clientSecret: webApp.client_secret, callbackUrl: signIn.app.callbackUrl },
     deployer: { clientId: admin.client_id, clientSecret: admin.client_secret },
     action: { clientId: actionClient.client_id, clientSecret: actionClient.client_secret },
+    linkPage: { confirmUrl: run.linkPage.confirmUrl, accountsUrl: run.linkPage.accountsUrl },
     users: keepUsers(run),
   };
 }

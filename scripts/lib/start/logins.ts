@@ -2,8 +2,9 @@
 import type { TransactionProtocol } from '../../../actions/types.ts';
 import { DATABASE_CONNECTION as DATABASE } from '../../local-tenant/connection-names.ts';
 import { loginThroughFlow } from '../../local-tenant/login.ts';
-import type { ActionsRuntime } from '../../local-tenant/runtime/index.ts';
 import type { LocalTenant } from '../../local-tenant/local-tenant.ts';
+import type { ObservedRuntime } from './observed-runtime.ts';
+import { webLogin, type LinkPageChoice, type WebLoginInput } from './web-login.ts';
 
 export interface DemoLogin {
   /** Connection name and the identity's own id, as in seeds/demo.json. */
@@ -12,7 +13,15 @@ export interface DemoLogin {
   /** Why this login is in the series, shown in the table. */
   note: string;
   protocol?: TransactionProtocol;
+  /**
+   * What the person does when the Action sends them to the linking page. Such a login goes through the tenant's real
+   * sign-in over HTTP, as a browser would (the page and /continue need it); the others are replayed in process.
+   */
+  linkPage?: LinkPageChoice;
 }
+
+/** Carla's Google account, which her Entra ID login proves on the linking page. */
+const CARLA_GOOGLE = { connection: 'google-oauth2', id: '109955331177224466001' } as const;
 
 /** A person's first logins, their returning logins and a refresh, the traps, and the accounts that stay alone. */
 export const DEMO_LOGINS: readonly DemoLogin[] = [
@@ -22,8 +31,13 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { connection: 'google-oauth2', id: '104021778811223344556', note: 'refresh-token exchange', protocol: 'oauth2-refresh-token' },
   { connection: DATABASE, id: '65f0a1b2c3d4e5f6badc0ffe', note: 'unverified signup with a victim’s email' },
   { connection: 'google-oauth2', id: '117733990011224466880', note: 'the victim’s first login' },
-  { connection: 'google-oauth2', id: '109955331177224466001', note: 'first login; same email on Entra ID' },
-  { connection: 'contoso-entra', id: '7c1e52d0-8f3b-4a6e-9d21-0b5f3a9c4e11', note: 'enterprise login asserting a verified email' },
+  { ...CARLA_GOOGLE, note: 'first login; Entra ID account too: asked, "Not now"', linkPage: { decline: 'later' } },
+  {
+    connection: 'contoso-entra',
+    id: '7c1e52d0-8f3b-4a6e-9d21-0b5f3a9c4e11',
+    note: 'enterprise login: asked, proves the Google account',
+    linkPage: { prove: CARLA_GOOGLE },
+  },
   { connection: DATABASE, id: '65f0a1b2c3d4e5f6d0d0d0d0', note: 'first login, no other account' },
   { connection: 'github', id: '90417733', note: 'first login; passwordless account exists' },
   { connection: 'google-oauth2', id: '100000111122223333444', note: 'account excluded by an admin' },
@@ -47,8 +61,18 @@ export interface LoginRow {
   logs: string[];
 }
 
+/** Where the replay runs: the tenant, the runtime its real sign-in shares, and the web app the HTTP logins sign in to. */
+export interface ReplaySetting {
+  tenant: LocalTenant;
+  observed: ObservedRuntime;
+  web: Omit<WebLoginInput, 'as' | 'choice'>;
+  /** The password of the tenant's database users. */
+  password: string;
+}
+
 /** Replays `logins` through the deployed post-login flow, one after the other. */
-export async function replayLogins(tenant: LocalTenant, runtime: ActionsRuntime, logins: readonly DemoLogin[] = DEMO_LOGINS): Promise<LoginRow[]> {
+export async function replayLogins(setting: ReplaySetting, logins: readonly DemoLogin[] = DEMO_LOGINS): Promise<LoginRow[]> {
+  const { tenant, observed } = setting;
   const { state } = tenant;
   const rows: LoginRow[] = [];
   for (const [index, login] of logins.entries()) {
@@ -59,7 +83,9 @@ export async function replayLogins(tenant: LocalTenant, runtime: ActionsRuntime,
     const owner = state.ownerOfIdentity(identity.provider, identity.user_id);
     const own = owner?.identities.find((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id);
     const email = owner?.identities[0] === own ? owner?.email : (own?.profileData?.email as string | undefined);
-    const result = await loginThroughFlow(tenant.actions, runtime, { identity, ...(login.protocol ? { protocol: login.protocol } : {}) });
+    const result = login.linkPage
+      ? { ...(await webLogin({ ...setting.web, as: signInAs(login, email, setting.password), choice: login.linkPage })), ...observed.take() }
+      : await inProcess(tenant, observed, login, identity);
     const linked = [...before].filter(([userId]) => !state.getUser(userId)).map(([userId, connection]) => ({ userId, connection }));
     rows.push({
       n: index + 1,
@@ -69,9 +95,18 @@ export async function replayLogins(tenant: LocalTenant, runtime: ActionsRuntime,
       outcome: result.outcome === 'success' ? 'ok' : `failed: ${result.reason}`,
       linked,
       subject: result.outcome === 'success' ? result.subject : '-',
-      httpCalls: result.httpCalls.length,
+      httpCalls: result.httpCalls,
       logs: result.logs,
     });
   }
   return rows;
+}
+
+async function inProcess(tenant: LocalTenant, observed: ObservedRuntime, login: DemoLogin, identity: { provider: string; user_id: string }) {
+  const result = await loginThroughFlow(tenant.actions, observed.runtime, { identity, ...(login.protocol ? { protocol: login.protocol } : {}) });
+  return { ...result, httpCalls: result.httpCalls.length };
+}
+
+function signInAs(login: DemoLogin, email: string | undefined, password: string) {
+  return { connection: login.connection, id: login.id, ...(login.connection === DATABASE && email ? { database: { email, password } } : {}) };
 }

@@ -4,9 +4,14 @@ import type { DeployReport } from '../deploy/report.ts';
 import { routedFetch } from '../../common/routed-fetch.ts';
 import { serveHttp, type TenantHttpServer } from '../../local-tenant/http-server.ts';
 import { createActionsRuntime } from '../../local-tenant/runtime/index.ts';
+import { demoLinkPageUrl, startDemoLinkPage, type DemoLinkPage } from './link-page.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
+import { observeRuntime } from './observed-runtime.ts';
 import { loginTable } from './table.ts';
-import { createDemoTenant, DEMO_DELAYS, DEMO_DOMAIN, type DemoTenant } from './tenant.ts';
+import { createDemoTenant, DEMO_DELAYS, DEMO_DOMAIN, DEMO_PASSWORD, type DemoTenant } from './tenant.ts';
+
+/** The demo web app's callback while the logins are replayed: nothing listens there, the replay stops when sent to it. */
+const REPLAY_CALLBACK = 'http://127.0.0.1:9/replay/callback';
 
 export interface StartOptions {
   /** Loopback port; 0 picks a free one. */
@@ -22,14 +27,18 @@ export interface StartOptions {
 export interface StartRun {
   demo: DemoTenant;
   server: TenantHttpServer;
+  /** The linking page, served beside the tenant on the application the deploy created. */
+  linkPage: DemoLinkPage;
   deploy: DeployReport;
   rows: LoginRow[];
-  /** Requests the deploy made to the tenant, and those the Action made during the logins. */
+  /** Requests the deploy made to the tenant, and those the Action made during the logins (not the sign-in's own requests). */
   calls: { deploy: number; logins: number };
   users: { before: number; after: number };
+  /** Stops the page and the tenant. */
+  close(): Promise<void>;
 }
 
-/** Runs the demo; the server is left running (the caller closes it, or keeps it with --keep). */
+/** Runs the demo; the tenant and the page are left running (the caller closes them, or keeps them with --keep). */
 export async function runStart(options: StartOptions = {}): Promise<StartRun> {
   const stream = options.stream ?? process.stderr;
   const say = (text: string): void => {
@@ -37,6 +46,11 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
   };
   const demo = await createDemoTenant(options.delays);
   const server = await serveHttp(demo.tenant, { port: options.port ?? 0 });
+  let linkPage: DemoLinkPage | undefined;
+  const close = async (): Promise<void> => {
+    await linkPage?.close();
+    await server.close();
+  };
   try {
     say(`Local tenant ${DEMO_DOMAIN} on ${server.url}: ${demo.accounts} accounts on ${demo.tenant.state.listConnections().length} connections.`);
     const delays = options.delays ?? DEMO_DELAYS;
@@ -50,22 +64,40 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
       AUTH0_CLIENT_SECRET: demo.admin.client_secret,
       ACTION_CLIENT_ID: demo.actionClient.client_id,
       ACTION_CLIENT_SECRET: demo.actionClient.client_secret,
+      LINK_PAGE_URL: await demoLinkPageUrl(options.port ?? 0),
     };
     const deployed = await deployCommand({ env, progressStream: stream })({ json: options.quiet ?? false });
     say(deployed.summary);
+    const deploy = deployed.result as DeployReport;
     const deployCalls = demo.tenant.requests.total;
-    const runtime = createActionsRuntime({ state: demo.tenant.state, fetch: routedFetch(DEMO_DOMAIN, server.url) });
-    const rows = await replayLogins(demo.tenant, runtime);
+    linkPage = await startDemoLinkPage({
+      confirmUrl: env.LINK_PAGE_URL,
+      tenantUrl: server.url,
+      domain: DEMO_DOMAIN,
+      app: demo.tenant.state.client(deploy.linkPage!.clientId)!,
+    });
+    // The replayed logins and the tenant's real sign-in share one runtime: one api.cache, one warm instance of the Action.
+    const observed = observeRuntime(createActionsRuntime({ state: demo.tenant.state, fetch: routedFetch(DEMO_DOMAIN, server.url) }));
+    demo.tenant.state.authentication.useRuntime(observed.runtime);
+    demo.webApp.callbacks = [REPLAY_CALLBACK];
+    const rows = await replayLogins({
+      tenant: demo.tenant,
+      observed,
+      web: { tenantUrl: server.url, domain: DEMO_DOMAIN, app: demo.webApp, callbackUrl: REPLAY_CALLBACK, linkPageUrl: env.LINK_PAGE_URL },
+      password: DEMO_PASSWORD,
+    });
     return {
       demo,
       server,
-      deploy: deployed.result as DeployReport,
+      linkPage,
+      deploy,
       rows,
-      calls: { deploy: deployCalls, logins: demo.tenant.requests.total - deployCalls },
+      calls: { deploy: deployCalls, logins: rows.reduce((sum, row) => sum + row.httpCalls, 0) },
       users: { before: demo.accounts, after: demo.tenant.state.userCount() },
+      close,
     };
   } catch (error) {
-    await server.close();
+    await close();
     throw error;
   }
 }
@@ -81,6 +113,7 @@ export function startSummary(run: StartRun): string {
     '',
     `${run.rows.length} logins: ${linked} accounts linked, ${run.users.before} accounts → ${run.users.after} users; ${failed.length} logins failed.`,
     `HTTP calls by the Action: ${run.calls.logins} in all, ${quiet.reduce((sum, row) => sum + row.httpCalls, 0)} on the ${quiet.length} returning logins and refreshes. The deploy made ${run.calls.deploy}.`,
-    'Not linked on purpose: the unverified database signup (a pre-hijack trap), the Entra ID account (enterprise IdPs are not trusted by default), the excluded account.',
+    "Asked first on the linking page: Carla's Entra ID and Google accounts (enterprise IdPs are not trusted to link silently), linked once she proved the Google one by signing in with it there.",
+    'Not linked on purpose: the unverified database signup (a pre-hijack trap), the excluded account.',
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 // application, and what to open and whom to sign in as.
 import { CLAIM_SUFFIX, DEFAULT_CLAIM_NAMESPACE } from '../../../actions/config.ts';
 import { startDemoApp, type DemoApp } from './demo-app.ts';
-import type { KeepDetails } from './keep.ts';
+import { CONFIRM_STORY, type KeepDetails } from './keep.ts';
 import type { StartRun } from './run.ts';
 import { DEMO_DOMAIN, DEMO_PASSWORD } from './tenant.ts';
 
@@ -35,5 +35,9 @@ export function signInInstructions(details: KeepDetails): string {
     "Action, then shows the ID token's claims, the linked-accounts claim among them, and links or unlinks another account (link_with).",
     `  Database users (password ${DEMO_PASSWORD}, a local stand-in): ${database.join(', ')}`,
     '  Google, GitHub, Entra ID and passwordless users: pick or enter the identity on the local stand-in pages.',
+    `Confirmed linking: sign in with ${CONFIRM_STORY.entra.connection} (Entra ID) and pick ${CONFIRM_STORY.email}. The Action sends you to the linking page`,
+    `(${details.linkPage.confirmUrl}): press "Sign in with Google to link" and pick the same person's Google identity. Back in the demo app,`,
+    `the sub is ${CONFIRM_STORY.google.connection}|${CONFIRM_STORY.google.id}, the primary's, and the Entra ID account is one of its identities.`,
+    `Connected accounts: ${details.linkPage.accountsUrl} lists a signed-in person's accounts, to link or unlink with their own token.`,
   ].join('\n');
 }
