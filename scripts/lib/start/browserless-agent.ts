@@ -49,23 +49,19 @@ export class BrowserlessAgent {
   }
 
   /** Submits the login page's database form with the given credentials. */
-  async logIn(loginPageUrl: string, origin: string, credentials: { email: string; password: string }): Promise<{ url: string; response: Response }> {
-    const state = new URL(loginPageUrl).searchParams.get('state')!;
-    return this.follow(`${origin}/u/login`, origin, {
-      method: 'POST',
-      headers: FORM,
-      body: new URLSearchParams({ state, username: credentials.email, password: credentials.password }),
-    });
+  logIn(loginPageUrl: string, origin: string, credentials: { email: string; password: string }): Promise<{ url: string; response: Response }> {
+    return this.submitLoginForm(loginPageUrl, origin, '/u/login', { username: credentials.email, password: credentials.password });
   }
 
   /** Picks `userId` (the identity's own id) on the tenant's stand-in page of a social or enterprise connection. */
-  async pickIdentity(idpPageUrl: string, origin: string, identity: { connection: string; userId: string }): Promise<{ url: string; response: Response }> {
-    const state = new URL(idpPageUrl).searchParams.get('state')!;
-    return this.follow(`${origin}/u/idp`, origin, {
-      method: 'POST',
-      headers: FORM,
-      body: new URLSearchParams({ state, connection: identity.connection, user_id: identity.userId }),
-    });
+  pickIdentity(idpPageUrl: string, origin: string, identity: { connection: string; userId: string }): Promise<{ url: string; response: Response }> {
+    return this.submitLoginForm(idpPageUrl, origin, '/u/idp', { connection: identity.connection, user_id: identity.userId });
+  }
+
+  /** POSTs a tenant login form for the transaction the page's URL names, and follows where it leads. */
+  private submitLoginForm(pageUrl: string, origin: string, path: string, fields: Record<string, string>): Promise<{ url: string; response: Response }> {
+    const state = new URL(pageUrl).searchParams.get('state')!;
+    return this.follow(`${origin}${path}`, origin, { method: 'POST', headers: FORM, body: new URLSearchParams({ state, ...fields }) });
   }
 }
 
