@@ -27,6 +27,9 @@ export interface Client {
   token_endpoint_auth_method?: 'client_secret_post' | 'client_secret_basic' | 'none';
   /** Names of the connections enabled for the application; default every connection of the tenant. */
   connections?: string[];
+  /** What the Management API answers about the application besides its settings. */
+  description?: string;
+  created_at: string;
 }
 
 /** What an access token issued by the local tenant grants (not the Action's cached token: actions/token-cache.ts). */
@@ -169,12 +172,14 @@ export class TenantState {
 
   // --- clients and tokens -----------------------------------------------------------------
 
-  addClient(input: Omit<Client, 'client_id' | 'client_secret'> & Partial<Pick<Client, 'client_id' | 'client_secret'>>): Client {
+  addClient(input: Omit<Client, 'client_id' | 'client_secret' | 'created_at'> & Partial<Pick<Client, 'client_id' | 'client_secret'>>): Client {
     const client: Client = {
       client_id: input.client_id ?? randomId(32),
       client_secret: input.client_secret ?? randomBytes(48).toString('base64url'),
       name: input.name,
       scopes: [...input.scopes],
+      created_at: this.now().toISOString(),
+      ...(input.description === undefined ? {} : { description: input.description }),
       ...structuredClone(Object.fromEntries(Object.entries(input).filter(([key]) => LOGIN_APP_FIELDS.has(key)))),
     };
     this.clients.set(client.client_id, client);

@@ -9,14 +9,6 @@ import { boolParam, fieldSelector, intParam, pageParams, readJsonObject } from '
 import type { RouteContext, RouteGroup } from '../route.ts';
 import type { Client, TenantState } from '../state.ts';
 
-/** What the local tenant keeps about an application beyond the TenantState's client. */
-interface ClientProfile {
-  description?: string;
-  created_at: string;
-}
-
-const profiles = new WeakMap<TenantState, Map<string, ClientProfile>>();
-
 const APP_TYPES = new Set(['non_interactive', 'spa', 'native', 'regular_web']);
 const AUTH_METHODS = new Set(['client_secret_post', 'client_secret_basic', 'none']);
 
@@ -36,11 +28,13 @@ export const clientRoutes: RouteGroup = [
         ...body,
         app_type: appType,
       });
-      const client = state.addClient({ name: body.name, scopes: [], ...settings });
-      const profile: ClientProfile = { created_at: state.now().toISOString() };
-      if (typeof body.description === 'string') profile.description = body.description;
-      profilesOf(state).set(client.client_id, profile);
-      return { status: 201, body: clientJson(state, domain, client, true) };
+      const client = state.addClient({
+        name: body.name,
+        scopes: [],
+        ...settings,
+        ...(typeof body.description === 'string' ? { description: body.description } : {}),
+      });
+      return { status: 201, body: clientJson(domain, client, true) };
     },
   },
   {
@@ -53,7 +47,7 @@ export const clientRoutes: RouteGroup = [
       const appType = url.searchParams.get('app_type');
       const select = fieldSelector(url);
       const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(c.app_type ?? 'non_interactive'));
-      const clients = all.slice(start, start + perPage).map((c) => select(clientJson(state, domain, c, mayReadKeys(context))));
+      const clients = all.slice(start, start + perPage).map((c) => select(clientJson(domain, c, mayReadKeys(context))));
       if (!boolParam(url, 'include_totals', false)) return { body: clients };
       return { body: { start, limit: perPage, length: clients.length, total: all.length, clients } };
     },
@@ -66,7 +60,7 @@ export const clientRoutes: RouteGroup = [
       const { params, state, domain, url } = context;
       const client = state.client(params.id!);
       if (!client) throw new ApiError(404, 'The client does not exist', 'inexistent_client');
-      return { body: fieldSelector(url)(clientJson(state, domain, client, mayReadKeys(context))) };
+      return { body: fieldSelector(url)(clientJson(domain, client, mayReadKeys(context))) };
     },
   },
   {
@@ -84,8 +78,8 @@ export const clientRoutes: RouteGroup = [
       // A PATCH sets each field it names, lists whole; the rest stays.
       Object.assign(client, loginSettings(body));
       if (typeof body.name === 'string') client.name = body.name;
-      if (typeof body.description === 'string') profileOf(state, client).description = body.description;
-      return { body: clientJson(state, domain, client, false) };
+      if (typeof body.description === 'string') client.description = body.description;
+      return { body: clientJson(domain, client, false) };
     },
   },
   {
@@ -130,13 +124,12 @@ export const clientRoutes: RouteGroup = [
   },
 ];
 
-function clientJson(state: TenantState, domain: string, client: Client, withSecret: boolean): Record<string, unknown> {
-  const profile = profileOf(state, client);
+function clientJson(domain: string, client: Client, withSecret: boolean): Record<string, unknown> {
   return {
     client_id: client.client_id,
     tenant: domain.split('.')[0],
     name: client.name,
-    ...(profile.description === undefined ? {} : { description: profile.description }),
+    ...(client.description === undefined ? {} : { description: client.description }),
     global: false,
     is_first_party: true,
     oidc_conformant: true,
@@ -148,7 +141,7 @@ function clientJson(state: TenantState, domain: string, client: Client, withSecr
     web_origins: [],
     allowed_logout_urls: client.allowed_logout_urls ?? [],
     client_metadata: {},
-    created_at: profile.created_at,
+    created_at: client.created_at,
     ...(withSecret ? { client_secret: client.client_secret } : {}),
   };
 }
@@ -168,26 +161,6 @@ function audienceOf(domain: string): string {
 
 function mayReadKeys(context: RouteContext): boolean {
   return context.grant?.scopes.has('read:client_keys') ?? false;
-}
-
-function profilesOf(state: TenantState): Map<string, ClientProfile> {
-  let map = profiles.get(state);
-  if (!map) {
-    map = new Map();
-    profiles.set(state, map);
-  }
-  return map;
-}
-
-/** Clients added to the state directly (seeds, tests) get their profile when first read. */
-function profileOf(state: TenantState, client: Client): ClientProfile {
-  const map = profilesOf(state);
-  let profile = map.get(client.client_id);
-  if (!profile) {
-    profile = { created_at: state.now().toISOString() };
-    map.set(client.client_id, profile);
-  }
-  return profile;
 }
 
 type LoginSettings = Pick<Client, 'app_type' | 'callbacks' | 'allowed_logout_urls' | 'grant_types' | 'token_endpoint_auth_method'>;
