@@ -141,11 +141,13 @@ describe('commands in README.md and docs/', () => {
     await new Promise<void>((resolve, reject) => {
       kept = spawn('bash', ['-c', `exec ${keep!.command}`], { env: { PATH: process.env.PATH }, detached: true });
       let out = '';
+      let err = '';
       kept.stdout!.on('data', (d) => {
         out += d;
         if (out.includes('Ctrl-C stops it')) resolve();
       });
-      kept.on('close', (code) => reject(new Error(`${keep!.command} exited ${code}:\n${out}`)));
+      kept.stderr!.on('data', (d) => (err += d));
+      kept.on('close', (code) => reject(new Error(`${keep!.command} exited ${code}:\n${out}\n${err}`)));
     });
 
     const failures: string[] = [];
