@@ -4,8 +4,11 @@ import { CHECKED_KEY, checkedMark, linkRecordFor, recordsPatch, type LinkedBy } 
 import { POLICY_FIELDS, sameIdentity } from './policy.ts';
 import type { Identity, Metadata, User } from './types.ts';
 
-/** What the policy and the audit record read of a user; everything else of a user is left on the server. */
-export const USER_FIELDS = [...POLICY_FIELDS, 'user_metadata'] as const satisfies ReadonlyArray<keyof User>;
+/**
+ * What the policy and the audit record read of a user; everything else of a user is left on the server. The policy's own
+ * fields already hold user_metadata (the person's unlink choice), which is all the audit record adds.
+ */
+export const USER_FIELDS: typeof POLICY_FIELDS = POLICY_FIELDS;
 
 /**
  * The app_metadata written on the primary BEFORE any link, in one PATCH: the audit record keeps the metadata Auth0

@@ -53,7 +53,12 @@ export interface CheckedMark {
  * may (`samlp|corp|mia@corp.example`), so the key is a hash: 80 bits of SHA-256, hex.
  */
 export function recordKey(secondaryUserId: string): string {
-  return `${RECORD_KEY_PREFIX}${createHash('sha256').update(secondaryUserId).digest('hex').slice(0, 20)}`;
+  return hashedKey(RECORD_KEY_PREFIX, secondaryUserId);
+}
+
+/** `prefix` and 80 bits of SHA-256 of `id`, hex: a metadata key for an id, free of `.`, `$` and any email the id holds. */
+export function hashedKey(prefix: string, id: string): string {
+  return `${prefix}${createHash('sha256').update(id).digest('hex').slice(0, 20)}`;
 }
 
 /**

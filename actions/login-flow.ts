@@ -44,7 +44,11 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
         if (redirect === 'no linking page' && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
         return { kind: 'confirm-unavailable', count: confirm.length, why: dryRun ? 'dry-run' : redirect! };
       }
-      if (plan.reason !== 'alone') return { kind: 'ineligible', reason: plan.reason };
+      if (plan.reason !== 'alone') {
+        // The person's unlink holds until they link it again on the page (then it is linked): its next logins need no lookup.
+        if (plan.reason === 'unlinked-by-person' && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
+        return { kind: 'ineligible', reason: plan.reason };
+      }
       // No HTTP: applied by Auth0 at the end of the flow. Safe because setPrimaryUser is not called in this execution.
       if (!dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
       return { kind: 'alone', dryRun };

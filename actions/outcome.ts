@@ -37,6 +37,7 @@ const REASONS: Record<IneligibleReason, string> = {
   excluded: 'account excluded (app_metadata.auto_link_exclude)',
   blocked: 'user is blocked',
   restoring: 'an undo is taking back this link',
+  'unlinked-by-person': 'the person unlinked this account on the linking page',
 };
 
 /** The log line of an outcome, one short of Auth0's limit so nothing of it is cut; undefined when there is nothing to say. */

@@ -5,6 +5,7 @@ import { connectionKind, type ConnectionKind } from './strategies.ts';
 import { foldEmail } from './email.ts';
 import { isExcluded, restoringIds } from './link-record.ts';
 import { isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
+import { unlinkedByPerson } from './unlink-choice.ts';
 import type { Identity, User } from './types.ts';
 
 /** The fields of a user the policy reads: what users-by-email and the plan's read of the tenant ask for. */
@@ -15,6 +16,8 @@ export const POLICY_FIELDS = [
   'created_at',
   'identities',
   'app_metadata',
+  // The person's unlink on the linking page is kept here (a user's token cannot write app_metadata): read by the same lookup.
+  'user_metadata',
   'blocked',
   'last_login',
   'last_password_reset',
@@ -54,18 +57,23 @@ export const DEFAULT_TRUSTED_SOCIAL: ReadonlySet<string> = new Set(['google-oaut
 /**
  * Why an account never takes part in a link, nor is offered for one: whatever the other side, whatever it proves.
  * `restoring`: an undo is taking this account's link back (its record on another member is marked restoring_at).
+ * `unlinked-by-person`: the person unlinked this account from another member on the linking page (that member's
+ * user_metadata says so); a pair's reason, like `restoring`.
  */
-export type NeverReason = 'no-email' | 'unverified' | 'excluded' | 'blocked' | 'restoring';
+export type NeverReason = 'no-email' | 'unverified' | 'excluded' | 'blocked' | 'restoring' | 'unlinked-by-person';
 
 /** Why an account is not linked silently: it can never be, or a risk sign asks the person to confirm. */
 export type IneligibleReason = NeverReason | RiskSign;
 
-const NEVER: ReadonlySet<IneligibleReason> = new Set<NeverReason>(['no-email', 'unverified', 'excluded', 'blocked', 'restoring']);
+const NEVER: ReadonlySet<IneligibleReason> = new Set<NeverReason>(['no-email', 'unverified', 'excluded', 'blocked', 'restoring', 'unlinked-by-person']);
 
 /** True for the reasons that keep an account out of every link, confirmed ones included. */
 export function isNeverReason(reason: IneligibleReason): reason is NeverReason {
   return NEVER.has(reason);
 }
+
+/** The never reasons that belong to a pair of accounts, not to either alone. */
+type PairNeverReason = 'restoring' | 'unlinked-by-person';
 
 export type Eligibility = { eligible: true } | { eligible: false; reason: IneligibleReason };
 
@@ -80,8 +88,8 @@ export function isTrustedIdentity(identity: Pick<Identity, 'provider' | 'connect
   return DEFAULT_TRUSTED_SOCIAL.has(identity.provider) || DEFAULT_TRUSTED_KINDS.has(connectionKind(identity.provider));
 }
 
-/** The reason an account never takes part in a link on its own account (not `restoring`, which is a pair's), or undefined. */
-export function neverReason(user: PolicyUser): Exclude<NeverReason, 'restoring'> | undefined {
+/** The reason an account never takes part in a link on its own account (not the pair reasons), or undefined. */
+export function neverReason(user: PolicyUser): Exclude<NeverReason, PairNeverReason> | undefined {
   if (isExcluded(user)) return 'excluded';
   if (user.blocked === true) return 'blocked';
   if (typeof user.email !== 'string' || user.email === '') return 'no-email';
@@ -126,8 +134,8 @@ export type PairAnswer =
 
 /**
  * Link silently, link once the person confirms, or never. Never: an unverified, blocked or excluded account (or no
- * email) on either side, an undo taking their link back, or two different mailboxes. Silent: no risk sign on either
- * side. Confirm: everything else, since a person who signs in to both accounts proves they hold both.
+ * email) on either side, an undo taking their link back, the person having unlinked them, or two different mailboxes.
+ * Silent: no risk sign on either side. Confirm: everything else, since a person who signs in to both proves they hold both.
  */
 export function pairAnswer(a: PolicyUser, b: PolicyUser, trust: TrustRule): PairAnswer {
   const never: Array<AccountReason<NeverReason | 'different-email'>> = [a, b].flatMap((u) => {
@@ -136,6 +144,8 @@ export function pairAnswer(a: PolicyUser, b: PolicyUser, trust: TrustRule): Pair
   });
   if (restoringIds(a).includes(b.user_id)) never.push({ user_id: b.user_id, reason: 'restoring' });
   if (restoringIds(b).includes(a.user_id)) never.push({ user_id: a.user_id, reason: 'restoring' });
+  if (unlinkedByPerson(a, b)) never.push({ user_id: b.user_id, reason: 'unlinked-by-person' });
+  if (unlinkedByPerson(b, a)) never.push({ user_id: a.user_id, reason: 'unlinked-by-person' });
   if (never.length > 0) return { answer: 'never', reasons: never };
   if (foldEmail(a.email!) !== foldEmail(b.email!)) return { answer: 'never', reasons: [{ user_id: b.user_id, reason: 'different-email' }] };
   const signs = [a, b].flatMap((u) => riskSigns(u, trust).map((reason) => ({ user_id: u.user_id, reason })));
@@ -205,12 +215,20 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
   const confirm: Array<ConfirmGroup<U>> = [];
   for (const [email, bucket] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // The undo wins: an account whose link an undo is taking back stays out of every link until the undo is done.
-    const restoring = new Set([...bucket.eligible, ...bucket.skipped.map((s) => s.user)].flatMap((u) => restoringIds(u)));
-    if (restoring.size > 0) {
-      bucket.skipped.push(...bucket.eligible.filter((u) => restoring.has(u.user_id)).map((user) => ({ user, reason: 'restoring' as const })));
-      bucket.eligible = bucket.eligible.filter((u) => !restoring.has(u.user_id));
+    const everyone = [...bucket.eligible, ...bucket.skipped.map((s) => s.user)];
+    const restoring = new Set(everyone.flatMap((u) => restoringIds(u)));
+    // The person's unlink wins too: an account they unlinked from another member stays out of this group's links.
+    const unlinked = new Set(everyone.filter((u) => everyone.some((holder) => holder !== u && unlinkedByPerson(holder, u))).map((u) => u.user_id));
+    for (const [ids, reason] of [
+      [restoring, 'restoring'],
+      [unlinked, 'unlinked-by-person'],
+    ] as const) {
+      if (ids.size === 0) continue;
+      bucket.skipped.push(...bucket.eligible.filter((u) => ids.has(u.user_id)).map((user) => ({ user, reason })));
+      bucket.eligible = bucket.eligible.filter((u) => !ids.has(u.user_id));
     }
-    const signed = bucket.skipped.filter((s) => !isNeverReason(s.reason) && !restoring.has(s.user.user_id)).map((s) => s.user);
+    const held = (u: U): boolean => restoring.has(u.user_id) || unlinked.has(u.user_id);
+    const signed = bucket.skipped.filter((s) => !isNeverReason(s.reason) && !held(s.user)).map((s) => s.user);
     if (signed.length > 0 && signed.length + bucket.eligible.length >= 2) {
       const signs = signed.flatMap((u) => riskSigns(u, options.trust).map((reason) => ({ user_id: u.user_id, reason })));
       confirm.push({ email, accounts: [...bucket.eligible, ...signed].sort(compareAge), signs });

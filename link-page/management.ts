@@ -1,4 +1,4 @@
-// The Management API calls the page makes with the person's own token: read their user, record a link, link with, unlink.
+// The Management API calls the page makes with the person's own token: read their user, write its user_metadata, link with, unlink.
 // Auth0 lets such a token act on its own user only; the page never holds a machine-to-machine credential.
 import type { Identity, Metadata, User } from '../actions/types.ts';
 import { PageError } from './errors.ts';
@@ -20,10 +20,10 @@ export class UserApi {
   }
 
   /** PATCH merges user_metadata at the top level: only the given keys change. */
-  async setUserMetadata(userId: string, metadata: Metadata): Promise<void> {
+  async setUserMetadata(userId: string, metadata: Metadata, doing = 'record the link'): Promise<void> {
     // Auth0 removes ALL user_metadata when the object sent is empty: nothing to change is no request.
     if (Object.keys(metadata).length === 0) return;
-    await this.call('PATCH', `/users/${encodeURIComponent(userId)}`, { user_metadata: metadata }, 'record the link');
+    await this.call('PATCH', `/users/${encodeURIComponent(userId)}`, { user_metadata: metadata }, doing);
   }
 
   async linkWith(userId: string, idToken: string): Promise<Identity[]> {

@@ -7,6 +7,7 @@ import { CHECKED_KEY, checkedMark, linkRecordFor, linkRecords, recordKey } from 
 import { foldEmail } from '../actions/email.ts';
 import { planGroups, planLogin, type PolicyOptions } from '../actions/policy.ts';
 import type { User } from '../actions/types.ts';
+import { unlinkedPatch } from '../actions/unlink-choice.ts';
 import { backfillCommand, backfillSpec, type BackfillDeps } from '../scripts/lib/backfill/command.ts';
 import type { JournalRecord } from '../scripts/lib/backfill/journal.ts';
 import type { ConfirmRef, PlannedGroup, SkippedRef } from '../scripts/lib/backfill/plan.ts';
@@ -164,6 +165,38 @@ describe('backfill dry run', () => {
     expect(rows).toContain(`ann@example.com,secondary,${u.ann2.user_id},google-oauth2,${u.ann2.created_at},`);
     expect(rows).toContain(`bob@example.com,skipped,${u.bob2.user_id},acme,${u.bob2.created_at},connection not trusted for silent linking`);
     expect(rows).toHaveLength(1 + 2 + 4);
+  });
+
+  it("honours the person's unlink on the linking page: that account stays out, with its reason in --json and the table", async () => {
+    const { tenant, client } = get();
+    const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
+    const google = tenant.state.createUser({
+      connection: 'google-oauth2',
+      id: 'kim-google',
+      email: 'kim@example.com',
+      email_verified: true,
+      created_at: at(2021),
+    });
+    const kim = tenant.state.createUser({
+      connection: DATABASE,
+      email: 'kim@example.com',
+      email_verified: true,
+      created_at: at(2019),
+      user_metadata: { theme: 'dark', ...unlinkedPatch('google-oauth2', 'kim-google', NOW) },
+    });
+    const github = tenant.state.createUser({ connection: 'github', email: 'kim@example.com', email_verified: true, created_at: at(2022) });
+    const json = await backfill(envFor(tenant, client), ['--json']);
+    expect(json.code).toBe(0);
+    const result = json.json as { groups: PlannedGroup[]; skipped: SkippedRef[] };
+    expect(asIds(result.groups)).toEqual([
+      { email: 'kim@example.com', primary: kim.user_id, secondaries: [github.user_id], skipped: [[google.user_id, 'unlinked-by-person']] },
+    ]);
+    const table = await backfill(envFor(tenant, client), []);
+    expect(table.stdout).toMatch(/skip\s+google-oauth2\|kim-google\s+google-oauth2\s+2021-01-01\s+unlinked by the person on the linking page/);
+    const journal = join(tempDir(), 'journal.ndjson');
+    expect((await backfill(envFor(tenant, client), ['--apply', '--journal', journal])).code).toBe(0);
+    expect(tenant.state.getUser(google.user_id)).toBeDefined();
+    expect(tenant.state.getUser(kim.user_id)!.identities.map((i) => i.connection)).toEqual([DATABASE, 'github']);
   });
 
   it('answers usage errors with exit 2 and missing credentials with exit 1 naming them', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmCandidates, pairAnswer, planGroups, planLogin, type TrustRule } from '../actions/policy.ts';
 import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
+import { unlinkedPatch } from '../actions/unlink-choice.ts';
 
 const NOW = Date.parse('2026-12-01T00:00:00.000Z');
 const DAY = 86_400_000;
@@ -111,6 +112,65 @@ describe('pairAnswer', () => {
   });
 });
 
+/** `holder` with the entry the linking page writes when the person unlinks `other`'s main identity from it. */
+function unlinking(holder: User, other: User, extra: Record<string, unknown> = {}): User {
+  const identity = other.identities[0]!;
+  return { ...holder, user_metadata: { ...holder.user_metadata, ...unlinkedPatch(identity.provider, identity.user_id, new Date(NOW)), ...extra } };
+}
+
+describe('the person unlinked one account from the other (linking page, user_metadata)', () => {
+  it('answers never for the pair, from either side, naming the account that was unlinked', () => {
+    const primary = account('Username-Password-Authentication', { created_at: '2020-01-01T00:00:00.000Z' });
+    const google = account('google-oauth2');
+    expect(answer(primary, google)).toBe('silent');
+    const chose = unlinking(primary, google, { theme: 'dark' });
+    expect(pairAnswer(chose, google, TRUST)).toEqual({ answer: 'never', reasons: [{ user_id: google.user_id, reason: 'unlinked-by-person' }] });
+    expect(pairAnswer(google, chose, TRUST)).toEqual({ answer: 'never', reasons: [{ user_id: google.user_id, reason: 'unlinked-by-person' }] });
+    // Recorded on the standalone side instead: the other one is named.
+    expect(pairAnswer(unlinking(google, primary), primary, TRUST)).toEqual({
+      answer: 'never',
+      reasons: [{ user_id: primary.user_id, reason: 'unlinked-by-person' }],
+    });
+  });
+
+  it('matches any identity of the other account, reads a malformed entry as a refusal, and ignores other identities and keys', () => {
+    const primary = account('Username-Password-Authentication');
+    const google = account('google-oauth2');
+    const github = account('github');
+    // The unlinked identity was since linked under another account: that account is refused as well.
+    const merged: User = { ...github, identities: [...github.identities, ...google.identities] };
+    const chose = unlinking(primary, google);
+    expect(answer(chose, merged)).toBe('never');
+    const key = Object.keys(chose.user_metadata!).find((k) => k.startsWith('auto_link_unlinked_'))!;
+    for (const value of ['yes', 1, {}, true]) expect(answer({ ...primary, user_metadata: { [key]: value } }, google), String(value)).toBe('never');
+    for (const value of [null, false]) expect(answer({ ...primary, user_metadata: { [key]: value } }, google), String(value)).toBe('silent');
+    expect(answer(chose, github)).toBe('silent');
+    expect(answer({ ...primary, user_metadata: { theme: 'dark', auto_link_unlinked_: { at: 'x' } } }, google)).toBe('silent');
+  });
+
+  it('keeps the unlinked account out of its group (the others still link), out of its own login and out of any offer', () => {
+    const primary = account('Username-Password-Authentication', { created_at: '2020-01-01T00:00:00.000Z' });
+    const google = account('google-oauth2', { created_at: '2021-01-01T00:00:00.000Z' });
+    const github = account('github', { created_at: '2022-01-01T00:00:00.000Z' });
+    const chose = unlinking(primary, google);
+    const [group] = planGroups([chose, google, github], { trust: TRUST }).groups;
+    expect(group!.primary).toBe(chose);
+    expect(group!.secondaries).toEqual([github]);
+    expect(group!.skipped).toEqual([{ user: google, reason: 'unlinked-by-person' }]);
+    expect(planLogin(google, [chose, google, github], { trust: TRUST })).toEqual({ kind: 'none', reason: 'unlinked-by-person' });
+    expect(planLogin(github, [chose, google, github], { trust: TRUST })).toMatchObject({
+      kind: 'link',
+      primary: chose,
+      secondaries: [{ user_id: github.user_id }],
+    });
+    // A pair the person could otherwise confirm is not offered either: they already chose.
+    const entra = account('contoso-azure');
+    const choseEntra = unlinking(primary, entra);
+    expect(confirmCandidates(entra, [choseEntra, entra], { trust: TRUST })).toEqual([]);
+    expect(confirmCandidates(entra, [primary, entra], { trust: TRUST })).toEqual([primary]);
+  });
+});
+
 describe('confirmCandidates', () => {
   it('offers the victim-verified pre-registration instead of merging it: the attacker account is confirm, never silent', () => {
     const attacker = account('Username-Password-Authentication', {
@@ -183,14 +243,21 @@ function riskOracle(u: User, trust: TrustRule): boolean {
 
 const sameMailbox = (a: User, b: User) => a.email !== undefined && b.email !== undefined && a.email.toLowerCase() === b.email.toLowerCase();
 
+/** Which side, if any, records that the person unlinked the other (the entry the linking page writes). */
+const unlinkArb = fc.constantFrom('none', 'a-unlinked-b', 'b-unlinked-a', 'both');
+
 describe('pair answer properties', () => {
-  it('never offers nor links an unverified, blocked or excluded account; silent only without a risk sign; else confirm', () => {
+  it('never offers nor links an unverified, blocked, excluded or person-unlinked account; silent only without a risk sign; else confirm', () => {
     fc.assert(
-      fc.property(accountArb, accountArb, trustArb, (x, y, trust) => {
-        const a = made(x);
-        const b = made(y);
+      fc.property(accountArb, accountArb, trustArb, unlinkArb, (x, y, trust, unlinked) => {
+        const plainA = made(x);
+        const plainB = made(y);
+        const a = unlinked === 'a-unlinked-b' || unlinked === 'both' ? unlinking(plainA, plainB) : plainA;
+        const b = unlinked === 'b-unlinked-a' || unlinked === 'both' ? unlinking(plainB, plainA) : plainB;
         const result = pairAnswer(a, b, trust);
-        if (neverOracle(a) || neverOracle(b) || !sameMailbox(a, b)) expect(result.answer).toBe('never');
+        if (unlinked !== 'none')
+          expect(result).toMatchObject({ answer: 'never', reasons: expect.arrayContaining([expect.objectContaining({ reason: 'unlinked-by-person' })]) });
+        if (neverOracle(a) || neverOracle(b) || !sameMailbox(a, b) || unlinked !== 'none') expect(result.answer).toBe('never');
         else if (riskOracle(a, trust) || riskOracle(b, trust)) expect(result.answer).toBe('confirm');
         else expect(result.answer).toBe('silent');
         // Every reason names one of the two accounts, and the answer does not depend on the order.

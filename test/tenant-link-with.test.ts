@@ -4,6 +4,7 @@
 import { createHmac, createPublicKey, createSign, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManagementClient, ManagementError } from 'auth0';
+import { unlinkedPatch } from '../actions/unlink-choice.ts';
 import { signIdToken } from '../scripts/local-tenant/auth/signing-keys.ts';
 import { issueUserAccessToken } from '../scripts/local-tenant/auth/user-tokens.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
@@ -109,6 +110,32 @@ describe("a user's access token on the Management API", () => {
     expect(await call(f, 'GET', own, userinfoOnly)).toMatchObject({ status: 401, body: { message: 'Invalid token' } });
     const reader = userToken(f, f.primary, ['openid', 'read:current_user']);
     expect((await call(f, 'PATCH', own, reader, { user_metadata: { a: 1 } })).status).toBe(403);
+  });
+});
+
+describe("a person's unlink choice, written with their own token (the linking page's connected accounts)", () => {
+  it('lands in their own user_metadata only: not in the unlinked account, not in app_metadata, and nothing of a refused body is applied', async () => {
+    const f = fixture();
+    expect((await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary))).status).toBe(201);
+    const token = userToken(f, f.primary);
+    const unlinked = await call(f, 'DELETE', `${identitiesOf(f.primary)}/google-oauth2/${f.secondary.slice('google-oauth2|'.length)}`, token);
+    expect(unlinked.status).toBe(200);
+    const choice = unlinkedPatch('google-oauth2', f.secondary.slice('google-oauth2|'.length), new Date());
+    const own = `/api/v2/users/${encodeURIComponent(f.primary)}`;
+    // The standalone account is another user now: the primary's token cannot write it.
+    const other = await call(f, 'PATCH', `/api/v2/users/${encodeURIComponent(f.secondary)}`, token, { user_metadata: choice });
+    expect(other).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
+    expect(f.tenant.state.getUser(f.secondary)!.user_metadata).toEqual({});
+    for (const body of [{ app_metadata: choice }, { app_metadata: { auto_link_exclude: true }, user_metadata: choice }]) {
+      expect(await call(f, 'PATCH', own, token, body)).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
+    }
+    expect(f.tenant.state.getUser(f.primary)).toMatchObject({ app_metadata: {}, user_metadata: { theme: 'dark' } });
+    // Without update:current_user_metadata the token cannot write it even on its own user.
+    const linker = userToken(f, f.primary, ['openid', 'read:current_user', 'update:current_user_identities']);
+    expect((await call(f, 'PATCH', own, linker, { user_metadata: choice })).status).toBe(403);
+    const written = await call(f, 'PATCH', own, token, { user_metadata: choice });
+    expect(written.status).toBe(200);
+    expect(written.body.user_metadata).toEqual({ theme: 'dark', ...choice });
   });
 });
 

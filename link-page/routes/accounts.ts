@@ -1,6 +1,7 @@
 // The connected accounts routes: sign in to the page, list identities, start linking another account, unlink one, sign out.
 import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
+import { unlinkedAsBefore, unlinkedPatch } from '../../actions/unlink-choice.ts';
 import { withoutRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
 import { UserApi, ManagementError } from '../management.ts';
@@ -51,12 +52,28 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
       const [, ...linked] = user.identities;
       const target = linked.find((i) => i.provider === provider && String(i.user_id) === identityUserId);
       if (!target) throw new PageError('last_identity', 'That account is not one you can unlink here: your main account and your last way to sign in stay.');
-      const remaining = await api.unlink(session.sub, provider, identityUserId);
+      // The person's choice first, on this account (their token writes its user_metadata only): were the unlink made and
+      // this write lost, the Action would find the two by email at the next login and link them back.
+      const chose = unlinkedPatch(provider, identityUserId, new Date(page.nowSeconds() * 1000));
+      await api.setUserMetadata(session.sub, chose, 'record your choice, so nothing was unlinked');
+      const remaining = await api.unlink(session.sub, provider, identityUserId).catch(async (error: unknown) => {
+        // A refusal proves nothing was unlinked: the choice goes back as it was. Without an answer it may be unlinked: it stays.
+        if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
+          await api.setUserMetadata(session.sub, unlinkedAsBefore(user.user_metadata, provider, identityUserId)).catch(() => undefined);
+        }
+        throw error;
+      });
       // The record would let an undo unlink it again; it is a standalone account now.
       await api.setUserMetadata(session.sub, withoutRecord(user.user_metadata, provider, identityUserId)).catch(() => undefined);
       return page.view(
         c,
-        accountsView({ baseUrl, csrf: state.csrf, identities: remaining, connections, notice: 'The account was unlinked; it is a separate account again.' }),
+        accountsView({
+          baseUrl,
+          csrf: state.csrf,
+          identities: remaining,
+          connections,
+          notice: 'The account was unlinked; it is a separate account again, and it will not be linked back automatically.',
+        }),
       );
     } catch (error) {
       if (error instanceof ManagementError && error.httpStatus === 401) return signedOutAfter(c, page, error);

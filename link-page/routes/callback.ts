@@ -1,6 +1,7 @@
 // The page's one OIDC callback: finishes the attempt the state cookie remembers (prove an offered account, sign in, link another).
 import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
+import { relinkedPatch } from '../../actions/unlink-choice.ts';
 import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
 import { ManagementError } from '../management.ts';
@@ -84,6 +85,9 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
       }
       throw error;
     });
+    // Linked back by the person: an earlier "keep apart" for these identities no longer names another account. Best effort:
+    // a leftover entry names only identities this user holds, which refuses no link.
+    await api.setUserMetadata(session.sub, relinkedPatch(user.user_metadata, identities), 'clear your earlier unlink').catch(() => undefined);
     return page.view(
       c,
       accountsView({ baseUrl, csrf: state.csrf, identities, connections, notice: 'The account was linked. You can now sign in with it too.' }),

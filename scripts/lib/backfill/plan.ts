@@ -12,6 +12,7 @@ import { CHECKED_KEY, EXCLUDE_KEY } from '../../../actions/link-record.ts';
 import { foldEmail } from '../../../actions/email.ts';
 import { planGroups, type AccountReason, type IneligibleReason, type PolicyOptions, type PolicyUser, type GroupsPlan } from '../../../actions/policy.ts';
 import { UNVERIFIED_LOGIN_KEY, type RiskSign } from '../../../actions/risk-signs.ts';
+import { UNLINKED_KEY_PREFIX } from '../../../actions/unlink-choice.ts';
 import type { Metadata, User } from '../../../actions/types.ts';
 import { readNdjson } from '../../common/ndjson.ts';
 
@@ -116,8 +117,8 @@ export async function planTenant(users: AsyncIterable<User>, options: PolicyOpti
 }
 
 /**
- * What the policy reads of a user and nothing more: identities without their profileData, and of app_metadata only this
- * project's small keys (the audit record can be large and the policy does not read it).
+ * What the policy reads of a user and nothing more: identities without their profileData, of app_metadata only this
+ * project's small keys (the audit record can be large and the policy does not read it), of user_metadata the unlink choices.
  */
 export function policyView(user: User): PolicyUser {
   const view: PolicyUser = {
@@ -133,6 +134,9 @@ export function policyView(user: User): PolicyUser {
   const kept: Metadata = {};
   for (const key of [EXCLUDE_KEY, CHECKED_KEY, UNVERIFIED_LOGIN_KEY]) if (user.app_metadata?.[key] !== undefined) kept[key] = user.app_metadata[key];
   if (Object.keys(kept).length > 0) view.app_metadata = kept;
+  // Of user_metadata, only the person's unlink choices: the rest is the person's own and the policy does not read it.
+  const choices = Object.entries(user.user_metadata ?? {}).filter(([key]) => key.startsWith(UNLINKED_KEY_PREFIX));
+  if (choices.length > 0) view.user_metadata = Object.fromEntries(choices);
   return view;
 }
 

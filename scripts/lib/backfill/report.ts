@@ -15,6 +15,7 @@ const REASON_TEXT: Record<IneligibleReason, string> = {
   excluded: 'excluded by an admin (app_metadata.auto_link_exclude)',
   blocked: 'blocked',
   restoring: 'being restored by an undo',
+  'unlinked-by-person': 'unlinked by the person on the linking page (user_metadata.auto_link_unlinked_…)',
 };
 
 function primaryReasonText(why: PrimaryReason, primaryConnection: string | undefined): string {

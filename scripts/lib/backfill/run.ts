@@ -120,7 +120,7 @@ async function readAndPlan(
   progress: (label: string, total: number) => Progress,
 ): Promise<{ plan: TenantPlan; via: 'paging' | 'export' }> {
   const source = await openUserSource(api, {
-    // What the policy reads: user_metadata only the apply step reads, fresh.
+    // What the policy reads, user_metadata included: the person's unlink choice is kept there.
     fields: POLICY_FIELDS,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -110,7 +110,10 @@ export const userRoutes: RouteGroup = [
     async handle({ request, params, state, grant }) {
       const patch = checkPatch(await readJsonObject(request));
       // A user's own token may change user_metadata only (the SPA token docs list PATCH /users/{id} under the
-      // *_current_user_metadata scopes alone); the rest of the profile and app_metadata need update:users.
+      // *_current_user_metadata scopes alone); the rest of the profile and app_metadata need update:users. Auth0: app_metadata
+      // "cannot be edited by users" (manage-users/user-accounts/metadata), it needs update:users or update:users_app_metadata,
+      // "which cannot be issued on user tokens" (auth0.com/blog/user-metadata-vs-app-metadata). Guess: the answer is this
+      // 403 insufficient_scope, before anything of the body is applied (no public record shows Auth0's exact body).
       const beyondMetadata = Object.keys(patch).filter((key) => key !== 'user_metadata');
       if (grant?.subject !== undefined && beyondMetadata.length > 0) throw insufficientScope(['update:users']);
       return { body: state.patchUser(params.id!, patch) };
