@@ -217,16 +217,13 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
     // The undo wins: an account whose link an undo is taking back stays out of every link until the undo is done.
     const everyone = [...bucket.eligible, ...bucket.skipped.map((s) => s.user)];
     const restoring = new Set(everyone.flatMap((u) => restoringIds(u)));
-    // The person's unlink wins too: an account they unlinked from another member stays out of this group's links.
-    const unlinked = new Set(everyone.filter((u) => everyone.some((holder) => holder !== u && unlinkedByPerson(holder, u))).map((u) => u.user_id));
-    for (const [ids, reason] of [
-      [restoring, 'restoring'],
-      [unlinked, 'unlinked-by-person'],
-    ] as const) {
-      if (ids.size === 0) continue;
-      bucket.skipped.push(...bucket.eligible.filter((u) => ids.has(u.user_id)).map((user) => ({ user, reason })));
-      bucket.eligible = bucket.eligible.filter((u) => !ids.has(u.user_id));
-    }
+    holdOut(bucket, restoring, 'restoring');
+    // The person's unlink wins too: an account they unlinked from a member that takes part in this group's links stays
+    // out of them. Only such members' entries count here: an entry on an account that is never linked, or only once
+    // its holder confirms, refuses nothing but that account's own pairs (pairAnswer), so it cannot keep others apart.
+    const holders = bucket.eligible;
+    const unlinked = new Set(everyone.filter((u) => holders.some((holder) => holder !== u && unlinkedByPerson(holder, u))).map((u) => u.user_id));
+    holdOut(bucket, unlinked, 'unlinked-by-person');
     const held = (u: U): boolean => restoring.has(u.user_id) || unlinked.has(u.user_id);
     const signed = bucket.skipped.filter((s) => !isNeverReason(s.reason) && !held(s.user)).map((s) => s.user);
     if (signed.length > 0 && signed.length + bucket.eligible.length >= 2) {
@@ -240,6 +237,13 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
     groups.push({ email, ...splitPrimary(bucket.eligible, options.primaryConnection), skipped: bucket.skipped });
   }
   return { groups, skipped: loose, confirm };
+}
+
+/** Moves the eligible accounts among `ids` to the bucket's skipped ones, with `reason`. */
+function holdOut<U extends PolicyUser>(bucket: { eligible: U[]; skipped: Array<SkippedAccount<U>> }, ids: ReadonlySet<string>, reason: NeverReason): void {
+  if (ids.size === 0) return;
+  bucket.skipped.push(...bucket.eligible.filter((u) => ids.has(u.user_id)).map((user) => ({ user, reason })));
+  bucket.eligible = bucket.eligible.filter((u) => !ids.has(u.user_id));
 }
 
 /** The primary among eligible accounts (the oldest, or the oldest on the preferred connection) and the rest, oldest first. */

@@ -169,6 +169,18 @@ describe('the person unlinked one account from the other (linking page, user_met
     expect(confirmCandidates(entra, [choseEntra, entra], { trust: TRUST })).toEqual([]);
     expect(confirmCandidates(entra, [primary, entra], { trust: TRUST })).toEqual([primary]);
   });
+
+  it("an entry on an account that is itself never or confirm-only refuses only that account's own pairs", () => {
+    const database = account('Username-Password-Authentication', { created_at: '2020-01-01T00:00:00.000Z' });
+    const google = account('google-oauth2', { created_at: '2021-01-01T00:00:00.000Z' });
+    // An attacker's unverified signup and an enterprise login asserting the address, each naming the victim's Google identity.
+    for (const attacker of [account('Username-Password-Authentication', { email_verified: false }), account('contoso-azure')]) {
+      const naming = unlinking(attacker, google);
+      expect(answer(naming, google)).toBe('never');
+      expect(planLogin(google, [database, google, naming], { trust: TRUST })).toMatchObject({ kind: 'link', primary: database });
+      expect(planGroups([database, google, naming], { trust: TRUST }).groups[0]!.secondaries).toEqual([google]);
+    }
+  });
 });
 
 describe('confirmCandidates', () => {
