@@ -12,6 +12,8 @@ const DEFAULTS = {
   logins: 10_000,
   latency: 40,
   concurrency: 16,
+  people: 50,
+  confirmConcurrency: 4,
   seed: 1,
   coldRuns: 7,
   backfillUsers: 15_000,
@@ -29,7 +31,8 @@ main(
     usage: 'npm run bench -- [options]',
     summary:
       'Measures, against local tenants over loopback HTTP: Management API calls and added latency per login of this ' +
-      "project's Action versus the usual approach (a token and a users-by-email lookup on every login), cold start of the " +
+      "project's Action versus the usual approach (a token and a users-by-email lookup on every login), the confirmed-linking " +
+      'path through the real sign-in and the linking page against a silent link, cold start of the ' +
       'bundle versus the same logic on the auth0 SDK, backfill links per second under a rate limit, and memory reading a ' +
       `large users export. Writes ${DEFAULTS.out}/results.json, ${DEFAULTS.out}/results.md and ${DEFAULTS.out}/runs/<time>-<commit>.json; ` +
       'prints the tables. The default run takes a few minutes. --record also writes ' +
@@ -40,6 +43,8 @@ main(
       mix: { type: 'string' },
       latency: { type: 'string' },
       concurrency: { type: 'string' },
+      people: { type: 'string' },
+      'confirm-concurrency': { type: 'string' },
       seed: { type: 'string' },
       'cold-runs': { type: 'string' },
       'backfill-users': { type: 'string' },
@@ -56,7 +61,9 @@ main(
       logins: `logins in the login-path mix (default ${DEFAULTS.logins})`,
       mix: `shares of returning,refresh,first-alone,first-duplicate logins (default ${Object.values(DEFAULT_MIX).join(',')})`,
       latency: `milliseconds the tenant adds to every request, modelling the round trip to Auth0 (default ${DEFAULTS.latency})`,
-      concurrency: `logins in flight at once (default ${DEFAULTS.concurrency})`,
+      concurrency: `login-path logins in flight at once (default ${DEFAULTS.concurrency})`,
+      people: `people per kind of login in the confirm path: as many confirm a link, answer "Not now" (then log in again) and link silently (default ${DEFAULTS.people})`,
+      'confirm-concurrency': `confirm-path logins in flight at once (default ${DEFAULTS.confirmConcurrency})`,
       seed: `seed of the generated tenants and the login order (default ${DEFAULTS.seed})`,
       'cold-runs': `fresh processes per cold-start variant (default ${DEFAULTS.coldRuns})`,
       'backfill-users': `users of the backfill's generated tenant (default ${DEFAULTS.backfillUsers})`,
@@ -71,6 +78,7 @@ main(
     examples: [
       'npm run bench',
       'npm run bench -- --sections login --logins 2000 --latency 20',
+      'npm run bench -- --sections confirm --people 20',
       'npm run bench -- --sections cold-start,export --export-users 200000 --json',
       'npm run bench -- --record',
       `npm run bench -- --from ${DEFAULTS.record}`,
@@ -91,6 +99,8 @@ main(
       logins: integer('logins', flags.logins, DEFAULTS.logins, 1),
       mix: mixFlag(flags.mix),
       loginConcurrency: integer('concurrency', flags.concurrency, DEFAULTS.concurrency, 1),
+      confirmPeople: integer('people', flags.people, DEFAULTS.people, 1),
+      confirmConcurrency: integer('confirm-concurrency', flags['confirm-concurrency'], DEFAULTS.confirmConcurrency, 1),
       coldRuns: integer('cold-runs', flags['cold-runs'], DEFAULTS.coldRuns, 1),
       backfillUsers: integer('backfill-users', flags['backfill-users'], DEFAULTS.backfillUsers, 2),
       ratePerSecond: numberFlag('rate', flags.rate, DEFAULTS.rate, { min: 0.1 }),

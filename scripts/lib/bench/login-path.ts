@@ -10,7 +10,9 @@ import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-te
 import { createActionsRuntime, type LoadedAction, type LoginResult } from '../../local-tenant/runtime/index.ts';
 import { CATEGORIES, mixCounts, planLogins, type LoginCategory, type LoginMix, type MixCounts, type PlannedLogin } from './login-mix.ts';
 import { runPool } from './pool.ts';
-import { mean, percentile } from './stats.ts';
+import { distribution, type Distribution } from './stats.ts';
+
+export type { Distribution } from './stats.ts';
 
 export interface LoginPathOptions {
   logins: number;
@@ -34,14 +36,6 @@ const USER_ID = /\b[\w-]+\|[^\s,;:)]+/g;
 const REASON_LENGTH = 120;
 /** Latency of the unmeasured warm-up (each returning user's earlier login): none, to keep the run short. */
 const WARM_UP_LATENCY_MS = 0;
-
-export interface Distribution {
-  mean: number;
-  p50: number;
-  p99: number;
-  max: number;
-  total: number;
-}
 
 export interface CategorySummary {
   logins: number;
@@ -158,11 +152,16 @@ function toRecord(category: LoginCategory, result: LoginResult): LoginRecord {
   return {
     category,
     failure: result.outcome === 'failure' ? result.kind : undefined,
-    reason: result.outcome === 'failure' ? result.reason.replace(USER_ID, '<user>').slice(0, REASON_LENGTH) : undefined,
+    reason: result.outcome === 'failure' ? failureReason(result.reason) : undefined,
     apiCalls: paths.filter((path) => path.startsWith('/api/v2/')).length,
     httpCalls: paths.length,
     durationMs: result.durationMs,
   };
+}
+
+/** A failure's reason as the report shows it: user ids replaced by `<user>`, cut short. */
+export function failureReason(text: string): string {
+  return text.replace(USER_ID, '<user>').slice(0, REASON_LENGTH);
 }
 
 function summarise(subject: Subject, records: LoginRecord[], tenant: LocalTenant, wallMs: number): SideSummary {
@@ -196,15 +195,5 @@ function distributions(records: LoginRecord[]): Pick<CategorySummary, 'apiCalls'
     apiCalls: distribution(records.map((r) => r.apiCalls)),
     httpCalls: distribution(records.map((r) => r.httpCalls)),
     latencyMs: distribution(records.map((r) => r.durationMs)),
-  };
-}
-
-function distribution(samples: number[]): Distribution {
-  return {
-    mean: mean(samples),
-    p50: percentile(samples, 50),
-    p99: percentile(samples, 99),
-    max: samples.length === 0 ? 0 : Math.max(...samples),
-    total: samples.reduce((sum, x) => sum + x, 0),
   };
 }

@@ -5,10 +5,11 @@ import { availableParallelism, cpus, platform, release, totalmem } from 'node:os
 import { formatSize } from '../build-action.ts';
 import type { BackfillThroughputResult } from './backfill-throughput.ts';
 import { VARIANTS, type ColdStartResult } from './cold-start.ts';
+import { CONFIRM_KINDS, type ConfirmKindSummary, type ConfirmPathResult } from './confirm-path.ts';
 import type { ExportMemoryResult } from './export-memory.ts';
 import { CATEGORIES } from './login-mix.ts';
 import type { LoginPathResult } from './login-path.ts';
-import { ratio } from './stats.ts';
+import { ratio, type Distribution } from './stats.ts';
 
 export interface Machine {
   cpu: string;
@@ -32,6 +33,8 @@ export interface BenchReport {
   machine: Machine;
   seconds: number;
   loginPath?: LoginPathResult;
+  /** Absent from runs recorded before the section existed. */
+  confirmPath?: ConfirmPathResult;
   coldStart?: ColdStartResult;
   backfill?: BackfillThroughputResult;
   exportMemory?: ExportMemoryResult;
@@ -47,6 +50,9 @@ export const TARGETS = {
   exportPeakBytes: 300e6,
   /** Peak RSS at 100 % of the file may exceed the peak at 10 % by this much and still count as flat. */
   exportGrowthBytes: 50e6,
+  /** The Action's /api/v2 calls on a confirmed link, as docs/confirmed-linking.md states them: the lookup on the login that offers, lookup + PATCH + link on /continue. */
+  offerApiCalls: 1,
+  continueApiCalls: 3,
 } as const;
 
 export function describeMachine(now = new Date()): Machine {
@@ -102,6 +108,8 @@ export function verdicts(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
       met: all >= TARGETS.callRatio,
     });
   }
+  const confirm = report.confirmPath;
+  if (confirm) out.push(...confirmVerdicts(confirm));
   const cold = report.coldStart;
   if (cold) {
     const ours = cold.variants['auto-link'];
@@ -170,6 +178,7 @@ export function verdicts(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
 export function renderMarkdown(report: BenchReport): string {
   const parts: string[] = [];
   if (report.loginPath) parts.push(loginTables(report.loginPath));
+  if (report.confirmPath) parts.push(confirmTable(report.confirmPath));
   if (report.coldStart) parts.push(coldStartTable(report.coldStart));
   if (report.backfill || report.exportMemory) parts.push(backfillTable(report.backfill, report.exportMemory));
   const targets = table(
@@ -249,6 +258,104 @@ function breakEven(result: LoginPathResult): string {
   if (logins === 0 || calls === 0 || ours.steadyStateHttpCalls > 0) return '';
   const share = baseline.apiCalls.mean / (TARGETS.callRatio * (calls / logins));
   return `This project's /api/v2 calls all come from first logins (${fixed(calls / logins, 2)} per first login): the ${TARGETS.callRatio}× target on /api/v2 calls holds while first logins are at most about ${pct(share)} of logins (here ${pct(logins / ours.logins)}).`;
+}
+
+function confirmVerdicts(result: ConfirmPathResult): Verdict[] {
+  const { confirm, 'declined-later': later } = result.kinds;
+  const exactly = (d: Distribution, n: number): boolean => d.mean === n && d.max === n;
+  const section = 'confirm path';
+  return [
+    {
+      section,
+      measure: '/api/v2 calls on the login that offers the link (the lookup)',
+      target: String(TARGETS.offerApiCalls),
+      value: spread(confirm.login.apiCalls),
+      met: exactly(confirm.login.apiCalls, TARGETS.offerApiCalls),
+    },
+    {
+      section,
+      measure: '/api/v2 calls on /continue that links (lookup + PATCH + link)',
+      target: String(TARGETS.continueApiCalls),
+      value: spread(confirm.continue.apiCalls),
+      met: exactly(confirm.continue.apiCalls, TARGETS.continueApiCalls),
+    },
+    {
+      section,
+      measure: 'requests on a later login while "Not now" holds',
+      target: '0',
+      value: String(later.login.apiCalls.total + later.login.tokenCalls.total),
+      met: later.login.apiCalls.total + later.login.tokenCalls.total === 0,
+    },
+    {
+      section,
+      measure: 'confirmed logins ending on the primary, the other account linked',
+      target: count(confirm.logins),
+      value: count(confirm.asPlanned),
+      met: confirm.asPlanned === confirm.logins,
+    },
+  ];
+}
+
+function confirmTable(result: ConfirmPathResult): string {
+  const p = result.parameters;
+  const kinds = CONFIRM_KINDS.map((k) => result.kinds[k]);
+  const { confirm, silent } = result.kinds;
+  const row = (measure: string, cell: (k: ConfirmKindSummary) => string): string[] => [measure, ...kinds.map(cell)];
+  const calls = (d: Distribution): string => spread(d);
+  const resumed = (k: ConfirmKindSummary, d: Distribution): string => (k.executions.continues === 0 ? '—' : calls(d));
+  const rows: string[][] = [
+    row('logins (failed)', (k) => `${count(k.logins)} (${count(k.failures)})`),
+    row('sent to the linking page', (k) => count(k.asked)),
+    row('ended as they should', (k) => count(k.asPlanned)),
+    row('Action /api/v2 calls on the login, mean (max)', (k) => calls(k.login.apiCalls)),
+    row('Action /api/v2 calls on /continue, mean (max)', (k) => resumed(k, k.continue.apiCalls)),
+    row('Action token-endpoint calls, login + /continue', (k) => `${count(k.login.tokenCalls.total)} + ${count(k.continue.tokenCalls.total)}`),
+    row("Action requests on the page's own sign-in", (k) => (k.executions.pageSignIns === 0 ? '—' : count(k.pageSignInCalls.total))),
+    row('token-endpoint requests per login: Action + page + app', (k) => perLogin(k, [k.tokenEndpoint.action, k.tokenEndpoint.page, k.tokenEndpoint.app])),
+    row('browser requests per login', (k) => fixed(k.browser.requests.mean, 1)),
+    row(
+      'of which answered by a hop: 302/303 + meta refresh + auto-submit',
+      (k) =>
+        `${fixed(k.browser.hops.mean, 1)} = ${fixed(k.browser.redirects.mean, 1)} + ${fixed(k.browser.refreshes.mean, 1)} + ${fixed(k.browser.autoSubmits.mean, 1)}`,
+    ),
+    row('requests the tenant answered per login (all parties)', (k) => fixed(k.tenantCounted.total / Math.max(1, k.logins), 1)),
+    row('wall time per login, p50 / p99', (k) => `${ms(k.wallMs.p50)} / ${ms(k.wallMs.p99)}`),
+  ];
+  const ratios = table(
+    ['Confirmed link vs silent link', 'Ratio'],
+    [
+      ['wall time, p50', times(ratio(confirm.wallMs.p50, silent.wallMs.p50))],
+      ['wall time, p99', times(ratio(confirm.wallMs.p99, silent.wallMs.p99))],
+      ['browser requests', times(ratio(confirm.browser.requests.mean, silent.browser.requests.mean))],
+      [
+        'Action /api/v2 calls (login + /continue)',
+        times(ratio(confirm.login.apiCalls.mean + confirm.continue.apiCalls.mean, silent.login.apiCalls.mean + silent.continue.apiCalls.mean)),
+      ],
+    ],
+  );
+  const reasons = CONFIRM_KINDS.flatMap((k) => Object.entries(result.kinds[k].failureReasons).map(([reason, n]) => `${k}: ${count(n)} × ${reason}`));
+  return [
+    `#### Confirm path — ${count(p.people)} people per kind of login, ${p.latencyMs} ms per request, ${p.concurrency} at a time`,
+    '',
+    table(['Measure', 'Confirmed (Entra ID, proves Google)', '"Not now"', 'Later login, "Not now" holding', 'Silent link (Google + database)'], rows),
+    '',
+    ratios,
+    '',
+    "Each person has two verified accounts of one email, made for the run; every login goes through the local tenant's real sign-in over loopback HTTP (/authorize, the stand-in IdP page, the linking page beside the tenant, /continue) with a scripted browser, the Action deployed with the page's LINK_PAGE_URL, LINK_PAGE_CLIENT_ID and LINK_SECRET. " +
+      "Browser requests are the navigations and form posts it sends from /authorize until it is sent to the app's callback (no subresources); a hop is an answer that moves it on without the person: a 302/303 redirect (the last one to the callback), the meta refresh starting the sign-in to the other account, the form that posts the proof back to /continue. " +
+      "Wall time runs from /authorize to the app's code redeemed and its ID token verified. The token endpoint's requests: the Action's M2M token (cached after the unmeasured warm-up login), the page's code exchange, the app's.",
+    ...(reasons.length > 0 ? ['', 'Failed logins:', ...reasons.map((r) => `- ${r}`)] : []),
+  ].join('\n');
+}
+
+/** Mean per login of each figure, joined by +. */
+function perLogin(k: ConfirmKindSummary, totals: number[]): string {
+  return totals.map((t) => fixed(t / Math.max(1, k.logins), 2)).join(' + ');
+}
+
+/** A count per login: its mean, and the maximum where some logins differ. */
+function spread(d: Distribution): string {
+  return d.max === d.mean ? String(d.mean) : `${fixed(d.mean, 2)} (max ${d.max})`;
 }
 
 function coldStartTable(result: ColdStartResult): string {

@@ -2,22 +2,26 @@
 import { join } from 'node:path';
 import { benchBackfill } from './backfill-throughput.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchConfirmPath } from './confirm-path.ts';
 import { benchExportMemory } from './export-memory.ts';
 import type { LoginMix } from './login-mix.ts';
 import { benchLoginPath } from './login-path.ts';
 import { describeMachine, verdicts, type BenchReport } from './report.ts';
 
-export const SECTIONS = ['login', 'cold-start', 'backfill', 'export'] as const;
+export const SECTIONS = ['login', 'confirm', 'cold-start', 'backfill', 'export'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
   sections: readonly Section[];
   seed: number;
-  /** Request latency of the login path and the backfill. */
+  /** Request latency of the login path, the confirm path and the backfill. */
   latencyMs: number;
   logins: number;
   mix: LoginMix;
   loginConcurrency: number;
+  /** People per kind of login in the confirm path. */
+  confirmPeople: number;
+  confirmConcurrency: number;
   coldRuns: number;
   backfillUsers: number;
   ratePerSecond: number;
@@ -42,6 +46,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       mix: options.mix,
       latencyMs: options.latencyMs,
       concurrency: options.loginConcurrency,
+      seed: options.seed,
+      ...progress,
+    });
+  }
+  if (wanted.has('confirm')) {
+    report.confirmPath = await benchConfirmPath({
+      people: options.confirmPeople,
+      latencyMs: options.latencyMs,
+      concurrency: options.confirmConcurrency,
       seed: options.seed,
       ...progress,
     });

@@ -1,4 +1,4 @@
-// Summary statistics for benchmark samples: mean, nearest-rank percentiles, median, and a ratio that survives a zero.
+// Summary statistics for benchmark samples: mean, nearest-rank percentiles, median, a distribution, and a ratio that survives a zero.
 
 /** The p-th percentile (0–100) by the nearest-rank method; 0 for no samples. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -20,4 +20,23 @@ export function mean(samples: readonly number[]): number {
 export function ratio(a: number, b: number): number {
   if (b === 0) return a === 0 ? 1 : Infinity;
   return a / b;
+}
+
+/** What the report shows of a set of samples. */
+export interface Distribution {
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+}
+
+export function distribution(samples: readonly number[]): Distribution {
+  return {
+    mean: mean(samples),
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: samples.length === 0 ? 0 : Math.max(...samples),
+    total: samples.reduce((sum, x) => sum + x, 0),
+  };
 }

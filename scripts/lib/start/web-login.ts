@@ -26,12 +26,14 @@ export interface WebLoginInput {
   /** Where the linking page is served: a login the Action sends elsewhere fails. */
   linkPageUrl: string;
   choice?: LinkPageChoice;
+  /** The scripted browser's fetch (default the global one): the bench counts its requests through it. */
+  browserFetch?: typeof fetch;
 }
 
 export type WebLogin = { outcome: 'success'; subject: string; askedToLink: boolean } | { outcome: 'failure'; reason: string; askedToLink: boolean };
 
 export async function webLogin(input: WebLoginInput): Promise<WebLogin> {
-  const agent = new BrowserlessAgent();
+  const agent = new BrowserlessAgent(input.browserFetch);
   const { tenantUrl } = input;
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
