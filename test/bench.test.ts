@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchBackfill } from '../scripts/lib/bench/backfill-throughput.ts';
 import { benchColdStart } from '../scripts/lib/bench/cold-start.ts';
+import { benchConfirmPath, CONFIRM_KINDS } from '../scripts/lib/bench/confirm-path.ts';
 import { benchExportMemory } from '../scripts/lib/bench/export-memory.ts';
 import { CATEGORIES, parseMix } from '../scripts/lib/bench/login-mix.ts';
 import { benchLoginPath } from '../scripts/lib/bench/login-path.ts';
+import { renderPage } from '../scripts/lib/bench/page.ts';
 import { describeMachine, renderMarkdown, verdicts } from '../scripts/lib/bench/report.ts';
 
 let workDir: string;
@@ -41,6 +43,59 @@ describe('login path', () => {
 
   it('refuses a mix whose shares do not add up to 1', () => {
     expect(() => parseMix('0.5,0.1,0.1,0.1')).toThrow(/add up to 1/);
+  });
+});
+
+describe('confirm path', () => {
+  it('costs the Action one lookup on the offer, lookup + PATCH + link on /continue, nothing once "Not now" is remembered; every confirmed person ends on the primary', async () => {
+    const people = 3;
+    const result = await benchConfirmPath({ people, latencyMs: 0, concurrency: 2, seed: 4 });
+    const { confirm, decline, 'declined-later': later, silent } = result.kinds;
+    for (const kind of CONFIRM_KINDS) {
+      const k = result.kinds[kind];
+      expect(k.logins).toBe(people);
+      expect(k.failureReasons).toEqual({});
+      expect(k.asPlanned).toBe(people);
+      // The page itself calls no /api/v2: everything the tenant's Management API answered is the Action's.
+      expect(k.tenantCounted.managementApi).toBe(k.login.apiCalls.total + k.continue.apiCalls.total);
+      expect(k.browser.hops.total).toBe(k.browser.redirects.total + k.browser.refreshes.total + k.browser.autoSubmits.total);
+      expect(k.browser.hops.max).toBeLessThanOrEqual(k.browser.requests.max);
+    }
+    // Exact, by route: one more call on any execution (a token the cache should hold, a second lookup) fails here.
+    expect(confirm.actionCallsByRoute).toEqual({
+      'login GET /api/v2/users-by-email': people,
+      'continue GET /api/v2/users-by-email': people,
+      'continue PATCH /api/v2/users/:id': people,
+      'continue POST /api/v2/users/:id/identities': people,
+    });
+    expect(confirm.login.apiCalls).toMatchObject({ mean: 1, max: 1 });
+    expect(confirm.continue.apiCalls).toMatchObject({ mean: 3, max: 3 });
+    expect(confirm.asked).toBe(people);
+    expect(confirm.executions).toEqual({ logins: people, continues: people, pageSignIns: people });
+    expect(confirm.pageSignInCalls.total).toBe(0);
+    expect(confirm.tokenEndpoint).toEqual({ all: 2 * people, action: 0, page: people, app: people });
+    expect(confirm.browser.refreshes.total).toBe(people);
+    expect(confirm.browser.autoSubmits.total).toBe(people);
+    expect(decline.actionCallsByRoute).toEqual({ 'login GET /api/v2/users-by-email': people });
+    expect(decline.asked).toBe(people);
+    expect(later.actionCallsByRoute).toEqual({});
+    expect(later.asked).toBe(0);
+    expect(silent.asked).toBe(0);
+    expect(silent.actionCallsByRoute).toEqual({
+      'login GET /api/v2/users-by-email': people,
+      'login PATCH /api/v2/users/:id': people,
+      'login POST /api/v2/users/:id/identities': people,
+    });
+    expect(confirm.browser.requests.mean).toBeGreaterThan(silent.browser.requests.mean);
+    const found = verdicts({ machine: describeMachine(), seconds: 1, confirmPath: result });
+    expect(found.map((v) => [v.section, v.met])).toEqual(Array.from({ length: 4 }, () => ['confirm path', true]));
+    const page = renderPage({ machine: describeMachine(), seconds: 1, confirmPath: result, verdicts: found });
+    expect(page).toContain('#### Confirm path');
+    expect(page).not.toContain('has no Confirm path section');
+  }, 60_000);
+
+  it('renders a recorded run without the section, saying so', () => {
+    expect(renderPage({ machine: describeMachine(), seconds: 1, verdicts: [] })).toContain('The recorded run has no Confirm path section');
   });
 });
 
