@@ -1,17 +1,16 @@
 // The demo app's one page: who is signed in, the ID token's claims (the Action's linked-accounts claim first), the
-// account's identities with unlink buttons, and the link-another-account flow. Server-rendered, no script.
+// account's identities, and the way to the linking page's connected accounts. Server-rendered, no script.
 import type { JWTPayload } from 'jose';
 
 export interface PageView {
-  csrf: string;
   linkedClaim: string;
+  /** The linking page's connected accounts, where the person links and unlinks. */
+  accountsUrl?: string;
   notice?: { kind: 'ok' | 'error'; text: string };
   /** The signed-in user's ID token claims. */
   claims?: JWTPayload;
   /** The user's identities as the Management API answers them with the user's own token. */
   identities?: Array<{ provider: string; user_id: string | number; connection: string }>;
-  /** The other account's ID token claims, signed in to for linking and waiting for confirmation. */
-  secondary?: JWTPayload;
 }
 
 export function renderPage(view: PageView): string {
@@ -33,34 +32,23 @@ export function renderPage(view: PageView): string {
     `<pre id="claims">${escapeText(JSON.stringify(view.claims, null, 2))}</pre>`,
   );
   if (view.identities) {
-    const rows = view.identities.map((identity, index) => {
-      const action = index === 0 ? 'primary' : form('/unlink', view.csrf, 'Unlink', { provider: identity.provider, user_id: String(identity.user_id) });
-      return `<tr><td>${escapeText(identity.connection)}</td><td><code>${escapeText(`${identity.provider}|${identity.user_id}`)}</code></td><td>${action}</td></tr>`;
-    });
+    const rows = view.identities.map(
+      (identity, index) =>
+        `<tr><td>${escapeText(identity.connection)}</td><td><code>${escapeText(`${identity.provider}|${identity.user_id}`)}</code></td><td>${index === 0 ? 'primary' : ''}</td></tr>`,
+    );
     parts.push('<h2>Identities of this account</h2>', `<table id="identities"><tr><th>connection</th><th>identity</th><th></th></tr>${rows.join('')}</table>`);
   }
-  if (view.secondary) {
+  if (view.accountsUrl) {
     parts.push(
-      `<h2>Link <code id="secondary-sub">${escapeText(String(view.secondary.sub))}</code>?</h2>`,
-      '<p>You signed in to that account just now. Linking moves it into the account you are signed in as; its metadata is discarded.</p>',
-      form('/link/confirm', view.csrf, 'Link it', {}, 'link-confirm'),
-      form('/link/cancel', view.csrf, 'Cancel', {}),
+      '<h2>Connected accounts</h2>',
+      `<p><a id="connected-accounts" href="${escapeText(view.accountsUrl)}">Link or unlink accounts</a> on the linking page, with your own token.</p>`,
     );
-  } else {
-    parts.push('<h2>Connected accounts</h2>', form('/link/start', view.csrf, 'Link another account', {}, 'link-start'));
   }
   return layout(parts.join('\n'));
 }
 
 export function escapeText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function form(action: string, csrf: string, label: string, fields: Record<string, string>, id?: string): string {
-  const hidden = Object.entries({ ...fields, csrf })
-    .map(([name, value]) => `<input type="hidden" name="${escapeText(name)}" value="${escapeText(value)}">`)
-    .join('');
-  return `<form method="post" action="${escapeText(action)}">${hidden}<button${id ? ` id="${id}"` : ''} type="submit">${escapeText(label)}</button></form>`;
 }
 
 function layout(body: string): string {

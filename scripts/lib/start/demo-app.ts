@@ -1,7 +1,7 @@
 // The demo web application `npm start -- --keep` serves beside the local tenant: a regular web app that signs people in
-// through the tenant's /authorize (code flow with PKCE), shows the ID token's claims and links another account with
-// link_with, all server-side with the user's own access token, as a confidential client does.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// through the tenant's /authorize (code flow with PKCE), shows the ID token's claims and the account's identities, and
+// sends people to the linking page's connected accounts to link or unlink, as an application of the tenant would.
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
@@ -16,6 +16,8 @@ export interface DemoAppOptions {
   clientSecret: string;
   /** The claim the Action sets on the ID token with the accounts it linked. */
   linkedClaim: string;
+  /** The linking page's connected-accounts view, where a signed-in person links and unlinks their own accounts. */
+  accountsUrl?: string;
   /** Default 0: a free port. */
   port?: number;
 }
@@ -27,8 +29,8 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-/** The scopes the app asks for: the profile, and the user's own Management API scopes it uses to read and link. */
-export const DEMO_APP_SCOPES = 'openid profile email read:current_user update:current_user_identities';
+/** The scopes the app asks for: the profile, and reading the user's own identities from the Management API. */
+export const DEMO_APP_SCOPES = 'openid profile email read:current_user';
 
 const COOKIE = 'demo_app_session';
 
@@ -37,7 +39,6 @@ interface PendingSignIn {
   state: string;
   verifier: string;
   nonce: string;
-  purpose: 'sign-in' | 'link';
 }
 
 interface SignedIn {
@@ -46,11 +47,8 @@ interface SignedIn {
 }
 
 interface Session {
-  csrf: string;
   pending?: PendingSignIn;
   user?: SignedIn;
-  /** The other account's ID token, signed in to for linking and waiting for the person to confirm. */
-  secondary?: { idToken: string; claims: JWTPayload };
   notice?: { kind: 'ok' | 'error'; text: string };
 }
 
@@ -76,7 +74,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     const [id, session] = sessionOf(req, res);
     const route = `${req.method} ${request.pathname}`;
     if (route === 'GET /') return showPage(res, session);
-    if (route === 'GET /login') return redirect(res, beginSignIn(session, 'sign-in'));
+    if (route === 'GET /login') return redirect(res, beginSignIn(session));
     if (route === 'GET /callback') return redirect(res, await finishSignIn(session, request.searchParams));
     if (route === 'GET /logout') {
       sessions.delete(id);
@@ -87,17 +85,6 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       logout.searchParams.set('returnTo', url);
       return redirect(res, logout.href);
     }
-    if (req.method === 'POST') {
-      const form = new URLSearchParams(await readBody(req));
-      if (!sameText(form.get('csrf') ?? '', session.csrf)) return send(res, 403, '<p>This form is stale: reload the page and try again.</p>');
-      if (request.pathname === '/link/start' && session.user) return redirect(res, beginSignIn(session, 'link'));
-      if (request.pathname === '/link/confirm' && session.user && session.secondary) return redirect(res, await confirmLink(session));
-      if (request.pathname === '/link/cancel') {
-        delete session.secondary;
-        return redirect(res, '/');
-      }
-      if (request.pathname === '/unlink' && session.user) return redirect(res, await unlink(session, form.get('provider') ?? '', form.get('user_id') ?? ''));
-    }
     send(res, 404, '<p>Not found. <a href="/">Back to the demo app</a>.</p>');
   }
 
@@ -106,14 +93,14 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     const known = cookie === undefined ? undefined : sessions.get(cookie);
     if (cookie !== undefined && known) return [cookie, known];
     const id = randomBytes(24).toString('base64url');
-    const session: Session = { csrf: randomBytes(24).toString('base64url') };
+    const session: Session = {};
     sessions.set(id, session);
     res.setHeader('set-cookie', `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`);
     return [id, session];
   }
 
-  function beginSignIn(session: Session, purpose: PendingSignIn['purpose']): string {
-    const pending: PendingSignIn = { state: random(), verifier: random(), nonce: random(), purpose };
+  function beginSignIn(session: Session): string {
+    const pending: PendingSignIn = { state: random(), verifier: random(), nonce: random() };
     session.pending = pending;
     const authorize = new URL('/authorize', options.tenantUrl);
     const params: Record<string, string> = {
@@ -127,8 +114,6 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       code_challenge: createHash('sha256').update(pending.verifier).digest('base64url'),
       code_challenge_method: 'S256',
     };
-    // Linking proves the other account: the person signs in to it afresh instead of riding the tenant session.
-    if (purpose === 'link') params.prompt = 'login';
     for (const [key, value] of Object.entries(params)) authorize.searchParams.set(key, value);
     return authorize.href;
   }
@@ -170,37 +155,12 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       session.notice = { kind: 'error', text: 'The ID token does not carry this sign-in’s nonce; sign in again.' };
       return '/';
     }
-    if (pending.purpose === 'link' && session.user) session.secondary = { idToken, claims: payload };
-    else session.user = { claims: payload, accessToken: String(tokens.body.access_token) };
-    return '/';
-  }
-
-  async function confirmLink(session: Session): Promise<string> {
-    const { user, secondary } = session as Required<Pick<Session, 'user' | 'secondary'>>;
-    delete session.secondary;
-    const answer = await tenantCall(`/api/v2/users/${encodeURIComponent(String(user.claims.sub))}/identities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ link_with: secondary.idToken }),
-    });
-    session.notice = answer.ok
-      ? { kind: 'ok', text: `Linked ${String(secondary.claims.sub)} into your account.` }
-      : { kind: 'error', text: `The tenant refused the link: ${describeError(answer.body)}.` };
-    return '/';
-  }
-
-  async function unlink(session: Session, provider: string, userId: string): Promise<string> {
-    const user = session.user!;
-    const path = `/api/v2/users/${encodeURIComponent(String(user.claims.sub))}/identities/${encodeURIComponent(provider)}/${encodeURIComponent(userId)}`;
-    const answer = await tenantCall(path, { method: 'DELETE', headers: { authorization: `Bearer ${user.accessToken}` } });
-    session.notice = answer.ok
-      ? { kind: 'ok', text: `Unlinked ${provider}|${userId}: it is an account of its own again.` }
-      : { kind: 'error', text: `The tenant refused the unlink: ${describeError(answer.body)}.` };
+    session.user = { claims: payload, accessToken: String(tokens.body.access_token) };
     return '/';
   }
 
   async function showPage(res: ServerResponse, session: Session): Promise<void> {
-    const view: PageView = { csrf: session.csrf, linkedClaim: options.linkedClaim };
+    const view: PageView = { linkedClaim: options.linkedClaim, ...(options.accountsUrl ? { accountsUrl: options.accountsUrl } : {}) };
     if (session.notice) {
       view.notice = session.notice;
       delete session.notice;
@@ -212,7 +172,6 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       });
       if (profile.ok) view.identities = profile.body.identities as PageView['identities'];
     }
-    if (session.secondary) view.secondary = session.secondary.claims;
     send(res, 200, renderPage(view));
   }
 
@@ -237,12 +196,6 @@ function random(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /** An OAuth (`error_description`) or Management API (`message`) error body as one phrase. */
 function describeError(body: Record<string, unknown>): string {
   return String(body.message ?? body.error_description ?? body.error ?? 'no reason given').replace(/\.$/, '');
@@ -257,10 +210,4 @@ function send(res: ServerResponse, status: number, html: string): void {
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(html);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  return text;
 }

@@ -21,6 +21,7 @@ export async function startSignInDemo(run: StartRun, port = 0): Promise<SignInDe
     clientSecret: webApp.client_secret,
     // The demo deploys the Action without CLAIM_NAMESPACE, so it sets the default claim.
     linkedClaim: `${DEFAULT_CLAIM_NAMESPACE}${CLAIM_SUFFIX}`,
+    accountsUrl: run.linkPage.accountsUrl,
     port,
   });
   webApp.callbacks = [app.callbackUrl];
@@ -32,7 +33,7 @@ export function signInInstructions(details: KeepDetails): string {
   const database = details.users.filter((user) => user.password !== undefined).map((user) => user.email);
   return [
     `Sign in with a browser: open ${details.demoAppUrl} and press "Sign in". It goes through ${details.baseUrl}/authorize and the post-login`,
-    "Action, then shows the ID token's claims, the linked-accounts claim among them, and links or unlinks another account (link_with).",
+    "Action, then shows the ID token's claims, the linked-accounts claim among them, and the account's identities.",
     `  Database users (password ${DEMO_PASSWORD}, a local stand-in): ${database.join(', ')}`,
     '  Google, GitHub, Entra ID and passwordless users: pick or enter the identity on the local stand-in pages.',
     `Confirmed linking: sign in with ${CONFIRM_STORY.entra.connection} (Entra ID) and pick ${CONFIRM_STORY.email}. The Action sends you to the linking page`,

@@ -1,19 +1,13 @@
-// In a real Chromium: the demo web app signs a person in through the local tenant's /authorize and login page, shows
-// the ID token's claims, and links another account the person signs in to (link_with with the user's own token),
-// then unlinks it; and `npm start -- --keep`'s demo app shows the tokens of a sign-in the Action linked, and takes a
-// person through the confirmed path on the linking page kept beside the tenant.
+// `npm start -- --keep` in a real Chromium: the demo web app signs people in through the kept tenant's /authorize and
+// login page and shows the tokens, the Action links on the way, a person goes through the confirmed path on the linking
+// page kept beside the tenant, and unlinks on its connected accounts for good.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../scripts/lib/start/demo-app.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIRM_STORY, type KeepDetails } from '../scripts/lib/start/keep.ts';
-import { serveHttp, type TenantHttpServer } from '../scripts/local-tenant/http-server.ts';
-import type { Client } from '../scripts/local-tenant/state.ts';
 import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
-import { createTestTenant, DATABASE, type TestTenant } from './support/tenant.ts';
 
-const PASSWORD = 'correct horse battery';
 const LINKED_CLAIM = 'https://auto-link/linked';
 
 /** Signs in on the tenant's login page with the database form. */
@@ -29,80 +23,7 @@ async function signInWithIdentity(page: Page, connection: string, label: string)
   await page.locator('form.known button', { hasText: label }).click();
 }
 
-describe.skipIf(!browserTestsRun)('the demo app in Chromium: sign in, then link and unlink another account with link_with', () => {
-  let browser: LaunchedBrowser;
-  let fixture: TestTenant & { server: TenantHttpServer; app: DemoApp; web: Client; primary: string; secondary: string };
-
-  beforeEach(async () => {
-    const made = createTestTenant();
-    const { state } = made.tenant;
-    const primary = state.createUser({ connection: DATABASE, email: 'ana@x.io', email_verified: true, password: PASSWORD }).user_id;
-    const secondary = state.createUser({ connection: 'google-oauth2', id: '1044', email: 'ana@x.io', email_verified: true }).user_id;
-    const server = await serveHttp(made.tenant);
-    const web = state.addClient({
-      name: 'demo web app',
-      scopes: [],
-      app_type: 'regular_web',
-      grant_types: ['authorization_code', 'refresh_token'],
-      callbacks: [],
-      allowed_logout_urls: [],
-    });
-    const app = await startDemoApp({
-      tenantUrl: server.url,
-      domain: made.tenant.domain,
-      clientId: web.client_id,
-      clientSecret: web.client_secret,
-      linkedClaim: LINKED_CLAIM,
-    });
-    web.callbacks!.push(app.callbackUrl);
-    web.allowed_logout_urls!.push(app.url);
-    fixture = { ...made, server, app, web, primary, secondary };
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await browser.close();
-    await fixture.app.close();
-    await fixture.server.close();
-  });
-
-  it('signs in as the primary, signs in to the secondary, and the page links it with the user token', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(fixture.app.url);
-    await page.locator('#sign-in').click();
-    await signInWithPassword(page, 'ana@x.io', PASSWORD);
-    await expect.poll(() => page.locator('#sub').textContent()).toBe(fixture.primary);
-    expect(JSON.parse((await page.locator('#claims').textContent())!)).toMatchObject({ sub: fixture.primary, aud: fixture.web.client_id, email: 'ana@x.io' });
-    expect(await page.locator('#identities tr').count()).toBe(2);
-
-    await page.locator('#link-start').click();
-    await signInWithIdentity(page, 'google-oauth2', fixture.secondary);
-    await expect.poll(() => page.locator('#secondary-sub').textContent()).toBe(fixture.secondary);
-    await page.locator('#link-confirm').click();
-    await expect.poll(() => page.locator('#notice').textContent()).toBe(`Linked ${fixture.secondary} into your account.`);
-    expect(await page.locator('#identities tr').count()).toBe(3);
-    expect(fixture.tenant.state.getUser(fixture.secondary)).toBeUndefined();
-    expect(fixture.tenant.state.getUser(fixture.primary)!.identities.map((i) => i.provider)).toEqual(['auth0', 'google-oauth2']);
-
-    await page.getByRole('button', { name: 'Unlink' }).click();
-    await expect.poll(() => page.locator('#notice').textContent()).toContain('Unlinked google-oauth2|1044');
-    expect(fixture.tenant.state.getUser(fixture.secondary)).toBeDefined();
-    await page.close();
-  });
-
-  it('shows the tenant’s refusal when the other sign-in names the same account', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(fixture.app.url);
-    await page.locator('#sign-in').click();
-    await signInWithPassword(page, 'ana@x.io', PASSWORD);
-    await page.locator('#link-start').click();
-    await signInWithPassword(page, 'ana@x.io', PASSWORD);
-    await page.locator('#link-confirm').click();
-    await expect.poll(() => page.locator('#notice').textContent()).toBe('The tenant refused the link: Main identity and the new one are the same.');
-    await page.close();
-  });
-});
-
-describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app signs in and shows the tokens, the linking page confirms', () => {
+describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app and the linking page beside the tenant', () => {
   let browser: LaunchedBrowser;
   let proc: ReturnType<typeof spawn>;
   let details: KeepDetails;
@@ -140,6 +61,7 @@ describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app
     expect(claims).toMatchObject({ iss: `https://${details.domain}/`, aud: details.app.clientId, sub: ana.user_id });
     // Ana's accounts were linked by the demo's replayed logins; this returning login links nothing more.
     expect(await page.locator('#identities tr').count()).toBe(4);
+    expect(await page.locator('#connected-accounts').getAttribute('href')).toBe(details.linkPage.accountsUrl);
     await page.close();
   });
 
@@ -179,6 +101,29 @@ describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app
     expect(identities.join('\n')).toContain(entra.id);
     // The offer and the page's own sign-in never put the person's address in a URL.
     expect(visited.filter((url) => url.includes(CONFIRM_STORY.email) || url.includes(encodeURIComponent(CONFIRM_STORY.email)))).toEqual([]);
+    await page.close();
+  });
+
+  it("from the demo app to the page's connected accounts: the person unlinks the Entra ID account, and the Action does not link it back", async () => {
+    const { entra, google } = CONFIRM_STORY;
+    const page = await browser.context.newPage();
+    await page.goto(details.demoAppUrl);
+    await page.locator('#sign-in').click();
+    await signInWithIdentity(page, google.connection, `${google.connection}|${google.id}`);
+    await expect.poll(() => page.locator('#sub').textContent()).toBe(`${google.connection}|${google.id}`);
+    await page.locator('#connected-accounts').click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The tenant's session from the demo app's sign-in carries the page's own sign-in through.
+    await page.getByRole('button', { name: `Unlink ${entra.connection}` }).click();
+    await page.getByText('The account was unlinked').waitFor();
+
+    await browser.context.clearCookies();
+    await page.goto(details.demoAppUrl);
+    await page.locator('#sign-in').click();
+    await signInWithIdentity(page, entra.connection, `waad|${entra.id}`);
+    // No linking page this time: the person's choice on the page keeps the two apart.
+    await expect.poll(() => page.locator('#sub').textContent()).toBe(`waad|${entra.id}`);
+    expect(await page.locator('#identities tr').count()).toBe(2);
     await page.close();
   });
 });
