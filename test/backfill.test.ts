@@ -199,6 +199,36 @@ describe('backfill dry run', () => {
     expect(tenant.state.getUser(kim.user_id)!.identities.map((i) => i.connection)).toEqual([DATABASE, 'github']);
   });
 
+  it('keeps out an account an undo is restoring: the dry run plans no link the apply would refuse', async () => {
+    const { tenant, client } = get();
+    const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
+    // An undo marked the link of Lee's Google account restoring_at and unlinked it, and stopped before its last write.
+    const google = tenant.state.createUser({
+      connection: 'google-oauth2',
+      id: 'lee-google',
+      email: 'lee@example.com',
+      email_verified: true,
+      created_at: at(2021),
+    });
+    const record = { ...linkRecordFor(google, 'action', NOW), restoring_at: NOW.toISOString() };
+    const lee = tenant.state.createUser({
+      connection: DATABASE,
+      email: 'lee@example.com',
+      email_verified: true,
+      created_at: at(2019),
+      app_metadata: { [recordKey(google.user_id)]: record },
+    });
+    const json = await backfill(envFor(tenant, client), ['--json']);
+    expect(json.code).toBe(0);
+    const result = json.json as { groups: PlannedGroup[]; skipped: SkippedRef[] };
+    expect(result.groups.filter((g) => g.email === 'lee@example.com')).toEqual([]);
+    expect(JSON.stringify(result.skipped)).toContain('restoring');
+    const journal = join(tempDir(), 'journal.ndjson');
+    expect((await backfill(envFor(tenant, client), ['--apply', '--journal', journal])).code).toBe(0);
+    expect(tenant.state.getUser(google.user_id)).toBeDefined();
+    expect(tenant.state.getUser(lee.user_id)!.identities).toHaveLength(1);
+  });
+
   it('answers usage errors with exit 2 and missing credentials with exit 1 naming them', async () => {
     const { tenant, client } = get();
     expect((await backfill(envFor(tenant, client), ['--apply', '--dry-run'])).code).toBe(2);

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { CHECKED_KEY, EXCLUDE_KEY } from '../../../actions/link-record.ts';
+import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../../../actions/link-record.ts';
 import { foldEmail } from '../../../actions/email.ts';
 import { planGroups, type AccountReason, type IneligibleReason, type PolicyOptions, type PolicyUser, type GroupsPlan } from '../../../actions/policy.ts';
 import { UNVERIFIED_LOGIN_KEY, type RiskSign } from '../../../actions/risk-signs.ts';
@@ -118,7 +118,7 @@ export async function planTenant(users: AsyncIterable<User>, options: PolicyOpti
 
 /**
  * What the policy reads of a user and nothing more: identities without their profileData, of app_metadata only this
- * project's small keys (the audit record can be large and the policy does not read it), of user_metadata the unlink choices.
+ * project's small keys and an undo's marks (the audit record can be large), of user_metadata the unlink choices.
  */
 export function policyView(user: User): PolicyUser {
   const view: PolicyUser = {
@@ -133,6 +133,10 @@ export function policyView(user: User): PolicyUser {
   if (user.last_password_reset !== undefined) view.last_password_reset = user.last_password_reset;
   const kept: Metadata = {};
   for (const key of [EXCLUDE_KEY, CHECKED_KEY, UNVERIFIED_LOGIN_KEY]) if (user.app_metadata?.[key] !== undefined) kept[key] = user.app_metadata[key];
+  // Of the audit records, only an undo's restoring_at marks, which the policy reads, without the metadata they keep.
+  for (const entry of linkRecords(user)) {
+    if (entry.restoring_at !== undefined) kept[recordKey(entry.user_id)] = { user_id: entry.user_id, restoring_at: entry.restoring_at };
+  }
   if (Object.keys(kept).length > 0) view.app_metadata = kept;
   // Of user_metadata, only the person's unlink choices: the rest is the person's own and the policy does not read it.
   const choices = Object.entries(user.user_metadata ?? {}).filter(([key]) => key.startsWith(UNLINKED_KEY_PREFIX));
