@@ -13,7 +13,8 @@ export interface BrowserCounts {
   autoSubmits: number;
 }
 
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
+/** What the scripted browser follows (browserless-agent.ts), and all the tenant and the page answer with. */
+const REDIRECT = new Set([302, 303]);
 const META_REFRESH = /<meta http-equiv="refresh"/i;
 const AUTO_SUBMIT = /<form[^>]*\bdata-auto-submit\b/i;
 
