@@ -55,7 +55,7 @@ const commands = (block: Block): string[] => block.lines.map(command).filter((c)
 
 /** Files the documented commands write in the working tree, removed after each command; the journal (which a later
  *  documented undo reads) at the end. */
-const WRITTEN = ['plan.csv', 'links.csv', 'tenant', 'tenant-yaml', 'infra'];
+const WRITTEN = ['plan.csv', 'links.csv', 'declines.csv', 'tenant', 'tenant-yaml', 'infra'];
 const JOURNAL = 'backfill-demo-tenant.local.journal.ndjson';
 const clean = () => WRITTEN.forEach((f) => rmSync(f, { recursive: true, force: true }));
 

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Fetch } from '../scripts/common/routed-fetch.ts';
+import { DECLINED_KEY } from '../actions/decline-memory.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
+import { declinesCommand, declinesSpec } from '../scripts/lib/declines/command.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { loadGenerated } from '../scripts/local-tenant/generator.ts';
 import { loadAction } from './support/action.ts';
@@ -33,7 +35,7 @@ describe('metadata writes', () => {
     return made;
   });
 
-  it('the Action, the backfill and the undo never send app_metadata: {} or user_metadata: {}', async () => {
+  it('the Action, the backfill, the undo and clearing declines never send app_metadata: {} or user_metadata: {}', async () => {
     const { tenant, client } = get();
     const { fetch, bodies } = recordingPatches();
     const env = envFor(tenant, client);
@@ -48,6 +50,13 @@ describe('metadata writes', () => {
     expect(backfill.code).toBe(0);
     const undo = await runCli(unlinkSpec, unlinkCommand({ env, progressStream: quiet, fetch }), ['--journal', journal, '--apply', '--json']);
     expect(undo.code).toBe(0);
+    // A few declines, so that the clearing path runs too.
+    for (const user of [...tenant.state.allUsers()].slice(0, 6)) {
+      tenant.state.patchUser(user.user_id, { app_metadata: { [DECLINED_KEY]: { decision: 'never', at: '2026-01-01T00:00:00.000Z', offers: [] } } });
+    }
+    const clear = await runCli(declinesSpec, declinesCommand({ env, progressStream: quiet, fetch }), ['--clear-all', '--apply', '--json']);
+    expect(clear.code).toBe(0);
+    expect((clear.json!.clear as { items: unknown[] }).items).toHaveLength(6);
 
     expect(actionPatches).toBeGreaterThan(0);
     expect(bodies.length).toBeGreaterThan(actionPatches);
