@@ -38,7 +38,7 @@ main(
     ],
   },
   async (flags) => {
-    const port = numberFlag('port', flags.port, 0, { min: 0, max: 65535, integer: true });
+    const port = numberFlag('port', flags.port, 0, { min: 0, max: 65534, integer: true });
     const run = await runStart({ port, quiet: flags.json ?? false }).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'EADDRINUSE')
         throw new CliError(

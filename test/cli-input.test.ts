@@ -258,4 +258,21 @@ describe('scripts', () => {
       `error: port ${port} on 127.0.0.1 is in use (another npm start -- --keep?): stop that process, pick another --port, or leave --port out for a free one`,
     );
   });
+
+  it("npm start --port whose next port, the linking page's, is in use says which and exits 1; --port 65535 leaves it none", async () => {
+    const busy = await listen((_req, res) => res.end());
+    const pagePort = Number(new URL(busy.url).port);
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const proc = spawn(process.execPath, ['scripts/start.ts', '--port', String(pagePort - 1)], { env: { PATH: process.env.PATH } });
+      let err = '';
+      proc.stderr.on('data', (d) => (err += d));
+      proc.on('error', reject);
+      proc.on('close', (exit) => resolve({ code: exit, stderr: err }));
+    });
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toBe(`error: port ${pagePort} on 127.0.0.1, the linking page's (--port + 1), is in use: stop that process or pick another --port`);
+    const top = spawnSync(process.execPath, ['scripts/start.ts', '--port', '65535'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(top.status).toBe(2);
+    expect(top.stderr.split('\n')[0]).toBe('error: --port must be a whole number from 0 to 65534, got "65535"');
+  });
 });

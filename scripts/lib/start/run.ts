@@ -52,6 +52,7 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
     await server.close();
   };
   try {
+    const linkPageUrl = await demoLinkPageUrl(options.port ?? 0);
     say(`Local tenant ${DEMO_DOMAIN} on ${server.url}: ${demo.accounts} accounts on ${demo.tenant.state.listConnections().length} connections.`);
     const delays = options.delays ?? DEMO_DELAYS;
     say(
@@ -64,7 +65,7 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
       AUTH0_CLIENT_SECRET: demo.admin.client_secret,
       ACTION_CLIENT_ID: demo.actionClient.client_id,
       ACTION_CLIENT_SECRET: demo.actionClient.client_secret,
-      LINK_PAGE_URL: await demoLinkPageUrl(options.port ?? 0),
+      LINK_PAGE_URL: linkPageUrl,
     };
     const deployed = await deployCommand({ env, progressStream: stream })({ json: options.quiet ?? false });
     say(deployed.summary);
