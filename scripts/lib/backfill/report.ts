@@ -2,6 +2,7 @@
 import type { IneligibleReason } from '../../../actions/policy.ts';
 import type { ApplySummary } from './apply.ts';
 import { writeCsv } from '../csv.ts';
+import { columns } from '../columns.ts';
 import type { PacerStats } from '../management/pacer.ts';
 import type { AccountRef, TenantPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
 
@@ -91,14 +92,5 @@ function accountRow(role: string, account: AccountRef, why: string): string[] {
 
 /** Rows padded into columns; a row whose later cells are empty is printed as is (a group's email). */
 function table(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) if (row[1] !== '') row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row[1] === ''
-      ? row[0]!
-      : row
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-  );
+  return columns(rows, (row) => row[1] === '');
 }

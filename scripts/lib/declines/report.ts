@@ -1,6 +1,7 @@
 // The declines report: who answered "Not now" or "Never" on the linking page (app_metadata.auto_link_declined), as rows without an email.
 import { DECLINED_KEY, isDeclined } from '../../../actions/decline-memory.ts';
 import type { User } from '../../../actions/types.ts';
+import { columns, moreLines } from '../columns.ts';
 
 export interface DeclineRow {
   user_id: string;
@@ -81,16 +82,7 @@ export function rowLines(rows: readonly DeclineRow[], shown: number): string[] {
       r.expired ? 'EXPIRED' : '',
       r.offers.length ? `offered ${r.offers.join(', ')}` : 'offers not recorded',
     ]);
-  if (cells.length === 0) return [];
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  const lines = cells.map((c) =>
-    c
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
-  if (rows.length > shown) lines.push(`… and ${rows.length - shown} more (--show, --json or --csv list all)`);
-  return lines;
+  return [...columns(cells), ...moreLines(rows.length, shown)];
 }
 
 /** The totals line of a listing. */

@@ -2,6 +2,7 @@
 // and the id map an application needs to move data it keeps under a former user_id (its `sub`) onto the primary.
 import { linkRecords } from '../../../actions/link-record.ts';
 import type { User } from '../../../actions/types.ts';
+import { columns, moreLines } from '../columns.ts';
 
 export interface LinkRow {
   linked_at: string;
@@ -86,14 +87,7 @@ export function linksText(rows: readonly LinkRow[], totals: LinkTotals, shown: n
       r.primary_user_id,
       r.in_place ? '' : 'NOT IN PLACE',
     ]);
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  const lines = cells.map((c) =>
-    c
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
-  if (rows.length > shown) lines.push(`… and ${rows.length - shown} more (--show, --json or --csv list all)`);
+  const lines = [...columns(cells), ...moreLines(rows.length, shown)];
   lines.push(
     '',
     `${totals.links} links${scope} into ${totals.primaries} primaries: ${totals.byAction} by the Action, ${totals.byConfirmed} confirmed on the linking page, ` +
