@@ -1,20 +1,16 @@
 // The linking page in Chromium against the local tenant: connected accounts (sign in, link another account, unlink it),
 // with no JavaScript needed and nothing blocked by the page's CSP.
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { userMetadataRecords } from '../link-page/audit.ts';
-import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
+import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { pageOnTenant, type RunningPage } from './support/link-page.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
-let browser: LaunchedBrowser;
+const browser = useBrowser();
 let page: RunningPage | undefined;
-beforeEach(async () => {
-  browser = await launchBrowser();
-});
 afterEach(async () => {
-  await browser.close();
   await page?.close();
   page = undefined;
 });
@@ -33,7 +29,7 @@ describe.skipIf(!browserTestsRun)('connected accounts in Chromium', () => {
     const ana = tenant.state.createUser({ connection: DATABASE, email: 'ana@example.com', email_verified: true, password: 'local-demo-ana' });
     const google = tenant.state.createUser({ connection: 'google-oauth2', id: 'ana-google', email: 'ana@example.com', email_verified: true });
     page = await pageOnTenant(tenant, server.url, { connections: 'google-oauth2' });
-    const tab = await browser.context.newPage();
+    const tab = await browser().context.newPage();
     const blocked: string[] = [];
     tab.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());

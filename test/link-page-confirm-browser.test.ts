@@ -1,8 +1,8 @@
 // Confirmed linking in Chromium, end to end: app → login → the Action's offer → the page → a fresh sign-in → /continue → app.
 // Each story runs with the project's built Action and with the contract's test fixture Action.
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
 import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
@@ -10,20 +10,16 @@ import { DATABASE, useHttpTenant } from './support/tenant.ts';
 const http = useHttpTenant();
 /** The project's built Action, and the contract's test fixture (test/fixtures/confirm-link-action.ts) as a second judge. */
 const KINDS: ConfirmActionKind[] = ['bundle', 'fixture'];
-let browser: LaunchedBrowser;
+const browser = useBrowser();
 let cast: ConfirmCast | undefined;
-beforeEach(async () => {
-  browser = await launchBrowser();
-});
 afterEach(async () => {
-  await browser.close();
   await cast?.close();
   cast = undefined;
 });
 
 /** A tab recording CSP violations. */
 async function tab(): Promise<{ tab: Page; blocked: string[] }> {
-  const opened = await browser.context.newPage();
+  const opened = await browser().context.newPage();
   const blocked: string[] = [];
   opened.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());

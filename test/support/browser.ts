@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { afterEach, beforeEach } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_MISSING = `browser tests need Chromium at ${CHROMIUM_PATH}: install it with "apt-get update && apt-get install -y chromium" (as root)`;
@@ -44,4 +45,17 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh Chromium for every test that runs in the file (none for skipped ones): call it at the file's top level. */
+export function useBrowser(): () => LaunchedBrowser {
+  let browser: LaunchedBrowser | undefined;
+  beforeEach(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  return () => browser!;
 }
