@@ -16,7 +16,12 @@ export async function startLinkPage(settings: Settings, options: { fetch?: typeo
     const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
       resolve({
         url: `http://${settings.host}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Browsers keep connections open (keep-alive): without this, close waits for them to time out.
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
       });
     });
   });
