@@ -1,13 +1,12 @@
 // Confirmed linking on /continue (onContinuePostLogin): verify the page's proof, remember a decline, or link the proven
 // account once the accounts, re-read, still allow it. Each refusal is an outcome: the login goes on as it was.
 import type { Config } from './config.ts';
-import { linkKeys, offerCacheKey } from './confirm-offer.ts';
+import { linkKeys, offeredIds } from './confirm-offer.ts';
 import { DECLINED_KEY, declineRecord } from './decline-memory.ts';
 import { LinkTokenError, readProofClaims, type ProofClaims } from './link-page-tokens.ts';
 import { clientFor, findCandidates, linkAll, type FlowDeps } from './login-flow.ts';
 import type { Outcome } from './outcome.ts';
 import { confirmCandidates, loggingIn, pairAnswer, splitPrimary } from './policy.ts';
-import { UNVERIFIED_LOGIN_KEY } from './risk-signs.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
 /** The form field the page posts the proof in. */
@@ -20,9 +19,8 @@ export async function continueLogin(event: PostLoginEvent, api: PostLoginApi, co
   const verified = await verifyProof(event, api, config, page.secret, deps.now());
   if ('why' in verified) return { kind: 'proof-refused', why: verified.why };
   const { proof } = verified;
-  const key = offerCacheKey(event);
-  const cached = key ? api.cache.get(key) : undefined;
-  const offered = cached ? (JSON.parse(cached.value) as string[]) : undefined;
+  // The one list a proof may name: what this transaction offered, kept server-side across the redirect.
+  const offered = offeredIds(event);
   const now = new Date(deps.now());
   if (proof.decision !== 'link') {
     // Free: applied at the end of the flow, and no setPrimaryUser is called in this execution to discard it.
@@ -30,9 +28,11 @@ export async function continueLogin(event: PostLoginEvent, api: PostLoginApi, co
     return { kind: 'declined', decision: proof.decision };
   }
   const proven = proof.proven!;
-  if (offered && !offered.includes(proven)) return { kind: 'proof-refused', why: 'the proven account was not offered' };
+  // No record of the offer is no offer: a proof alone never links (fail closed).
+  if (!offered) return { kind: 'proof-refused', why: 'this transaction made no offer' };
+  if (!offered.includes(proven)) return { kind: 'proof-refused', why: 'the proven account was not offered' };
   if (config.mode !== 'link') return { kind: 'proof-refused', why: 'LINK_MODE is dry-run' };
-  return await linkProven(event, api, config, deps, proven, offered === undefined, now);
+  return await linkProven(event, api, config, deps, proven, now);
 }
 
 /** validateToken (signature with the proof key, expiry, state) and the claims (typ, iss, sub = the login user). */
@@ -60,8 +60,8 @@ async function verifyProof(
 }
 
 /**
- * Re-reads the accounts and re-runs the policy: the proven account must still share the verified email and answer
- * confirm (or silent) with the login user; without the cached offer it must also be one the policy would offer now.
+ * Re-reads the accounts and re-runs the policy: the proven account must still share the verified email and be one the
+ * policy offers the login user now (or one it would link silently).
  */
 async function linkProven(
   event: PostLoginEvent,
@@ -69,7 +69,6 @@ async function linkProven(
   config: Config,
   deps: FlowDeps,
   proven: string,
-  offerLost: boolean,
   now: Date,
 ): Promise<Outcome> {
   const client = clientFor(config, api, deps);
@@ -79,10 +78,10 @@ async function linkProven(
   if (!login || !other) return { kind: 'proof-refused', why: 'the accounts changed since the offer' };
   const answer = pairAnswer(loggingIn(login), other, config.trust).answer;
   if (answer === 'never') return { kind: 'proof-refused', why: 'the proven account is no longer eligible' };
-  if (offerLost && !confirmCandidates<User>(login, candidates, { trust: config.trust }).includes(other)) {
+  if (answer === 'confirm' && !confirmCandidates<User>(login, candidates, { trust: config.trust }).includes(other)) {
     return { kind: 'proof-refused', why: 'the proven account is not one the policy offers' };
   }
   const { primary, secondaries } = splitPrimary([login, other], config.primaryConnection);
-  // The person proved both accounts: the unverified-login sign of the primary is cleared (the secondary's goes with it).
-  return await linkAll(client, api, config, { primary, secondaries, by: 'confirmed', extraMetadata: { [UNVERIFIED_LOGIN_KEY]: null } }, event, now);
+  // No sign is cleared by a proof: a sign only ever asks for confirmation, and erasing one could only ever favour an attacker.
+  return await linkAll(client, api, config, { primary, secondaries, by: 'confirmed' }, event, now);
 }

@@ -1,7 +1,9 @@
 // Confirmed linking, the redirect step: whether this login can be sent to the linking page, and the offer it carries.
-// The offer lists the accounts the person may prove (user_id, provider, connection), never an email: it travels in a URL.
+// The offered user ids stay server-side in the transaction's metadata (kept across the redirect, read on /continue); the URL
+// carries only the sealed offer (link-page-tokens.ts), which names them by keyed hash and holds no email.
 import type { Config, LinkPageConfig } from './config.ts';
-import { deriveLinkKeys, MAX_OFFERS, OFFER_TTL_SECONDS, OFFER_TYP, type LinkKeys, type OfferedAccount } from './link-page-tokens.ts';
+import { maskedEmail } from './email.ts';
+import { deriveLinkKeys, MAX_OFFERS, OFFER_TTL_SECONDS, offerPayload, type LinkKeys } from './link-page-tokens.ts';
 import type { Outcome } from './outcome.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
@@ -30,21 +32,34 @@ export function linkKeys(secret: string): Promise<LinkKeys> {
   return keys;
 }
 
-/** The api.cache key remembering what this transaction offered, for /continue (best effort: the cache may lose it). */
-export function offerCacheKey(event: PostLoginEvent): string | undefined {
-  const id = event.transaction?.id;
-  return id ? `auto-link-offer:${id}`.slice(0, 64) : undefined;
+/**
+ * The transaction metadata key of the offered user ids (a JSON array): Auth0 keeps transaction metadata across the redirect,
+ * where api.cache is best effort and may lose it (limitations.mdx). The one list /continue accepts a proof for.
+ */
+export const OFFER_METADATA_KEY = 'auto_link_offer';
+
+/** The user ids this transaction offered, or undefined when it offered none or the record is unreadable. */
+export function offeredIds(event: PostLoginEvent): string[] | undefined {
+  const value = event.transaction?.metadata?.[OFFER_METADATA_KEY];
+  if (typeof value !== 'string') return undefined;
+  try {
+    const ids: unknown = JSON.parse(value);
+    return Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Sends the person to the linking page with a signed offer of `accounts` (oldest first, at most MAX_OFFERS). */
+/** Sends the person to the linking page with a sealed offer of `accounts` (oldest first, at most MAX_OFFERS). */
 export async function sendOffer(event: PostLoginEvent, api: PostLoginApi, page: LinkPageConfig, accounts: User[]): Promise<Outcome> {
-  const offers: OfferedAccount[] = accounts
-    .slice(0, MAX_OFFERS)
-    .map((u) => ({ user_id: u.user_id, provider: u.identities[0]!.provider, connection: u.identities[0]!.connection }));
-  const { offerKey } = await linkKeys(page.secret);
-  const offer = api.redirect.encodeToken({ secret: offerKey, expiresInSeconds: OFFER_TTL_SECONDS, payload: { typ: OFFER_TYP, offers } });
-  const key = offerCacheKey(event);
-  if (key) api.cache.set(key, JSON.stringify(offers.map((o) => o.user_id)), { ttl: OFFER_TTL_SECONDS * 1000 });
+  const chosen = accounts.slice(0, MAX_OFFERS);
+  const keys = await linkKeys(page.secret);
+  // The account signing in now, as the page names it: the person must see which account a link would give access to.
+  const login = { provider: event.connection.strategy, connection: event.connection.name, hint: maskedEmail(event.user.email ?? '') };
+  const offers = chosen.map((u) => ({ user_id: u.user_id, provider: u.identities[0]!.provider, connection: u.identities[0]!.connection }));
+  const payload = await offerPayload(keys, event.user.user_id, login, offers);
+  const offer = api.redirect.encodeToken({ secret: keys.offerKey, expiresInSeconds: OFFER_TTL_SECONDS, payload });
+  api.transaction.setMetadata(OFFER_METADATA_KEY, JSON.stringify(chosen.map((u) => u.user_id)));
   api.redirect.sendUserTo(page.url, { query: { offer } });
-  return { kind: 'offered', offered: offers.map((o) => o.user_id) };
+  return { kind: 'offered', offered: chosen.map((u) => u.user_id) };
 }

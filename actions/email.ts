@@ -16,3 +16,17 @@ export function foldEmail(email: string): string {
 export function maskEmails(text: string): string {
   return text.replace(/[^\s|,]*@[^\s|,]*/g, '<email>');
 }
+
+/**
+ * The address with its local part and domain name cut to their first character (`carla.mendes@contoso.com` →
+ * `c•••@c•••.com`): enough for a person to recognise their own account on the confirm view, not enough to read it.
+ */
+export function maskedEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  const name = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${[...email.slice(0, at)][0]}•••@${[...name][0] ?? ''}•••${tld}`;
+}

@@ -1,5 +1,7 @@
 // The confirmed-linking tokens shared by the Action and the linking page: keys derived from LINK_SECRET, offer and proof claims.
 // No I/O and no JWT library: the Action signs and checks with api.redirect, the page with jose; both read the claims here.
+// The offer is opaque to whoever holds the login: its accounts travel sealed (AES-256-GCM) and name the other accounts only by
+// a keyed hash (`ref`), so an attacker whose IdP asserts a victim's address learns none of the victim's user ids from the URL.
 
 /** LINK_SECRET's minimum length; shorter secrets are refused by the Action's config and by the page's settings. */
 export const MIN_LINK_SECRET_LENGTH = 32;
@@ -14,27 +16,44 @@ export const MAX_OFFERS = 10;
 
 const OFFER_LABEL = 'auto-link offer v1';
 const PROOF_LABEL = 'auto-link proof v1';
+const OFFER_BOX_LABEL = 'auto-link offer box v1';
+const OFFER_REF_LABEL = 'auto-link offer ref v1';
+/** Characters of a `ref`: 132 bits of HMAC-SHA256, base64url. */
+const REF_LENGTH = 22;
 const LINK_SECRET_LABEL = 'auto-link link secret v1';
 
 export type Decision = 'link' | 'later' | 'never';
 export const DECISIONS: readonly Decision[] = ['link', 'later', 'never'];
 
-/** One account the person may prove. No email: the offer travels in a URL. */
+/** One account the person may prove, as the page sees it: its connection, and its user_id only as a keyed hash. */
 export interface OfferedAccount {
-  user_id: string;
+  /** offerRef(keys, user_id): the page compares it with the ref of the account the person signed in to. */
+  ref: string;
   provider: string;
   connection: string;
 }
 
-/** The offer's claims: the payload the Action encodes plus what api.redirect.encodeToken adds. */
-export interface OfferClaims {
+/** The account signing in now, as the confirm view names it: its connection and a masked identifier (maskedEmail). */
+export interface LoginSide {
+  provider: string;
+  connection: string;
+  hint: string;
+}
+
+/** What the sealed box of an offer holds. */
+export interface OfferBox {
+  login: LoginSide;
+  offers: OfferedAccount[];
+}
+
+/** The offer's claims once opened: the payload the Action encodes, what api.redirect.encodeToken adds, and the box's content. */
+export interface OfferClaims extends OfferBox {
   typ: typeof OFFER_TYP;
   /** The login user. */
   sub: string;
   /** The tenant host, as encodeToken sets it. */
   iss: string;
   exp: number;
-  offers: OfferedAccount[];
 }
 
 /** The proof the page posts to /continue as `link_proof`. */
@@ -58,6 +77,10 @@ export interface LinkKeys {
   offerKey: string;
   /** The `secret` string of the proof's validateToken; HS256 over its UTF-8 bytes. */
   proofKey: string;
+  /** AES-256-GCM key of the offer's box. */
+  boxKey: Uint8Array<ArrayBuffer>;
+  /** HMAC-SHA256 key of the offered accounts' refs. */
+  refKey: Uint8Array<ArrayBuffer>;
 }
 
 /** Why a token's claims were refused; the message never holds a claim value. */
@@ -103,7 +126,7 @@ export async function deriveKey(secret: string, label: string): Promise<string> 
 }
 
 /** The raw 32 bytes behind deriveKey, for keys that are not strings (the page's cookie key). */
-export async function deriveKeyBytes(secret: string, label: string): Promise<Uint8Array> {
+export async function deriveKeyBytes(secret: string, label: string): Promise<Uint8Array<ArrayBuffer>> {
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(label)));
@@ -119,22 +142,108 @@ export function linkSecretFromClientSecret(clientSecret: string): Promise<string
 }
 
 export async function deriveLinkKeys(secret: string): Promise<LinkKeys> {
-  const [offerKey, proofKey] = await Promise.all([deriveKey(secret, OFFER_LABEL), deriveKey(secret, PROOF_LABEL)]);
-  return { offerKey, proofKey };
+  const [offerKey, proofKey, boxKey, refKey] = await Promise.all([
+    deriveKey(secret, OFFER_LABEL),
+    deriveKey(secret, PROOF_LABEL),
+    deriveKeyBytes(secret, OFFER_BOX_LABEL),
+    deriveKeyBytes(secret, OFFER_REF_LABEL),
+  ]);
+  return { offerKey, proofKey, boxKey, refKey };
 }
 
-/** The offer's claims after its signature was checked, or a LinkTokenError. `issuer` is the tenant host. */
-export function readOfferClaims(payload: unknown, expected: { issuer: string; nowSeconds: number }): OfferClaims {
+/** The keyed hash that names an offered account: nobody without LINK_SECRET can tell which user_id it stands for. */
+export async function offerRef(keys: Pick<LinkKeys, 'refKey'>, userId: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', keys.refKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(userId)))).slice(0, REF_LENGTH);
+}
+
+/** An account to offer, as the Action knows it. */
+export interface OfferInput {
+  user_id: string;
+  provider: string;
+  connection: string;
+}
+
+/**
+ * The payload of an offer for the login user `sub` (the Action passes it to api.redirect.encodeToken with the offer key):
+ * `typ` and the sealed box, bound to `sub` (its additional data), so a box cannot be moved into another user's offer.
+ */
+export async function offerPayload(
+  keys: LinkKeys,
+  sub: string,
+  login: LoginSide,
+  accounts: readonly OfferInput[],
+): Promise<{ typ: typeof OFFER_TYP; box: string }> {
+  if (accounts.length === 0 || accounts.length > MAX_OFFERS) throw new LinkTokenError('malformed', `an offer lists 1 to ${MAX_OFFERS} accounts`);
+  const offers = await Promise.all(accounts.map(async (a) => ({ ref: await offerRef(keys, a.user_id), provider: a.provider, connection: a.connection })));
+  const box: OfferBox = { login, offers };
+  return { typ: OFFER_TYP, box: await sealOfferBox(keys, sub, box) };
+}
+
+/** base64url(iv ‖ AES-256-GCM(box as JSON)), with `sub` as additional data. Exported for tests that seal a malformed box. */
+export async function sealOfferBox(keys: Pick<LinkKeys, 'boxKey'>, sub: string, box: unknown): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const key = await crypto.subtle.importKey('raw', keys.boxKey, 'AES-GCM', false, ['encrypt']);
+  const additionalData = new TextEncoder().encode(sub);
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode(JSON.stringify(box))));
+  const joined = new Uint8Array(iv.length + sealed.length);
+  joined.set(iv);
+  joined.set(sealed, iv.length);
+  return base64url(joined);
+}
+
+/** The offer's claims after its signature was checked, its box opened, or a LinkTokenError. `issuer` is the tenant host. */
+export async function readOfferClaims(
+  payload: unknown,
+  keys: Pick<LinkKeys, 'boxKey'>,
+  expected: { issuer: string; nowSeconds: number },
+): Promise<OfferClaims> {
   const claims = record(payload);
   if (claims.typ !== OFFER_TYP) throw new LinkTokenError('wrong_typ', `the token is not an offer (typ must be ${OFFER_TYP})`);
   if (claims.iss !== expected.issuer) throw new LinkTokenError('wrong_issuer', 'the offer was issued by another tenant');
   const sub = text(claims.sub, 'sub');
   const exp = expiry(claims.exp, expected.nowSeconds);
-  const offers = claims.offers;
+  const box = record(await openBox(keys, sub, claims.box));
+  const login = record(box.login);
+  const offers = box.offers;
   if (!Array.isArray(offers) || offers.length === 0 || offers.length > MAX_OFFERS) {
     throw new LinkTokenError('malformed', `the offer must list 1 to ${MAX_OFFERS} accounts`);
   }
-  return { typ: OFFER_TYP, sub, iss: expected.issuer, exp, offers: offers.map(offeredAccount) };
+  return {
+    typ: OFFER_TYP,
+    sub,
+    iss: expected.issuer,
+    exp,
+    login: { provider: text(login.provider, 'login.provider'), connection: text(login.connection, 'login.connection'), hint: text(login.hint, 'login.hint') },
+    offers: offers.map(offeredAccount),
+  };
+}
+
+/** The box's JSON, or LinkTokenError malformed for a box that is not this secret's, not this user's, or tampered with. */
+async function openBox(keys: Pick<LinkKeys, 'boxKey'>, sub: string, value: unknown): Promise<unknown> {
+  const sealed = typeof value === 'string' && /^[A-Za-z0-9_-]{40,8000}$/.test(value) ? fromBase64url(value) : undefined;
+  if (!sealed) throw new LinkTokenError('malformed', "the offer's box is missing or malformed");
+  try {
+    const key = await crypto.subtle.importKey('raw', keys.boxKey, 'AES-GCM', false, ['decrypt']);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.slice(0, 12), additionalData: new TextEncoder().encode(sub) },
+      key,
+      sealed.slice(12),
+    );
+    return JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    throw new LinkTokenError('malformed', "the offer's box does not open with this secret for this user");
+  }
+}
+
+/** The offered account the person signed in to (`userId`), or undefined when it is none of them. */
+export async function offeredAccountOf(
+  keys: Pick<LinkKeys, 'refKey'>,
+  offer: Pick<OfferClaims, 'offers'>,
+  userId: string,
+): Promise<OfferedAccount | undefined> {
+  const ref = await offerRef(keys, userId);
+  return offer.offers.find((o) => o.ref === ref);
 }
 
 /**
@@ -164,12 +273,15 @@ export function readProofClaims(payload: unknown, expected: { issuer: string; us
   return proof;
 }
 
-/** The claims of a proof made now; the page signs them with proofKey. */
-export function proofClaims(input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number; jti: string }): ProofClaims {
+/** The claims of a proof made now; the page signs them with proofKey. A link proof names an offered account (by its ref). */
+export async function proofClaims(
+  keys: Pick<LinkKeys, 'refKey'>,
+  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number; jti: string },
+): Promise<ProofClaims> {
   const { offer, state, decision, proven, nowSeconds, jti } = input;
   const proof: ProofClaims = { typ: PROOF_TYP, sub: offer.sub, state, decision, iss: offer.iss, iat: nowSeconds, exp: nowSeconds + PROOF_TTL_SECONDS, jti };
   if (decision === 'link') {
-    if (proven === undefined || !offer.offers.some((o) => o.user_id === proven)) throw new LinkTokenError('malformed', 'a link proof names an offered account');
+    if (proven === undefined || !(await offeredAccountOf(keys, offer, proven))) throw new LinkTokenError('malformed', 'a link proof names an offered account');
     proof.proven = proven;
   }
   return proof;
@@ -177,11 +289,9 @@ export function proofClaims(input: { offer: OfferClaims; state: string; decision
 
 function offeredAccount(value: unknown): OfferedAccount {
   const account = record(value);
-  return {
-    user_id: text(account.user_id, 'offers.user_id'),
-    provider: text(account.provider, 'offers.provider'),
-    connection: text(account.connection, 'offers.connection'),
-  };
+  const ref = text(account.ref, 'offers.ref');
+  if (ref.length !== REF_LENGTH) throw new LinkTokenError('malformed', "the offer's refs are malformed");
+  return { ref, provider: text(account.provider, 'offers.provider'), connection: text(account.connection, 'offers.connection') };
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -204,6 +314,11 @@ function expiry(value: unknown, nowSeconds: number): number {
   const exp = whole(value, 'exp');
   if (exp <= nowSeconds) throw new LinkTokenError('expired', 'the token has expired');
   return exp;
+}
+
+function fromBase64url(value: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 function base64url(bytes: Uint8Array): string {

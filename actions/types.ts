@@ -104,6 +104,8 @@ export interface PostLoginTransaction {
   response_type?: string[];
   response_mode?: string;
   login_hint?: string;
+  /** What api.transaction.setMetadata set earlier in this transaction, kept across a redirect (transaction-metadata.mdx). */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 /** The post-login `event` (trigger post-login v3), the parts this project reads. */
@@ -154,6 +156,8 @@ export interface PostLoginApi {
     setUserMetadata(key: string, value: unknown): PostLoginApi;
   };
   idToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
+  /** Transaction metadata: key ≤ 64 characters, a string, number or boolean value ≤ 8 KB; kept across a redirect to /continue. */
+  transaction: { setMetadata(key: string, value: string | number | boolean): PostLoginApi };
   accessToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
   redirect: {
     /** Suspends the flow after this Action and sends the browser to `url` (with `query`, plus Auth0's `state`). */

@@ -7,7 +7,7 @@ import { PageError } from './errors.ts';
 export async function verifyOffer(token: string, keys: LinkKeys, issuer: string, nowSeconds: number): Promise<OfferClaims> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(keys.offerKey), { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) });
-    return readOfferClaims(payload, { issuer, nowSeconds });
+    return await readOfferClaims(payload, keys, { issuer, nowSeconds });
   } catch (error) {
     const why = error instanceof LinkTokenError ? error.message : "the offer is not signed by this tenant's Action or has expired";
     throw new PageError('offer_invalid', `This linking request cannot be used (${why}). Go back to the application and sign in again.`, { cause: error });
@@ -19,6 +19,6 @@ export async function signProof(
   keys: LinkKeys,
   input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number },
 ): Promise<string> {
-  const claims = proofClaims({ ...input, jti: crypto.randomUUID() });
+  const claims = await proofClaims(keys, { ...input, jti: crypto.randomUUID() });
   return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(keys.proofKey));
 }

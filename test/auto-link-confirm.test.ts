@@ -3,7 +3,8 @@
 import { SignJWT, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DECLINED_KEY } from '../actions/decline-memory.ts';
-import { deriveLinkKeys, PROOF_TTL_SECONDS, PROOF_TYP } from '../actions/link-page-tokens.ts';
+import { deriveLinkKeys, offerRef, PROOF_TTL_SECONDS, PROOF_TYP, type OfferClaims } from '../actions/link-page-tokens.ts';
+import { verifyOffer } from '../link-page/tokens.ts';
 import { linkRecords } from '../actions/link-record.ts';
 import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
@@ -59,6 +60,16 @@ async function proof(suspended: SuspendedFlow, claims: Record<string, unknown>, 
 }
 
 const offerOf = (suspended: SuspendedFlow) => new URL(suspended.url).searchParams.get('offer')!;
+
+/** The offer as the linking page opens it (signature, expiry, sealed box). */
+async function openOffer(suspended: SuspendedFlow): Promise<OfferClaims> {
+  return verifyOffer(offerOf(suspended), await deriveLinkKeys(LINK_SECRET), current().tenant.domain, Math.floor(Date.now() / 1000));
+}
+
+/** The ref by which an offer names `userId`. */
+async function refOf(userId: string): Promise<string> {
+  return offerRef(await deriveLinkKeys(LINK_SECRET), userId);
+}
 const post = (token: string, state: string) => ({ method: 'POST', query: { state }, body: { link_proof: token } });
 
 describe('redirect decisions', () => {
@@ -69,10 +80,11 @@ describe('redirect decisions', () => {
     const url = new URL(suspended.url);
     expect(`${url.origin}${url.pathname}`).toBe(PAGE.LINK_PAGE_URL);
     expect(suspended.url).not.toMatch(/ann|%40|@/i);
-    expect(decodeJwt(offerOf(suspended))).toMatchObject({
-      typ: 'auto-link/offer',
-      sub: entra.user_id,
-      offers: [{ user_id: google.user_id, provider: 'google-oauth2', connection: 'google-oauth2' }],
+    expect(decodeJwt(offerOf(suspended))).toMatchObject({ typ: 'auto-link/offer', sub: entra.user_id });
+    expect(JSON.stringify(decodeJwt(offerOf(suspended)))).not.toContain(google.user_id.split('|')[1]);
+    expect(await openOffer(suspended)).toMatchObject({
+      login: { provider: 'waad', connection: 'entra', hint: 'a•••@x•••.io' },
+      offers: [{ ref: await refOf(google.user_id), provider: 'google-oauth2', connection: 'google-oauth2' }],
     });
     expect(pathCalls(suspended)).toEqual(LOOKUP);
   });
@@ -176,7 +188,7 @@ describe('attacks', () => {
     current().tenant.state.getUser(dormant.user_id)!.last_login = '2022-01-01T00:00:00.000Z';
     const newcomer = create('google-oauth2');
     const guarded = (await start(PAGE, { userId: newcomer.user_id })).result;
-    expect(decodeJwt(offerOf(redirected(guarded)))).toMatchObject({ offers: [{ user_id: dormant.user_id }] });
+    expect(await openOffer(redirected(guarded))).toMatchObject({ offers: [{ ref: await refOf(dormant.user_id) }] });
     // Without the defence (a threshold longer than the dormancy), the same login merges it silently.
     const { action } = await loadAction(current(), { DORMANT_DAYS: '36500' });
     expect(await action.login({ userId: newcomer.user_id })).toMatchObject({ outcome: 'success', subject: dormant.user_id });

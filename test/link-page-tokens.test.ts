@@ -10,7 +10,10 @@ import {
   OFFER_TYP,
   PROOF_TTL_SECONDS,
   PROOF_TYP,
+  offerPayload,
+  offerRef,
   readProofClaims,
+  sealOfferBox,
   type LinkKeys,
 } from '../actions/link-page-tokens.ts';
 import { PageError } from '../link-page/errors.ts';
@@ -20,11 +23,23 @@ const SECRET = 'a-link-secret-of-at-least-32-characters';
 const ISSUER = 'tenant.local';
 const NOW = 1_900_000_000;
 const OFFERED = { user_id: 'google-oauth2|1234', provider: 'google-oauth2', connection: 'google-oauth2' };
+const LOGIN = { provider: 'waad', connection: 'contoso-entra', hint: 'c•••@c•••.com' };
 
-/** An offer as api.redirect.encodeToken makes it: HS256 over the UTF-8 bytes of the secret string. */
-function encodeOffer(secret: string, claims: Record<string, unknown>): Promise<string> {
-  const payload = { typ: OFFER_TYP, sub: 'waad|entra-1', iss: ISSUER, exp: NOW + 600, ip: '127.0.0.1', offers: [OFFERED], ...claims };
+/** An offer as api.redirect.encodeToken makes it (HS256 over the UTF-8 bytes of the secret string), sealed with SECRET's keys. */
+async function encodeOffer(secret: string, claims: Record<string, unknown>): Promise<string> {
+  const sealed = await offerPayload(await deriveLinkKeys(SECRET), 'waad|entra-1', LOGIN, [OFFERED]);
+  const payload = { ...sealed, sub: 'waad|entra-1', iss: ISSUER, exp: NOW + 600, ip: '127.0.0.1', ...claims };
   return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+}
+
+/** `box` with one character of its ciphertext changed. */
+function flipped(box: string): string {
+  return `${box.slice(0, 20)}${box[20] === 'A' ? 'B' : 'A'}${box.slice(21)}`;
+}
+
+/** A box sealed for the offer's user as the Action would, holding `box` as it is. */
+async function boxOf(box: unknown, sub = 'waad|entra-1'): Promise<string> {
+  return sealOfferBox(await deriveLinkKeys(SECRET), sub, box);
 }
 
 /** The Action's side: validateToken's signature and expiry check, then the shared claim check. */
@@ -64,7 +79,23 @@ describe('the offer, read by the page', () => {
   it('accepts the Action offer and returns its accounts', async () => {
     const keys = await deriveLinkKeys(SECRET);
     const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
-    expect(offer).toMatchObject({ sub: 'waad|entra-1', iss: ISSUER, offers: [OFFERED] });
+    const ref = await offerRef(keys, OFFERED.user_id);
+    expect(offer).toMatchObject({ sub: 'waad|entra-1', iss: ISSUER, login: LOGIN, offers: [{ ref, provider: 'google-oauth2', connection: 'google-oauth2' }] });
+  });
+
+  it('is opaque: the token names no other account, no email and no connection, and its box opens for its own user only', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const token = await encodeOffer(keys.offerKey, {});
+    const readable = Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8');
+    expect(readable).not.toContain('1234');
+    expect(readable).not.toContain('google');
+    expect(readable).not.toContain('contoso');
+    expect(Object.keys(JSON.parse(readable)).sort()).toEqual(['box', 'exp', 'ip', 'iss', 'sub', 'typ']);
+    // A box lifted into an offer for another login user does not open: it is bound to its sub.
+    const moved = await encodeOffer(keys.offerKey, { sub: 'waad|attacker' });
+    await expect(verifyOffer(moved, keys, ISSUER, NOW)).rejects.toThrow(/does not open/);
+    // A ref is a keyed hash: another secret's ref of the same user differs, so nobody without LINK_SECRET can test a guess.
+    expect(await offerRef(await deriveLinkKeys(`${SECRET}-other`), OFFERED.user_id)).not.toBe(await offerRef(keys, OFFERED.user_id));
   });
 
   it.each([
@@ -73,8 +104,14 @@ describe('the offer, read by the page', () => {
     ['expired', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { exp: NOW - 1 }), 'not signed'],
     ['of another typ', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { typ: PROOF_TYP }), 'not an offer'],
     ['of another tenant', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { iss: 'other.local' }), 'another tenant'],
-    ['without accounts', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { offers: [] }), '1 to 10'],
-    ['with a malformed account', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { offers: [{ user_id: 'x' }] }), 'offers.provider'],
+    ['without accounts', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { box: await boxOf({ login: LOGIN, offers: [] }) }), '1 to 10'],
+    [
+      'with a malformed account',
+      async (keys: LinkKeys) => encodeOffer(keys.offerKey, { box: await boxOf({ login: LOGIN, offers: [{ user_id: 'x' }] }) }),
+      'offers.ref',
+    ],
+    ['without its login side', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { box: await boxOf({ offers: [] }) }), 'no claims object'],
+    ['with a tampered box', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { box: flipped(await boxOf({ login: LOGIN })) }), 'does not open'],
   ])('refuses an offer %s', async (_name, make, why) => {
     const keys = await deriveLinkKeys(SECRET);
     const refused = await verifyOffer(await make(keys), keys, ISSUER, NOW).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 // The page's one OIDC callback: finishes the attempt the state cookie remembers (prove an offered account, sign in, link another).
 import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
+import { offeredAccountOf } from '../../actions/link-page-tokens.ts';
 import { relinkedPatch } from '../../actions/unlink-choice.ts';
 import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
@@ -50,7 +51,7 @@ async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: U
     if (error instanceof PageError) return again(error);
     throw error;
   }
-  if (!confirm.offer.offers.some((o) => o.user_id === sub)) {
+  if (!(await offeredAccountOf(page.keys, confirm.offer, sub))) {
     return again(new PageError('not_offered', 'You signed in to an account that is not the one offered for linking, so nothing was linked.'));
   }
   return answer(c, page, 'link', sub);

@@ -1,6 +1,6 @@
 // Test support for the linking page: its settings for a tenant, the page served on loopback, a cookie-keeping HTTP client.
 import { SignJWT } from 'jose';
-import { deriveLinkKeys, OFFER_TYP, type OfferedAccount } from '../../actions/link-page-tokens.ts';
+import { deriveLinkKeys, offerPayload, type LoginSide, type OfferInput } from '../../actions/link-page-tokens.ts';
 import { startLinkPage } from '../../link-page/main.ts';
 import { readSettings, type Settings } from '../../link-page/settings.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
@@ -55,13 +55,24 @@ export async function freeBaseUrl(): Promise<string> {
   return `http://127.0.0.1:${await loopbackPort()}`;
 }
 
-/** An offer as the Action's api.redirect.encodeToken makes it. */
-export async function offerToken(input: { issuer: string; sub: string; offers: OfferedAccount[]; secret?: string; exp?: number }): Promise<string> {
-  const { offerKey } = await deriveLinkKeys(input.secret ?? LINK_SECRET);
+/** The login side an offer names when a test does not say: an Entra ID login. */
+export const ENTRA_LOGIN: LoginSide = { provider: 'waad', connection: 'contoso-entra', hint: 'c•••@c•••.com' };
+
+/** An offer as the Action's api.redirect.encodeToken makes it (offerPayload: the accounts sealed, named by ref). */
+export async function offerToken(input: {
+  issuer: string;
+  sub: string;
+  offers: OfferInput[];
+  login?: LoginSide;
+  secret?: string;
+  exp?: number;
+}): Promise<string> {
+  const keys = await deriveLinkKeys(input.secret ?? LINK_SECRET);
   const exp = input.exp ?? Math.floor(Date.now() / 1000) + 600;
-  return new SignJWT({ typ: OFFER_TYP, sub: input.sub, iss: input.issuer, exp, ip: '127.0.0.1', offers: input.offers })
+  const payload = await offerPayload(keys, input.sub, input.login ?? ENTRA_LOGIN, input.offers);
+  return new SignJWT({ ...payload, sub: input.sub, iss: input.issuer, exp, ip: '127.0.0.1' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(offerKey));
+    .sign(new TextEncoder().encode(keys.offerKey));
 }
 
 /** The page's own application on a local tenant: a regular web app whose one callback is the page's. */

@@ -17,13 +17,29 @@ export interface Commands {
   accessTokenClaims: Metadata;
   /** Where api.redirect.sendUserTo sends the browser after the current Action (its query applied, Auth0's state not yet). */
   redirectTo: string | undefined;
+  /** api.transaction.setMetadata: kept for the whole transaction, across a redirect (event.transaction.metadata). */
+  transactionMetadata: Record<string, string | number | boolean>;
 }
+
+/** customize/actions/transaction-metadata.mdx: key at most 64 characters, value at most 8 KB, all of it at most 16 KB. */
+const TRANSACTION_METADATA_KEY_MAX = 64;
+const TRANSACTION_METADATA_VALUE_MAX = 8 * 1024;
+const TRANSACTION_METADATA_TOTAL_MAX = 16 * 1024;
 
 const PRIMARY_USER_ID_MAX = 128;
 
 /** Nothing asked for yet: the start of a flow. */
 export function newCommands(): Commands {
-  return { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {}, redirectTo: undefined };
+  return {
+    denied: undefined,
+    primaryUserId: undefined,
+    appMetadata: {},
+    userMetadata: {},
+    idTokenClaims: {},
+    accessTokenClaims: {},
+    redirectTo: undefined,
+    transactionMetadata: {},
+  };
 }
 
 /**
@@ -84,6 +100,22 @@ export function createPostLoginApi(
       },
       encodeToken: (options) => encodeSessionToken(transaction(), options),
       validateToken: (options) => validateSessionToken(transaction(), options),
+    },
+    transaction: {
+      setMetadata(key, value) {
+        // Past a limit Auth0's behaviour is not documented: the less forgiving guess is that the call throws.
+        if (typeof key !== 'string' || key === '' || key.length > TRANSACTION_METADATA_KEY_MAX) {
+          throw new TypeError(`api.transaction.setMetadata: the key must be a string of 1 to ${TRANSACTION_METADATA_KEY_MAX} characters`);
+        }
+        if (!['string', 'number', 'boolean'].includes(typeof value))
+          throw new TypeError('api.transaction.setMetadata: the value must be a string, number or boolean');
+        if (String(value).length > TRANSACTION_METADATA_VALUE_MAX) throw new RangeError('api.transaction.setMetadata: the value is larger than 8 KB');
+        const next = { ...commands.transactionMetadata, [key]: value };
+        if (JSON.stringify(next).length > TRANSACTION_METADATA_TOTAL_MAX)
+          throw new RangeError('api.transaction.setMetadata: transaction metadata is larger than 16 KB');
+        if (isOpen()) commands.transactionMetadata = next;
+        return api;
+      },
     },
     idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },
     accessToken: { setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value) },

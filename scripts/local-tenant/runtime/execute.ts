@@ -199,7 +199,14 @@ async function runFrom(
     const action = run.actions[index]!;
     const resuming = continued !== undefined && index === from;
     const baseRequest = resuming ? { ...run.base.request, ...structuredClone(continued) } : run.base.request;
-    const event: PostLoginEvent = { ...run.base, request: baseRequest, user: userForStep(state, run.base.user, commands), secrets: action.secrets };
+    const event: PostLoginEvent = {
+      ...run.base,
+      request: baseRequest,
+      // Transaction metadata set by earlier Actions or before a redirect is seen by every later execution of the flow.
+      ...(run.base.transaction ? { transaction: { ...run.base.transaction, metadata: structuredClone(commands.transactionMetadata) } } : {}),
+      user: userForStep(state, run.base.user, commands),
+      secrets: action.secrets,
+    };
     const context = newExecutionContext();
     const redirect: RedirectContext = {
       userId: event.user.user_id,
