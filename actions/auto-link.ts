@@ -30,7 +30,7 @@ export const onExecutePostLogin = async (event: PostLoginEvent, api: PostLoginAp
 
 /** /continue after the linking page: the proof is checked and the proven account linked, or nothing happens. */
 export const onContinuePostLogin = async (event: PostLoginEvent, api: PostLoginApi): Promise<void> => {
-  const line = logLine(await guarded(event, (config) => continueLogin(event, api, config, flowDeps())));
+  const line = logLine(await guarded(event, (config) => (isLinkPage(event, config) ? Promise.resolve(QUIET) : continueLogin(event, api, config, flowDeps()))));
   if (line !== undefined) console.log(line);
 };
 
@@ -41,22 +41,28 @@ async function guarded(event: PostLoginEvent, run: (config: Config) => Promise<O
     const read = readConfig(event.secrets ?? {});
     if (read.status === 'off') return QUIET;
     if (read.status === 'invalid') return { kind: 'invalid-config', description: describeInvalid(read) };
-    // The linking page's own sign-ins: no lookup, no redirect, nothing that could interfere with its transaction.
-    if (read.config.linkPageClientId !== undefined && event.client?.client_id === read.config.linkPageClientId) return QUIET;
     return await run(read.config);
   } catch (error) {
     return { kind: 'failed', error };
   }
 }
 
+/** The linking page's own sign-ins: no lookup and no redirect, nothing that could interfere with its transaction. */
+function isLinkPage(event: PostLoginEvent, config: Config): boolean {
+  return config.linkPageClientId !== undefined && event.client?.client_id === config.linkPageClientId;
+}
+
 /** Every gate that needs no HTTP, then the check. */
 async function execute(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps): Promise<Outcome> {
-  if (isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
+  // A login while the email is unverified is a risk sign for later links of this account, recorded for free, on every
+  // login the Action sees, the linking page's own sign-ins and sign-ups included: skipping it anywhere would let a
+  // pre-registration through that door leave no trace.
+  const unverified = typeof event.user.email === 'string' && event.user.email !== '' && event.user.email_verified !== true;
+  const mark = unverified && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;
+  if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
+  if (isLinkPage(event, config) || isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
   const verdict = eligibility(loggingIn(event.user), config.trust);
   if (!verdict.eligible) {
-    // A login while the email is unverified is a risk sign for later links of this account, recorded for free.
-    const mark = verdict.reason === 'unverified' && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;
-    if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
     // A risk sign of the login user's own leaves only confirmed links, which need a page this login can reach.
     if (isNeverReason(verdict.reason) || redirectBlocker(event, config) !== undefined) return { kind: 'ineligible', reason: verdict.reason };
   }

@@ -5,6 +5,14 @@ import { linkPageUrlProblem, linkSecretProblem } from './link-page-tokens.ts';
 
 export type LinkMode = 'link' | 'dry-run';
 
+/**
+ * What ending an account's sessions before a link covers (secret END_SESSIONS). `sso-and-refresh` (default): its SSO
+ * sessions (DELETE /api/v2/users/{id}/sessions, delete:sessions: Auth0's Session Management API, Enterprise plans) and its
+ * refresh tokens (DELETE /api/v2/grants?user_id=, delete:grants: every plan). `refresh-only`: refresh tokens alone, for
+ * plans without the Session Management API; the account's SSO sessions then end only when they expire (security model).
+ */
+export type EndSessions = 'sso-and-refresh' | 'refresh-only';
+
 export interface Config {
   /** `link` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
   mode: LinkMode;
@@ -21,8 +29,10 @@ export interface Config {
   claimName: string;
   /** The linking page (LINK_PAGE_URL + LINK_SECRET); undefined → confirm-pairs are not linked, and that is logged. */
   linkPage: LinkPageConfig | undefined;
-  /** The page's own application (LINK_PAGE_CLIENT_ID): its logins are left alone entirely. */
+  /** The page's own application (LINK_PAGE_CLIENT_ID): its logins are never looked up or redirected. */
   linkPageClientId: string | undefined;
+  /** What is ended of a password account's sessions before it takes part in a link (END_SESSIONS). */
+  endSessions: EndSessions;
 }
 
 export interface LinkPageConfig {
@@ -77,6 +87,7 @@ export function readConfig(secrets: Secrets, now: number = Date.now()): ConfigRe
         claimName: `${readNamespace(secrets)}${CLAIM_SUFFIX}`,
         linkPage: readLinkPage(secrets),
         linkPageClientId: optional(secrets, 'LINK_PAGE_CLIENT_ID'),
+        endSessions: readEndSessions(secrets),
       },
     };
   } catch (error) {
@@ -154,6 +165,12 @@ function readLinkPage(secrets: Secrets): LinkPageConfig | undefined {
   const secretProblem = linkSecretProblem(secret);
   if (secretProblem) throw new SecretProblem('LINK_SECRET', secretProblem);
   return { url: url!, secret: secret!, laterDays: readDays(secrets, 'LINK_LATER_DAYS', DEFAULT_LINK_LATER_DAYS) };
+}
+
+function readEndSessions(secrets: Secrets): EndSessions {
+  const value = optional(secrets, 'END_SESSIONS')?.toLowerCase() ?? 'sso-and-refresh';
+  if (value === 'sso-and-refresh' || value === 'refresh-only') return value;
+  throw new SecretProblem('END_SESSIONS', 'is malformed: use sso-and-refresh (Enterprise plans) or refresh-only');
 }
 
 function readDays(secrets: Secrets, name: string, fallback: number): number {

@@ -63,14 +63,7 @@ async function verifyProof(
  * Re-reads the accounts and re-runs the policy: the proven account must still share the verified email and be one the
  * policy offers the login user now (or one it would link silently).
  */
-async function linkProven(
-  event: PostLoginEvent,
-  api: PostLoginApi,
-  config: Config,
-  deps: FlowDeps,
-  proven: string,
-  now: Date,
-): Promise<Outcome> {
+async function linkProven(event: PostLoginEvent, api: PostLoginApi, config: Config, deps: FlowDeps, proven: string, now: Date): Promise<Outcome> {
   const client = clientFor(config, api, deps);
   const candidates = await findCandidates(client, event.user, event.user.email!);
   const login = candidates.find((c) => c.user_id === event.user.user_id);

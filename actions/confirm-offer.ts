@@ -13,13 +13,18 @@ import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
  */
 const REDIRECTABLE = new Set(['oidc-basic-profile', 'oidc-implicit-profile', 'oidc-hybrid-profile', 'samlp', 'wsfed']);
 
-export type RedirectBlocker = 'no linking page' | 'this login cannot be redirected';
+export type RedirectBlocker = 'no linking page' | 'this login cannot be redirected' | 'the application did not start this login';
 
-/** Why this login cannot be sent to the page, or undefined when it can. prompt=none fails any redirect (interaction_required). */
+/**
+ * Why this login cannot be sent to the page, or undefined when it can. prompt=none fails any redirect (interaction_required).
+ * A login the application did not start (IdP-initiated SSO, which carries no application `state`) is never offered a link:
+ * whoever runs that IdP can sign a victim's browser in as their own account and have the victim prove theirs (login CSRF).
+ */
 export function redirectBlocker(event: PostLoginEvent, config: Config): RedirectBlocker | undefined {
   if (!config.linkPage) return 'no linking page';
   const transaction = event.transaction;
   if (!REDIRECTABLE.has(String(transaction?.protocol)) || transaction?.prompt?.includes('none')) return 'this login cannot be redirected';
+  if (typeof transaction?.state !== 'string' || transaction.state === '') return 'the application did not start this login';
   return undefined;
 }
 

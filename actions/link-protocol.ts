@@ -1,7 +1,7 @@
 // The one link protocol, for the Action and the backfill alike: the write before any link, the link, and the read-back
 // that settles an answer which does not prove the link failed. The callers inject the I/O; no request is made here.
 import { CHECKED_KEY, checkedMark, linkRecordFor, recordsPatch, type LinkedBy } from './link-record.ts';
-import { POLICY_FIELDS, sameIdentity } from './policy.ts';
+import { POLICY_FIELDS, sameIdentity, sessionsToEnd } from './policy.ts';
 import type { Identity, Metadata, User } from './types.ts';
 
 /**
@@ -20,6 +20,26 @@ export function preLinkMetadata(primary: User, secondaries: readonly User[], by:
     ...recordsPatch(secondaries.map((s) => linkRecordFor(s, by, now))),
     [CHECKED_KEY]: checkedMark(primary.email!, now),
   };
+}
+
+/** Ends one account's sessions before a link, as END_SESSIONS says; the caller's client does the requests. */
+export interface SessionEnder {
+  deleteSessions(userId: string): Promise<unknown>;
+  deleteGrants(userId: string): Promise<unknown>;
+}
+
+/**
+ * Ends the SSO sessions (unless `refresh-only`) and the refresh tokens of every password account in a link, BEFORE any
+ * write for it (policy: sessionsToEnd). Throws on the first failure: a link whose sessions could not be ended is not made,
+ * and nothing else was written for it yet; an account whose sessions did end loses only its sign-ins elsewhere.
+ */
+export async function endSessionsBeforeLink(accounts: readonly User[], ender: SessionEnder, what: 'sso-and-refresh' | 'refresh-only'): Promise<string[]> {
+  const ended: string[] = [];
+  for (const account of sessionsToEnd(accounts)) {
+    await Promise.all([what === 'sso-and-refresh' ? ender.deleteSessions(account.user_id) : undefined, ender.deleteGrants(account.user_id)]);
+    ended.push(account.user_id);
+  }
+  return ended;
 }
 
 /** A failed link call as the caller's client saw it: the HTTP status and Auth0's message, or no status when no answer came. */

@@ -4,10 +4,10 @@
 import type { Config } from './config.ts';
 import { foldEmail } from './email.ts';
 import { CHECKED_KEY, checkedMark, type LinkedBy } from './link-record.ts';
-import { linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
+import { endSessionsBeforeLink, linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
-import { confirmCandidates, planLogin } from './policy.ts';
+import { confirmCandidates, isNeverReason, loggingIn, pairAnswer, planLogin, type PolicyOptions } from './policy.ts';
 import { rateLimitedUntil } from './rate-limit-note.ts';
 import { redirectBlocker, sendOffer } from './confirm-offer.ts';
 import { connectionKind } from './strategies.ts';
@@ -46,7 +46,9 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       }
       if (plan.reason !== 'alone') {
         // The person's unlink holds until they link it again on the page (then it is linked): its next logins need no lookup.
-        if (plan.reason === 'unlinked-by-person' && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
+        // So does a risk sign of the login's own with no other account to link at all: the others' own logins find it.
+        const settled = plan.reason === 'unlinked-by-person' || (!isNeverReason(plan.reason) && nothingPending(event.user, candidates, options));
+        if (settled && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
         return { kind: 'ineligible', reason: plan.reason };
       }
       // No HTTP: applied by Auth0 at the end of the flow. Safe because setPrimaryUser is not called in this execution.
@@ -66,6 +68,15 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       return await linkAll(client, api, config, { primary: plan.primary, secondaries: ordered, by: 'action' }, event, now);
     }
   }
+}
+
+/**
+ * True when no other account of the email could ever be linked with the login user as the accounts stand: every pair is
+ * `never`. A pair that is only waiting (a confirm nobody can prove yet) keeps the login unmarked, so it looks again.
+ */
+function nothingPending(user: User, candidates: readonly User[], options: PolicyOptions): boolean {
+  const login = loggingIn(candidates.find((c) => c.user_id === user.user_id) ?? user);
+  return candidates.every((c) => c.user_id === login.user_id || pairAnswer(login, c, options.trust).answer === 'never');
 }
 
 /** The Action's Management API client for one execution: every call within the time budget from now. */
@@ -118,6 +129,9 @@ export async function linkAll(
 ): Promise<Outcome> {
   const { primary, secondaries } = batch;
   const loginUserId = event.user.user_id;
+  // Sessions first: whoever chose a password account's password may still be signed in with it. A failure here throws
+  // before anything is written, so the link waits for a later login.
+  await endSessionsBeforeLink([primary, ...secondaries], client, config.endSessions);
   // An account whose link then fails stays unmarked, so its own next login retries.
   await client.patchAppMetadata(primary.user_id, { ...preLinkMetadata(primary, secondaries, batch.by, now), ...batch.extraMetadata });
   const linked: string[] = [];

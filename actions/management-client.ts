@@ -59,6 +59,10 @@ export interface ManagementClient {
   link(primaryId: string, secondary: Pick<Identity, 'provider' | 'user_id'>, connectionId?: string): Promise<Identity[]>;
   /** `PATCH /api/v2/users/{id}` with app_metadata only (merged by Auth0 at the top level). */
   patchAppMetadata(userId: string, appMetadata: Metadata): Promise<void>;
+  /** `DELETE /api/v2/users/{id}/sessions` (delete:sessions): every SSO session of the user ends. */
+  deleteSessions(userId: string): Promise<void>;
+  /** `DELETE /api/v2/grants?user_id=` (delete:grants): every grant of the user goes, and the refresh tokens issued in them. */
+  deleteGrants(userId: string): Promise<void>;
 }
 
 /** A request would need at least this long to be worth starting after a rate-limit wait. */
@@ -75,7 +79,7 @@ interface ApiRequest {
   route: string;
   /** Epoch ms by which this request must finish; default the client's deadline. */
   deadline?: number;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   token?: string;
@@ -197,6 +201,12 @@ export function createManagementClient(options: ManagementClientOptions): Manage
     },
     async patchAppMetadata(userId, appMetadata) {
       await authorized({ route: 'PATCH /users/{id}', method: 'PATCH', path: userPath(userId), body: { app_metadata: appMetadata } });
+    },
+    async deleteSessions(userId) {
+      await authorized({ route: 'DELETE /users/{id}/sessions', method: 'DELETE', path: `${userPath(userId)}/sessions` });
+    },
+    async deleteGrants(userId) {
+      await authorized({ route: 'DELETE /grants', method: 'DELETE', path: `/api/v2/grants?user_id=${encodeURIComponent(userId)}` });
     },
   };
 }

@@ -32,10 +32,12 @@ const REASONS: Record<IneligibleReason, string> = {
   unverified: 'email not verified',
   'untrusted-connection': 'an identity is on a connection not trusted for silent linking',
   'custom-database': 'an identity is on a custom database (CUSTOM_DATABASES)',
+  'password-unproven': 'a password account with no reset since signup: the person proves it first',
   'unverified-use': 'the account was used while its email was unverified',
   dormant: 'the account is dormant (DORMANT_DAYS)',
   excluded: 'account excluded (app_metadata.auto_link_exclude)',
   blocked: 'user is blocked',
+  unvouched: 'an identity in the account may have been linked by someone else',
   restoring: 'an undo is taking back this link',
   'unlinked-by-person': 'the person unlinked this account on the linking page',
 };

@@ -3,8 +3,8 @@
 // confirmCandidates) and the backfill (planGroups); no I/O and no clock reads (the caller passes `now`).
 import { connectionKind, type ConnectionKind } from './strategies.ts';
 import { foldEmail } from './email.ts';
-import { isExcluded, restoringIds } from './link-record.ts';
-import { isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
+import { isExcluded, linkRecords, restoringIds } from './link-record.ts';
+import { hasPasswordEvidence, isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
 import { unlinkedByPerson } from './unlink-choice.ts';
 import type { Identity, User } from './types.ts';
 
@@ -59,13 +59,23 @@ export const DEFAULT_TRUSTED_SOCIAL: ReadonlySet<string> = new Set(['google-oaut
  * `restoring`: an undo is taking this account's link back (its record on another member is marked restoring_at).
  * `unlinked-by-person`: the person unlinked this account from another member on the linking page (that member's
  * user_metadata says so); a pair's reason, like `restoring`.
+ * `unvouched`: the account holds identities beyond its main one that someone other than the mailbox's owner may have
+ * linked (see vouched): a link would carry them into the other account, and no proof of the main identity covers them.
  */
-export type NeverReason = 'no-email' | 'unverified' | 'excluded' | 'blocked' | 'restoring' | 'unlinked-by-person';
+export type NeverReason = 'no-email' | 'unverified' | 'excluded' | 'blocked' | 'unvouched' | 'restoring' | 'unlinked-by-person';
 
 /** Why an account is not linked silently: it can never be, or a risk sign asks the person to confirm. */
 export type IneligibleReason = NeverReason | RiskSign;
 
-const NEVER: ReadonlySet<IneligibleReason> = new Set<NeverReason>(['no-email', 'unverified', 'excluded', 'blocked', 'restoring', 'unlinked-by-person']);
+const NEVER: ReadonlySet<IneligibleReason> = new Set<NeverReason>([
+  'no-email',
+  'unverified',
+  'excluded',
+  'blocked',
+  'unvouched',
+  'restoring',
+  'unlinked-by-person',
+]);
 
 /** True for the reasons that keep an account out of every link, confirmed ones included. */
 export function isNeverReason(reason: IneligibleReason): reason is NeverReason {
@@ -88,12 +98,75 @@ export function isTrustedIdentity(identity: Pick<Identity, 'provider' | 'connect
   return DEFAULT_TRUSTED_SOCIAL.has(identity.provider) || DEFAULT_TRUSTED_KINDS.has(connectionKind(identity.provider));
 }
 
+/**
+ * What a fresh sign-in to an identity proves about the person at the browser. `mailbox`: they hold the mailbox of its
+ * verified email (a trusted social provider, passwordless email, or a connection listed in TRUSTED_CONNECTIONS). `password`:
+ * they hold its password, which whoever signed up chose (a database), so the mailbox only with evidence. `nothing`: its IdP
+ * may sign anyone in as anyone (enterprise, custom social, an untrusted provider): a "proof" there proves nothing.
+ */
+export type SignInProof = 'mailbox' | 'password' | 'nothing';
+
+export function signInProof(identity: Pick<Identity, 'provider' | 'connection'>, trust: TrustRule): SignInProof {
+  if (connectionKind(identity.provider) === 'database') return 'password';
+  return isTrustedIdentity(identity, trust) ? 'mailbox' : 'nothing';
+}
+
+/** True when a fresh sign-in to the account shows its holder holds the mailbox: a mailbox identity, or a password with evidence. */
+export function provesMailbox(user: PolicyUser, trust: TrustRule): boolean {
+  const main = user.identities[0];
+  if (!main) return false;
+  const proof = signInProof(main, trust);
+  return proof === 'mailbox' || (proof === 'password' && hasPasswordEvidence(user));
+}
+
+/**
+ * True when every identity of the account was put there by the owner of its mailbox: it has no identity beyond its main
+ * one; or its main identity proves the mailbox (only its holder can sign in to it and link more, on connected accounts, with
+ * a fresh sign-in); or each further identity was linked by this project's Action or backfill under these rules (its audit
+ * record, in app_metadata, which no user's token can write). An account built by whoever chose a database password may
+ * hold their "trojan" identity: linking it anywhere would carry that identity along.
+ */
+export function vouched(user: PolicyUser, trust: TrustRule): boolean {
+  const [main, ...others] = user.identities;
+  if (!main || others.length === 0) return true;
+  if (signInProof(main, trust) === 'mailbox') return true;
+  const recorded = new Set<string>();
+  for (const entry of linkRecords(user)) {
+    if (entry.by === 'connected') continue;
+    recorded.add(`${entry.provider}|${entry.identity_user_id}`);
+    for (const moved of entry.moved_identities ?? []) recorded.add(`${moved.provider}|${moved.user_id}`);
+  }
+  return others.every((identity) => recorded.has(`${identity.provider}|${String(identity.user_id)}`));
+}
+
+/**
+ * Whether the person signed in to `login` may be asked to prove `other` on the linking page. Signing in to `other` must need
+ * a credential an attacker does not have (not an IdP that signs anyone in), and one of the two must prove the mailbox: a
+ * person who holds only two credentials that whoever signed up chose (a nOAuth login and an unproven password) proves
+ * nothing about the address. Directional: the login side only has to have signed in, the other side is proven on the page.
+ */
+export function mayProve(login: PolicyUser, other: PolicyUser, trust: TrustRule): boolean {
+  const main = other.identities[0];
+  if (!main || signInProof(main, trust) === 'nothing') return false;
+  return provesMailbox(login, trust) || provesMailbox(other, trust);
+}
+
+/**
+ * The accounts of a link whose SSO sessions and refresh tokens end before it: every account with a password identity.
+ * Whoever signed up with the address chose that password and may still hold a session or a refresh token from before the
+ * owner reset it or proved it; after the link such a session would reach the other account too.
+ */
+export function sessionsToEnd<U extends PolicyUser>(accounts: readonly U[]): U[] {
+  return accounts.filter((u) => u.identities.some((i) => connectionKind(i.provider) === 'database'));
+}
+
 /** The reason an account never takes part in a link on its own account (not the pair reasons), or undefined. */
-export function neverReason(user: PolicyUser): Exclude<NeverReason, PairNeverReason> | undefined {
+export function neverReason(user: PolicyUser, trust: TrustRule): Exclude<NeverReason, PairNeverReason> | undefined {
   if (isExcluded(user)) return 'excluded';
   if (user.blocked === true) return 'blocked';
   if (typeof user.email !== 'string' || user.email === '') return 'no-email';
   if (user.email_verified !== true) return 'unverified';
+  if (!vouched(user, trust)) return 'unvouched';
   return undefined;
 }
 
@@ -106,6 +179,8 @@ export function riskSigns(user: PolicyUser, trust: TrustRule): RiskSign[] {
   else if (!trust.connections && user.identities.some((i) => connectionKind(i.provider) === 'database' && trust.customDatabases?.has(i.connection))) {
     signs.push('custom-database');
   }
+  const main = user.identities[0];
+  if (main && signInProof(main, trust) === 'password' && !hasPasswordEvidence(user)) signs.push('password-unproven');
   if (usedUnverified(user)) signs.push('unverified-use');
   if (trust.dormancy && isDormant(user, trust.dormancy)) signs.push('dormant');
   return signs;
@@ -113,7 +188,7 @@ export function riskSigns(user: PolicyUser, trust: TrustRule): RiskSign[] {
 
 /** Whether an account may take part in a silent link, on either side; the first failing rule is the reason. */
 export function eligibility(user: PolicyUser, trust: TrustRule): Eligibility {
-  const never = neverReason(user);
+  const never = neverReason(user, trust);
   if (never) return { eligible: false, reason: never };
   const [sign] = riskSigns(user, trust);
   return sign ? { eligible: false, reason: sign } : { eligible: true };
@@ -139,7 +214,7 @@ export type PairAnswer =
  */
 export function pairAnswer(a: PolicyUser, b: PolicyUser, trust: TrustRule): PairAnswer {
   const never: Array<AccountReason<NeverReason | 'different-email'>> = [a, b].flatMap((u) => {
-    const reason = neverReason(u);
+    const reason = neverReason(u, trust);
     return reason ? [{ user_id: u.user_id, reason }] : [];
   });
   if (restoringIds(a).includes(b.user_id)) never.push({ user_id: b.user_id, reason: 'restoring' });
@@ -180,7 +255,7 @@ export interface LinkGroup<U extends PolicyUser = User> {
 /** One email whose accounts a person could link by confirming: two or more that are not `never`, one with a risk sign. */
 export interface ConfirmGroup<U extends PolicyUser = User> {
   email: string;
-  /** The accounts that are not `never`, oldest first. */
+  /** The accounts that take part in a pair a person could link by proving one side on the page, oldest first. */
   accounts: U[];
   /** The risk signs that keep them from a silent link. */
   signs: Array<AccountReason<RiskSign>>;
@@ -225,10 +300,15 @@ export function planGroups<U extends PolicyUser>(users: Iterable<U>, options: Po
     const unlinked = new Set(everyone.filter((u) => holders.some((holder) => holder !== u && unlinkedByPerson(holder, u))).map((u) => u.user_id));
     holdOut(bucket, unlinked, 'unlinked-by-person');
     const held = (u: U): boolean => restoring.has(u.user_id) || unlinked.has(u.user_id);
+    // Accounts a person could link by proving one of them on the page, from one side or the other (mayProve).
     const signed = bucket.skipped.filter((s) => !isNeverReason(s.reason) && !held(s.user)).map((s) => s.user);
-    if (signed.length > 0 && signed.length + bucket.eligible.length >= 2) {
-      const signs = signed.flatMap((u) => riskSigns(u, options.trust).map((reason) => ({ user_id: u.user_id, reason })));
-      confirm.push({ email, accounts: [...bucket.eligible, ...signed].sort(compareAge), signs });
+    const members = [...bucket.eligible, ...signed];
+    const confirmable = members.filter((m) =>
+      members.some((n) => n !== m && pairAnswer(m, n, options.trust).answer === 'confirm' && (mayProve(m, n, options.trust) || mayProve(n, m, options.trust))),
+    );
+    if (confirmable.length > 0) {
+      const signs = confirmable.flatMap((u) => riskSigns(u, options.trust).map((reason) => ({ user_id: u.user_id, reason })));
+      confirm.push({ email, accounts: confirmable.sort(compareAge), signs });
     }
     if (bucket.eligible.length === 0) {
       loose.push(...bucket.skipped);
@@ -283,15 +363,16 @@ export function planLogin<U extends PolicyUser>(loginUser: U, candidates: readon
 }
 
 /**
- * The accounts the login user may link only once the person confirms: same email, neither side `never`, and a risk sign
- * on one side. Oldest first. An account already holding the login identity is not one (planLogin moves the login there).
+ * The accounts the login user may link only once the person confirms: same email, neither side `never`, a risk sign on one
+ * side, and a proof on the page that would prove something (mayProve). Oldest first. An account already holding the login
+ * identity is not one (planLogin moves the login there).
  */
 export function confirmCandidates<U extends PolicyUser>(loginUser: U, candidates: readonly U[], options: PolicyOptions): U[] {
   const login = loggingIn(candidates.find((c) => c.user_id === loginUser.user_id) ?? loginUser);
   const main = login.identities[0];
   return candidates
     .filter((c) => c.user_id !== login.user_id && !(main && c.identities.some((i) => sameIdentity(i, main))))
-    .filter((c) => pairAnswer(login, c, options.trust).answer === 'confirm')
+    .filter((c) => pairAnswer(login, c, options.trust).answer === 'confirm' && mayProve(login, c, options.trust))
     .sort(compareAge);
 }
 

@@ -1,5 +1,6 @@
 // The signs that make a link between two accounts unsafe to make silently, each read from the user alone, with no I/O:
-// an untrusted connection, a custom database, a login while the email was unverified, a long dormancy.
+// an untrusted connection, a custom database, a password nobody showed to come from the mailbox, a login while the email
+// was unverified, a long dormancy.
 // The Action records the unverified login itself, for free (api.user.setAppMetadata), so the policy can see it later.
 import type { Metadata, User } from './types.ts';
 
@@ -16,6 +17,11 @@ export type RiskSign =
   | 'untrusted-connection'
   /** A database connection whose login script the admin wrote (CUSTOM_DATABASES): its email_verified is the script's word. */
   | 'custom-database'
+  /**
+   * A password (database) account with no positive evidence that whoever holds its password holds its mailbox: anyone may
+   * sign up with someone else's address, and the owner's click on the verification mail proves the mailbox, not the password.
+   */
+  | 'password-unproven'
   /** The account logged in while its email was unverified and has not proven control of the mailbox since. */
   | 'unverified-use'
   /** No login for more than the dormancy threshold: the address may have changed hands since (recycled addresses). */
@@ -29,6 +35,20 @@ export interface UnverifiedLoginMark {
 /** The mark to set on a login with an unverified email; undefined when one is already there (nothing to write). */
 export function unverifiedLoginMark(user: Pick<User, 'app_metadata'>, now: Date): UnverifiedLoginMark | undefined {
   return markTime(user.app_metadata) === undefined ? { at: now.toISOString() } : undefined;
+}
+
+/**
+ * Positive evidence that whoever holds the account's password holds its mailbox: a password reset after the account was
+ * created and after any login while its email was unverified. A reset goes through a mail to the address and replaces the
+ * password whoever signed up had chosen; the sessions and refresh tokens issued before it are ended before any link
+ * (sessionsToEnd). Absence of evidence is no evidence: without a reset the account is linked only once the person proves it.
+ */
+export function hasPasswordEvidence(user: Pick<User, 'app_metadata' | 'last_password_reset' | 'created_at'>): boolean {
+  const reset = user.last_password_reset === undefined ? NaN : Date.parse(user.last_password_reset);
+  const created = Date.parse(user.created_at);
+  if (Number.isNaN(reset) || Number.isNaN(created) || !(reset > created)) return false;
+  const marked = markTime(user.app_metadata);
+  return marked === undefined || reset > marked;
 }
 
 /**

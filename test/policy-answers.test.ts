@@ -1,7 +1,8 @@
 // The policy's three answers per account pair (silent, confirm, never) and their reasons; properties over arbitrary pairs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { confirmCandidates, pairAnswer, planGroups, planLogin, type TrustRule } from '../actions/policy.ts';
+import { recordKey } from '../actions/link-record.ts';
+import { confirmCandidates, mayProve, pairAnswer, planGroups, planLogin, sessionsToEnd, type TrustRule } from '../actions/policy.ts';
 import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
 import { unlinkedPatch } from '../actions/unlink-choice.ts';
@@ -42,6 +43,8 @@ function account(connection: ConnectionName, fields: Partial<User> = {}): User {
     email_verified: true,
     created_at: '2024-01-01T00:00:00.000Z',
     last_login: new Date(NOW - DAY).toISOString(),
+    // Database accounts here have reset their password since signup (the evidence a silent link needs) unless a test says otherwise.
+    ...(provider === 'auth0' ? { last_password_reset: '2024-02-01T00:00:00.000Z' } : {}),
     identities: [{ provider, user_id: id, connection, isSocial: !['auth0', 'email', 'sms', 'waad', 'samlp'].includes(provider) }],
     app_metadata: {},
     user_metadata: {},
@@ -80,7 +83,13 @@ describe('pairAnswer', () => {
     const marked = { [UNVERIFIED_LOGIN_KEY]: { at: '2025-01-01T00:00:00.000Z' } };
     const google = account('google-oauth2');
     const attacker = account('Username-Password-Authentication', { app_metadata: marked });
-    expect(pairAnswer(google, attacker, TRUST)).toEqual({ answer: 'confirm', signs: [{ user_id: attacker.user_id, reason: 'unverified-use' }] });
+    expect(pairAnswer(google, attacker, TRUST)).toEqual({
+      answer: 'confirm',
+      signs: [
+        { user_id: attacker.user_id, reason: 'password-unproven' },
+        { user_id: attacker.user_id, reason: 'unverified-use' },
+      ],
+    });
     expect(answer(google, { ...attacker, last_password_reset: '2024-12-01T00:00:00.000Z' })).toBe('confirm');
     expect(answer(google, { ...attacker, last_password_reset: '2025-02-01T00:00:00.000Z' })).toBe('silent');
     expect(answer(google, { ...attacker, app_metadata: { [UNVERIFIED_LOGIN_KEY]: 'garbage' }, last_password_reset: '2025-02-01T00:00:00.000Z' })).toBe(
@@ -188,10 +197,70 @@ describe('confirmCandidates', () => {
     const attacker = account('Username-Password-Authentication', {
       created_at: '2023-01-01T00:00:00.000Z',
       app_metadata: { [UNVERIFIED_LOGIN_KEY]: { at: '2023-01-01T00:00:00.000Z' } },
+      last_password_reset: undefined,
     });
     const victim = account('google-oauth2');
     expect(planLogin(victim, [attacker, victim], { trust: TRUST })).toEqual({ kind: 'none', reason: 'alone' });
     expect(confirmCandidates(victim, [attacker, victim], { trust: TRUST })).toEqual([attacker]);
+  });
+});
+
+describe('what a proof proves (issue 17: a proof counts only where signing in needs a credential)', () => {
+  const unproven = () => account('Username-Password-Authentication', { last_password_reset: undefined });
+
+  it('asks for the password of a database account with no reset since signup, from a login that proves the mailbox only', () => {
+    const google = account('google-oauth2');
+    const db = unproven();
+    expect(pairAnswer(google, db, TRUST)).toEqual({ answer: 'confirm', signs: [{ user_id: db.user_id, reason: 'password-unproven' }] });
+    expect(confirmCandidates(google, [google, db], { trust: TRUST })).toEqual([db]);
+    expect(confirmCandidates(db, [google, db], { trust: TRUST })).toEqual([google]);
+    // An Entra login proves nothing about the mailbox, nor does an unproven password: that pair is never offered.
+    const entra = account('contoso-azure');
+    expect(mayProve(entra, db, TRUST)).toBe(false);
+    expect(mayProve(db, entra, TRUST)).toBe(false);
+    // Once the password was reset through the mailbox, the Entra login may prove it.
+    expect(mayProve(entra, { ...db, last_password_reset: '2024-06-01T00:00:00.000Z' }, TRUST)).toBe(true);
+  });
+
+  it('never invites a login to prove an account whose IdP may sign anyone in, but lets that login prove a trusted one', () => {
+    const google = account('google-oauth2');
+    const entra = account('contoso-azure', { created_at: '2020-01-01T00:00:00.000Z' });
+    expect(confirmCandidates(google, [entra, google], { trust: TRUST })).toEqual([]);
+    expect(confirmCandidates(entra, [entra, google], { trust: TRUST })).toEqual([google]);
+  });
+
+  it('never links an account holding identities someone else may have linked (a trojan identity), unless this project linked them', () => {
+    const google = account('google-oauth2');
+    const trojan = { provider: 'github', user_id: 'attacker-gh', connection: 'github', isSocial: true };
+    const preHijacked = account('Username-Password-Authentication', { created_at: '2020-01-01T00:00:00.000Z' });
+    preHijacked.identities.push(trojan);
+    expect(pairAnswer(google, preHijacked, TRUST)).toEqual({ answer: 'never', reasons: [{ user_id: preHijacked.user_id, reason: 'unvouched' }] });
+    expect(confirmCandidates(google, [preHijacked, google], { trust: TRUST })).toEqual([]);
+    // The same account whose GitHub identity the Action linked (its audit record in app_metadata) is vouched for.
+    const entry = {
+      user_id: 'github|attacker-gh',
+      provider: 'github',
+      identity_user_id: 'attacker-gh',
+      connection: 'github',
+      linked_at: '2024-05-01T00:00:00.000Z',
+    };
+    const recorded = { ...preHijacked, app_metadata: { [recordKey(entry.user_id)]: { ...entry, by: 'action', app_metadata: {}, user_metadata: {} } } };
+    expect(pairAnswer(google, recorded, TRUST).answer).toBe('silent');
+    // A record the page wrote for the person (by: connected) is in user_metadata, which the person can write: not vouched.
+    const connected = { ...preHijacked, app_metadata: { [recordKey(entry.user_id)]: { ...entry, by: 'connected', app_metadata: {}, user_metadata: {} } } };
+    expect(pairAnswer(google, connected, TRUST).answer).toBe('never');
+    // Under a main identity that proves the mailbox, only its holder could have linked more.
+    const googleMain = account('google-oauth2', { created_at: '2020-01-01T00:00:00.000Z' });
+    googleMain.identities.push(trojan);
+    expect(pairAnswer(account('github'), googleMain, TRUST).answer).toBe('silent');
+  });
+
+  it('ends the sessions of every password account of a link, and only theirs', () => {
+    const db = account('Username-Password-Authentication');
+    const google = account('google-oauth2');
+    const merged = account('google-oauth2');
+    merged.identities.push({ provider: 'auth0', user_id: 'x', connection: 'Username-Password-Authentication', isSocial: false });
+    expect(sessionsToEnd([google, db, merged])).toEqual([db, merged]);
   });
 });
 
@@ -204,9 +273,23 @@ const accountArb = fc.record({
   blocked: fc.boolean(),
   excluded: fc.constantFrom(undefined, true, false),
   mark: fc.constantFrom(undefined, '2024-06-01T00:00:00.000Z', 'garbage'),
-  reset: fc.constantFrom(undefined, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
+  reset: fc.constantFrom(undefined, 'none', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
   lastLoginDaysAgo: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
 });
+
+/** Accounts of one verified mailbox, neither blocked nor excluded: the pairs where the answer is silent or confirm. */
+const verifiedArb = fc
+  .tuple(accountArb, fc.constantFrom<ConnectionName>('Username-Password-Authentication', 'google-oauth2', 'github', 'email', 'contoso-azure'), fc.boolean())
+  .map(([a, connection, keepMark]) => ({
+    ...a,
+    // Weighted to the connections where the answers differ most, and mostly without the unverified-login mark.
+    connection,
+    mark: keepMark ? a.mark : undefined,
+    email: 'ann@x.io' as const,
+    verified: true,
+    blocked: false,
+    excluded: undefined,
+  }));
 
 const trustArb: fc.Arbitrary<TrustRule> = fc.record({
   connections: fc.option(
@@ -227,7 +310,8 @@ function made(a: AccountSpec): User {
   else user.email_verified = a.verified;
   if (a.excluded !== undefined) user.app_metadata = { ...user.app_metadata, auto_link_exclude: a.excluded };
   if (a.mark !== undefined) user.app_metadata = { ...user.app_metadata, [UNVERIFIED_LOGIN_KEY]: a.mark === 'garbage' ? a.mark : { at: a.mark } };
-  if (a.reset !== undefined) user.last_password_reset = a.reset;
+  if (a.reset === 'none') delete user.last_password_reset;
+  else if (a.reset !== undefined) user.last_password_reset = a.reset;
   if (a.lastLoginDaysAgo === undefined) delete user.last_login;
   else user.last_login = new Date(NOW - a.lastLoginDaysAgo * DAY).toISOString();
   return user;
@@ -237,6 +321,23 @@ function made(a: AccountSpec): User {
 function neverOracle(u: User): boolean {
   const excluded = u.app_metadata?.auto_link_exclude;
   return u.email_verified !== true || !u.email || u.blocked === true || (excluded !== undefined && excluded !== false);
+}
+
+/** Whether signing in to the account shows the mailbox, written apart from the policy: a trusted non-password main identity, or a password reset since signup and since any unverified login. */
+function mailboxOracle(u: User, trust: TrustRule): boolean {
+  const main = u.identities[0]!;
+  if (main.provider === 'auth0') {
+    const reset = Date.parse(u.last_password_reset ?? '');
+    const mark = u.app_metadata?.[UNVERIFIED_LOGIN_KEY] as { at?: string } | string | undefined;
+    const markAt = mark === undefined ? -Infinity : typeof mark === 'object' ? Date.parse(mark.at ?? '') : NaN;
+    return reset > Date.parse(u.created_at) && reset > (Number.isNaN(markAt) ? Infinity : markAt);
+  }
+  return trust.connections ? trust.connections.has(main.connection) : ['email', 'google-oauth2', 'github', 'apple', 'windowslive'].includes(main.provider);
+}
+
+/** Whether a sign-in to the account needs a credential an attacker lacks: a password, or a mailbox identity. */
+function credentialOracle(u: User, trust: TrustRule): boolean {
+  return u.identities[0]!.provider === 'auth0' || mailboxOracle(u, trust);
 }
 
 /** The risk rule written apart from the policy: anything here keeps a pair from a silent link. */
@@ -250,7 +351,11 @@ function riskOracle(u: User, trust: TrustRule): boolean {
   const usedUnverified =
     markAt !== undefined && !(u.last_password_reset !== undefined && Date.parse(u.last_password_reset) > (Number.isNaN(markAt) ? Infinity : markAt));
   const dormant = trust.dormancy !== undefined && u.last_login !== undefined && trust.dormancy.now - Date.parse(u.last_login) > trust.dormancy.days * DAY;
-  return !trusted || usedUnverified || dormant;
+  // A password needs a reset after signup and after any unverified login: the one positive evidence of the mailbox.
+  const reset = Date.parse(u.last_password_reset ?? '');
+  const passwordUnproven =
+    identity.provider === 'auth0' && !(reset > Date.parse(u.created_at) && (markAt === undefined || reset > (Number.isNaN(markAt) ? Infinity : markAt)));
+  return !trusted || usedUnverified || dormant || passwordUnproven;
 }
 
 const sameMailbox = (a: User, b: User) => a.email !== undefined && b.email !== undefined && a.email.toLowerCase() === b.email.toLowerCase();
@@ -287,12 +392,38 @@ describe('pair answer properties', () => {
         const login = made(l);
         const candidates = [login, ...others.map(made)];
         const offered = confirmCandidates(login, candidates, { trust });
-        for (const c of candidates.slice(1)) expect(offered.includes(c)).toBe(pairAnswer(login, c, trust).answer === 'confirm');
+        for (const c of candidates.slice(1)) {
+          const provable = credentialOracle(c, trust) && (mailboxOracle(login, trust) || mailboxOracle(c, trust));
+          expect(offered.includes(c)).toBe(pairAnswer(login, c, trust).answer === 'confirm' && provable);
+        }
         for (const o of offered) expect(neverOracle(o)).toBe(false);
         const plan = planLogin(login, candidates, { trust });
         if (plan.kind === 'link') for (const s of [plan.primary, ...plan.secondaries]) expect(offered).not.toContain(s);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('never links silently without evidence: a silent pair has no password account lacking a reset since signup', () => {
+    fc.assert(
+      fc.property(verifiedArb, verifiedArb, trustArb, (a, b, trust) => {
+        const [x, y] = [made(a), made(b)];
+        if (pairAnswer(x, y, trust).answer === 'silent') for (const u of [x, y]) expect(mailboxOracle(u, trust), u.user_id).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never offers an account whose sign-in proves nothing, nor a pair where neither side proves the mailbox', () => {
+    fc.assert(
+      fc.property(verifiedArb, fc.array(verifiedArb, { minLength: 1, maxLength: 4 }), trustArb, (l, others, trust) => {
+        const login = made(l);
+        for (const offered of confirmCandidates(login, [login, ...others.map(made)], { trust })) {
+          expect(credentialOracle(offered, trust)).toBe(true);
+          expect(mailboxOracle(login, trust) || mailboxOracle(offered, trust)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -26,6 +26,9 @@ function identity(connection: ConnectionName, id: string): Identity {
   return { provider, user_id: id, connection, isSocial: provider === 'google-oauth2' || provider === 'github' || provider === 'oauth2' };
 }
 
+/** A password reset after signup: the evidence a database account needs to be linked silently (see the security model). */
+const RESET = { last_password_reset: '2024-02-01T00:00:00.000Z' };
+
 let serial = 0;
 function user(connection: ConnectionName, fields: Partial<User> & { linked?: ConnectionName[] } = {}): User {
   const id = String(++serial);
@@ -36,6 +39,8 @@ function user(connection: ConnectionName, fields: Partial<User> & { linked?: Con
     email: 'ann@x.io',
     email_verified: true,
     created_at: '2024-01-01T00:00:00.000Z',
+    // Database accounts here have reset their password since signup unless a test says otherwise.
+    ...(main.provider === 'auth0' ? RESET : {}),
     identities: [main, ...linked.map((c, i) => identity(c, `${id}-${i}`))],
     app_metadata: {},
     user_metadata: {},
@@ -67,8 +72,8 @@ describe('eligibility', () => {
   });
 
   it('requires every identity of the account to be trusted, not only its main one', () => {
-    expect(eligibility(user('db', { linked: ['google-oauth2'] }), DEFAULT_TRUST)).toEqual({ eligible: true });
-    expect(eligibility(user('db', { linked: ['waad'] }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'untrusted-connection' });
+    expect(eligibility(user('google-oauth2', { linked: ['db'] }), DEFAULT_TRUST)).toEqual({ eligible: true });
+    expect(eligibility(user('google-oauth2', { linked: ['waad'] }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'untrusted-connection' });
     expect(eligibility(user('db', { identities: [] }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'untrusted-connection' });
   });
 
@@ -122,7 +127,7 @@ describe('planGroups', () => {
   it('breaks a created_at tie by the smallest user_id, and puts unparseable dates last', () => {
     const b = user('db', { user_id: 'auth0|b' });
     const a = user('db', { user_id: 'auth0|a' });
-    const undated = user('db', { user_id: 'auth0|0', created_at: 'not a date' });
+    const undated = user('github', { user_id: 'auth0|0', created_at: 'not a date' });
     expect(planGroups([undated, b, a], OPTIONS).groups[0]).toMatchObject({ primary: a, secondaries: [b, undated] });
   });
 
@@ -227,6 +232,7 @@ const accountArb = fc.record({
   excluded: fc.boolean(),
   blocked: fc.boolean(),
   linked: fc.array(fc.constantFrom(...NAMES), { maxLength: 2 }),
+  reset: fc.option(fc.constantFrom(...DATES), { nil: undefined }),
 });
 
 /** A tenant of up to 12 accounts (fresh objects on every call, so plans can be applied to it). */
@@ -244,6 +250,7 @@ const tenantArb = fc.array(accountArb, { maxLength: 12 }).map(
       if (a.email !== undefined) made.email = a.email;
       if (a.verified !== undefined) made.email_verified = a.verified;
       if (a.blocked) made.blocked = true;
+      if (a.reset !== undefined) made.last_password_reset = a.reset;
       return made;
     }),
 );
@@ -263,11 +270,18 @@ function applyLinks(users: User[], primary: User, secondaries: User[]): User[] {
   return users.filter((u) => !gone.has(u.user_id));
 }
 
-/** The security rule stated independently of the policy's code: what an account must be to take part in a link. */
+/** The security rule stated independently of the policy's code: what an account must be to take part in a silent link. */
 function safeToLink(u: User, trust: TrustRule): boolean {
   const trusted = (i: Identity) =>
     trust.connections ? trust.connections.has(i.connection) : ['auth0', 'email', 'google-oauth2', 'github'].includes(i.provider);
+  const main = u.identities[0];
+  // Signing in to the main identity proves the mailbox: a trusted identity other than a password.
+  const mailboxMain = main !== undefined && main.provider !== 'auth0' && trusted(main);
+  // A password proves the mailbox only after a reset since signup; extra identities only under a mailbox main (no records here).
+  const passwordEvidence = main?.provider !== 'auth0' || Date.parse(u.last_password_reset ?? '') > Date.parse(u.created_at);
   return (
+    passwordEvidence &&
+    (u.identities.length <= 1 || mailboxMain) &&
     u.email_verified === true &&
     typeof u.email === 'string' &&
     u.email !== '' &&

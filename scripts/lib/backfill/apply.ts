@@ -2,7 +2,8 @@
 // write the audit record and the checked mark on the primary BEFORE any link, then link each secondary. Every step is
 // journaled; a group already done in the journal costs no request, and a link the journal missed is found on the tenant.
 import { CHECKED_KEY, dropRecordsPatch, type CheckedMark } from '../../../actions/link-record.ts';
-import { linkIdentity, preLinkMetadata, secondaryGone, USER_FIELDS } from '../../../actions/link-protocol.ts';
+import type { EndSessions } from '../../../actions/config.ts';
+import { endSessionsBeforeLink, linkIdentity, preLinkMetadata, secondaryGone, USER_FIELDS } from '../../../actions/link-protocol.ts';
 import { planGroups, sameIdentity, type PolicyOptions } from '../../../actions/policy.ts';
 import type { Identity, User } from '../../../actions/types.ts';
 import type { GroupResult, GroupToApply, Journal, JournalRecord } from './journal.ts';
@@ -19,6 +20,8 @@ export interface PriorProgress {
 
 export interface ApplyOptions {
   policy: PolicyOptions;
+  /** What of a password account's sessions ends before its link (END_SESSIONS, as the Action reads it). */
+  endSessions: EndSessions;
   /** Groups worked on at once (each group's own requests are sequential). */
   concurrency: number;
   now?: () => Date;
@@ -138,6 +141,8 @@ async function applyGroup(
     return 'changed';
   }
   const { primary, secondaries } = plan;
+  // As the Action does: the password accounts' sessions and refresh tokens end before anything is written for the link.
+  await endSessionsBeforeLink([primary, ...secondaries], api, options.endSessions);
   const stamp = now();
   // Journaled before the write: a run killed after Auth0 applied it but before its answer came must not take this
   // run's own mark for the one the primary had.

@@ -6,7 +6,7 @@ import { createProgress } from '../progress.ts';
 import type { Fetch } from '../../common/routed-fetch.ts';
 import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
-import { policyFromEnv } from './settings.ts';
+import { endSessionsFromEnv, policyFromEnv } from './settings.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import { checkOutputPath } from '../output-path.ts';
 
@@ -78,6 +78,7 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
     const shown = numberFlag('show', flags.show, DEFAULT_SHOWN_GROUPS, { min: 0, integer: true });
     const credentials = credentialsFromEnv(deps.env, 'npm run backfill');
     const policy = policyFromEnv(deps.env);
+    const endSessions = endSessionsFromEnv(deps.env);
     const journalPath = flags.apply ? (flags.journal ?? defaultJournal(credentials.domain)) : undefined;
     // Before any request: a path that cannot be written would otherwise fail only after every user was read.
     if (journalPath !== undefined) checkOutputPath('journal', journalPath);
@@ -91,6 +92,7 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
         journalPath,
         domain: credentials.domain,
         policy,
+        endSessions,
         concurrency,
         listSkipped: (flags.json ?? false) || flags.csv !== undefined,
         ...deps.run,

@@ -11,10 +11,12 @@ const REASON_TEXT: Record<IneligibleReason, string> = {
   unverified: 'email not verified',
   'untrusted-connection': 'connection not trusted for silent linking',
   'custom-database': 'custom database (CUSTOM_DATABASES)',
+  'password-unproven': 'password account never reset since signup: the person proves it on the linking page',
   'unverified-use': 'used while its email was unverified',
   dormant: 'dormant (no login for DORMANT_DAYS)',
   excluded: 'excluded by an admin (app_metadata.auto_link_exclude)',
   blocked: 'blocked',
+  unvouched: 'holds identities someone else may have linked (not by this project)',
   restoring: 'being restored by an undo',
   'unlinked-by-person': 'unlinked by the person on the linking page (user_metadata.auto_link_unlinked_…)',
 };

@@ -1,5 +1,6 @@
 // The backfill from start to end: read the tenant (or the plan of an interrupted run from its journal), plan it with
 // the Action's policy, report it, and with `apply` journal the plan and link every group.
+import type { EndSessions } from '../../../actions/config.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { POLICY_FIELDS, type PolicyOptions } from '../../../actions/policy.ts';
 import { CliError } from '../cli.ts';
@@ -19,6 +20,8 @@ export interface BackfillOptions {
   journalPath: string | undefined;
   domain: string;
   policy: PolicyOptions;
+  /** What of a password account's sessions ends before its link (END_SESSIONS); default sso-and-refresh, as the Action's. */
+  endSessions?: EndSessions;
   /** Groups applied at once. */
   concurrency: number;
   /** Partition count for planning; default from the tenant's size. */
@@ -97,6 +100,7 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
       { finished: resumed?.finishedGroups ?? new Set(), linked: new Set(resumed?.links.map((l) => l.secondary)) },
       {
         policy: options.policy,
+        endSessions: options.endSessions ?? 'sso-and-refresh',
         concurrency: options.concurrency,
         onProgress: (settled) => bar.update(settled),
         ...(options.now ? { now: options.now } : {}),

@@ -69,6 +69,16 @@ export class TenantApi {
     await this.pacer.call(() => this.client.users.update(userId, patch).withRawResponse());
   }
 
+  /** DELETE /api/v2/users/{id}/sessions (delete:sessions): the user's SSO sessions end (Session Management API). */
+  async deleteSessions(userId: string): Promise<void> {
+    await this.pacer.call(() => this.client.users.sessions.delete(userId).withRawResponse());
+  }
+
+  /** DELETE /api/v2/grants?user_id= (delete:grants): the user's grants go, and the refresh tokens issued in them. */
+  async deleteGrants(userId: string): Promise<void> {
+    await this.pacer.call(() => this.client.userGrants.deleteByUserId({ user_id: userId }).withRawResponse());
+  }
+
   /** POST /api/v2/users/{primary}/identities: the primary's identities afterwards. */
   async link(primaryId: string, identity: Pick<Identity, 'provider' | 'user_id'>): Promise<Identity[]> {
     const body = { provider: identity.provider as never, user_id: identity.user_id };
