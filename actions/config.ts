@@ -13,6 +13,13 @@ export type LinkMode = 'link' | 'dry-run';
  */
 export type EndSessions = 'sso-and-refresh' | 'refresh-only';
 
+/**
+ * The Management API scopes of the Action's own application, and nothing more: users-by-email and the search
+ * (read:users), the pre-link write and the link (update:users), ending a password account's sessions and refresh tokens
+ * before its link (delete:sessions, delete:grants).
+ */
+export const ACTION_SCOPES = ['read:users', 'update:users', 'delete:sessions', 'delete:grants'] as const;
+
 export interface Config {
   /** `link` links; `dry-run` looks up and logs the plan but changes nothing. (`off` never gets this far.) */
   mode: LinkMode;

@@ -15,7 +15,7 @@ export function envFor(tenant: LocalTenant, client: Client, extra: Env = {}): En
 /** A tenant with no connections yet (the generator adds its own) and a client granted read:users and update:users. */
 export function bareTenant(options: LocalTenantOptions = {}): TestTenant {
   const tenant = createLocalTenant(options);
-  const client = tenant.state.addClient({ name: 'auto-link scripts', scopes: ['read:users', 'update:users'] });
+  const client = tenant.state.addClient({ name: 'auto-link scripts', scopes: ['read:users', 'update:users', 'delete:sessions', 'delete:grants'] });
   return { tenant, client };
 }
 

@@ -23,7 +23,7 @@ export function createTestTenant(options: LocalTenantOptions = {}): TestTenant {
   tenant.state.addConnection({ name: DATABASE, strategy: 'auth0' });
   tenant.state.addConnection({ name: 'google-oauth2', strategy: 'google-oauth2' });
   tenant.state.addConnection({ name: 'github', strategy: 'github' });
-  const client = tenant.state.addClient({ name: 'auto-link backfill', scopes: ['read:users', 'update:users'] });
+  const client = tenant.state.addClient({ name: 'auto-link backfill', scopes: ['read:users', 'update:users', 'delete:sessions', 'delete:grants'] });
   return { tenant, client };
 }
 

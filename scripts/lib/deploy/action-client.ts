@@ -1,10 +1,11 @@
-// --create-client: finds or creates by name the Action's own M2M application, granted only read:users and update:users on the Management API.
+// --create-client: finds or creates by name the Action's own M2M application, granted only the Action's scopes on the Management API.
 import type { ManagementClient } from 'auth0';
+import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { CliError } from '../cli.ts';
 import { applicationSecret, findApplications } from './applications.ts';
 
-/** All the Action needs: users-by-email and the link call. */
-export const ACTION_CLIENT_SCOPES = ['read:users', 'update:users'] as const;
+/** All the Action needs (actions/config.ts says why each). */
+export const ACTION_CLIENT_SCOPES = ACTION_SCOPES;
 export const DEFAULT_ACTION_CLIENT_NAME = 'auto-link Action';
 
 export interface ActionClient {
@@ -34,7 +35,7 @@ export async function ensureActionClient(client: ManagementClient, audience: str
         name,
         app_type: 'non_interactive',
         grant_types: ['client_credentials'],
-        description: 'Used by the auto-link post-login Action: read:users and update:users only.',
+        description: `Used by the auto-link post-login Action: ${ACTION_SCOPES.join(' ')} only.`,
       },
       { maxRetries: 0 },
     );

@@ -1,5 +1,5 @@
 // What a deploy says: the short human summary and the JSON result for CI. Secret names only, never a value.
-import type { ActionClient } from './action-client.ts';
+import { ACTION_CLIENT_SCOPES, type ActionClient } from './action-client.ts';
 import type { DeployResult, RollbackResult } from './execute.ts';
 import type { LinkPageSetup } from './link-page.ts';
 
@@ -78,7 +78,7 @@ export function deploySummary(report: DeployReport): string {
     const c = report.client;
     const verb = report.dryRun ? (c.created ? 'would create' : 'would reuse') : c.created ? 'created' : 'reused';
     lines.push(
-      `  Action application "${c.name}": ${verb}${c.grantCreated ? ', granted read:users update:users' : ''}${c.created && report.dryRun ? '' : ` (client id ${c.clientId})`}`,
+      `  Action application "${c.name}": ${verb}${c.grantCreated ? `, granted ${ACTION_CLIENT_SCOPES.join(' ')}` : ''}${c.created && report.dryRun ? '' : ` (client id ${c.clientId})`}`,
     );
   }
   if (report.changed || report.dryRun) {

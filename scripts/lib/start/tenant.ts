@@ -1,4 +1,5 @@
 // The demo tenant of `npm start`: seeds/demo.json plus the deployer application, the Action's own M2M application and the demo web app, database users with a known local password.
+import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { fileURLToPath } from 'node:url';
 import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
 import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
@@ -24,10 +25,11 @@ export const LOCAL_ADMIN = {
     'read:connections',
     'read:users',
     'update:users',
+    // The backfill ends a password account's sessions and refresh tokens before it links it, as the Action does.
+    'delete:sessions',
+    'delete:grants',
     'create:clients',
     'read:clients',
-    // Auth0 shows a client secret only to this scope: reusing the Action's or the linking page's application needs it.
-    'read:client_keys',
     'update:clients',
     // What a real tenant's admin application has to reuse the Action's application with --create-client: Auth0 shows a
     // client secret only to this scope.
@@ -46,7 +48,7 @@ export const LOCAL_ACTION_APP = {
   name: 'auto-link Action',
   client_id: 'local-action',
   client_secret: 'local-only-not-a-secret-action',
-  scopes: ['read:users', 'update:users'],
+  scopes: ACTION_SCOPES,
 } as const;
 
 export const LOCAL_WEB_APP = {
@@ -63,7 +65,7 @@ export const DEMO_PASSWORD = 'local-demo-password';
 export interface DemoTenant {
   tenant: LocalTenant;
   admin: Client;
-  /** The Action's application (read:users update:users), passed to the Action as its secrets. */
+  /** The Action's application (ACTION_SCOPES), passed to the Action as its secrets. */
   actionClient: Client;
   /** The demo web application; `--keep` registers the demo app's callback and logout URLs on it. */
   webApp: Client;
