@@ -25,7 +25,20 @@ describe('readConfig', () => {
         primaryConnection: undefined,
         timeBudgetMs: DEFAULT_TIME_BUDGET_MS,
         claimName: 'https://auto-link/linked',
+        linkPage: undefined,
+        linkPageClientId: undefined,
+        endSessions: 'sso-and-refresh',
       },
+    });
+  });
+
+  it('reads END_SESSIONS, refusing anything but its two values without echoing it', () => {
+    const ready = readConfig({ ...BASE, END_SESSIONS: 'Refresh-Only' });
+    expect(ready.status === 'ready' && ready.config.endSessions).toBe('refresh-only');
+    expect(readConfig({ ...BASE, END_SESSIONS: 'none' })).toEqual({
+      status: 'invalid',
+      secret: 'END_SESSIONS',
+      problem: 'is malformed: use sso-and-refresh (Enterprise plans) or refresh-only',
     });
   });
 
