@@ -104,7 +104,15 @@ export interface PostLoginTransaction {
   response_type?: string[];
   response_mode?: string;
   login_hint?: string;
+  /**
+   * What `api.transaction.setMetadata` stored in this transaction: kept across a redirect to /continue, gone when the
+   * transaction ends (customize/actions/transaction-metadata.mdx).
+   */
+  metadata?: Record<string, TransactionMetadataValue>;
 }
+
+/** A transaction metadata value: a string, a number or a boolean (objects must be serialised). */
+export type TransactionMetadataValue = string | number | boolean;
 
 /** The post-login `event` (trigger post-login v3), the parts this project reads. */
 export interface PostLoginEvent {
@@ -162,6 +170,13 @@ export interface PostLoginApi {
     encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
     /** The payload of the token sent to /continue (query or body), once its signature, expiry and `state` claim check out. */
     validateToken(options: { secret: string; tokenParameterName?: string }): Record<string, unknown>;
+  };
+  transaction: {
+    /**
+     * Stores `value` under `key` for the rest of the transaction, visible at once in `event.transaction.metadata`; null
+     * removes it. Keys ≤ 64 characters, values ≤ 8 KB, 16 KB in all (customize/actions/limitations.mdx).
+     */
+    setMetadata(key: string, value: TransactionMetadataValue | null): void;
   };
   cache: {
     get(key: string): CacheEntry | undefined;

@@ -14,6 +14,7 @@ export function signInRuntime(state: TenantState): ActionsRuntime {
   return state.authentication.runtimeOr(() =>
     createActionsRuntime({
       state,
+      dropCacheOnResume: () => state.authentication.dropCacheOnResume,
       fetch: (input, init) => {
         const origin = state.authentication.servedAt;
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -96,6 +97,8 @@ export async function continueLogin(state: TenantState, transaction: LoginTransa
     method: http.request.method,
     query: Object.fromEntries(http.url.searchParams),
     body: http.body,
+    ip: '127.0.0.1',
+    userAgent: http.request.headers.get('user-agent') ?? '',
   });
   return settle(state, transaction, result, {});
 }

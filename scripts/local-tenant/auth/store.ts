@@ -113,6 +113,12 @@ export class AuthenticationStore {
   readonly outbox: OutboxMail[] = [];
   /** The tenant's "Default Directory" setting: the connection the `password` grant uses; unset on a new tenant, as on Auth0. */
   defaultDirectory: string | undefined;
+  /**
+   * Whether a login resumed at /continue finds the Actions' api.cache empty, as Auth0 allows ("not guaranteed" after a
+   * redirect: customize/actions/limitations.mdx). Off by default; tests turn it on to prove state survives a redirect
+   * through api.transaction.setMetadata rather than the cache.
+   */
+  dropCacheOnResume = false;
   /** Where the tenant is served over loopback HTTP, for the Actions' fetch and absolute page URLs. */
   servedAt: string | undefined;
   private runtime: ActionsRuntime | undefined;

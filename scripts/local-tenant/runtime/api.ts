@@ -6,6 +6,7 @@
 import type { Metadata, PostLoginApi } from '../../../actions/types.ts';
 import type { ActionsCache } from './cache.ts';
 import { encodeSessionToken, validateSessionToken, type RedirectContext } from './redirect.ts';
+import { setTransactionMetadata, type TransactionMetadata } from './transaction-metadata.ts';
 
 /** What one execution asked for through `api`. */
 export interface Commands {
@@ -17,24 +18,37 @@ export interface Commands {
   accessTokenClaims: Metadata;
   /** Where api.redirect.sendUserTo sends the browser after the current Action (its query applied, Auth0's state not yet). */
   redirectTo: string | undefined;
+  /** api.transaction.setMetadata's entries: the transaction's, kept across a redirect to /continue. */
+  transactionMetadata: TransactionMetadata;
 }
 
 const PRIMARY_USER_ID_MAX = 128;
 
 /** Nothing asked for yet: the start of a flow. */
 export function newCommands(): Commands {
-  return { denied: undefined, primaryUserId: undefined, appMetadata: {}, userMetadata: {}, idTokenClaims: {}, accessTokenClaims: {}, redirectTo: undefined };
+  return {
+    denied: undefined,
+    primaryUserId: undefined,
+    appMetadata: {},
+    userMetadata: {},
+    idTokenClaims: {},
+    accessTokenClaims: {},
+    redirectTo: undefined,
+    transactionMetadata: {},
+  };
 }
 
 /**
  * An `api` for one execution, recording into `commands` (shared by the Actions of one flow). `isOpen` false (the
- * execution is over) makes every call a no-op.
+ * execution is over) makes every call a no-op. `liveMetadata` is this execution's `event.transaction.metadata`, which
+ * api.transaction.setMetadata updates as it stores.
  */
 export function createPostLoginApi(
   cache: ActionsCache,
   isOpen: () => boolean,
   commands: Commands = newCommands(),
   redirect?: RedirectContext,
+  liveMetadata: TransactionMetadata = {},
 ): { api: PostLoginApi; commands: Commands } {
   const transaction = (): RedirectContext => {
     if (!redirect) throw new Error('api.redirect works in a login transaction only');
@@ -84,6 +98,11 @@ export function createPostLoginApi(
       },
       encodeToken: (options) => encodeSessionToken(transaction(), options),
       validateToken: (options) => validateSessionToken(transaction(), options),
+    },
+    transaction: {
+      setMetadata(key, value) {
+        if (isOpen()) setTransactionMetadata(commands.transactionMetadata, liveMetadata, key, value);
+      },
     },
     idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },
     accessToken: { setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value) },
