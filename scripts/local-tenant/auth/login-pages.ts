@@ -9,6 +9,7 @@ import type { TenantState } from '../state.ts';
 import { connectionsOf } from './applications.ts';
 import { completeLogin } from './complete-login.ts';
 import { errorPage, escapeHtml, hidden, page, readForm } from './html.ts';
+import { sendVerification } from './mails.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { LoginTransaction } from './store.ts';
 
@@ -119,7 +120,7 @@ export const loginPageRoutes: RouteGroup = [
   },
 ];
 
-interface FoundIdentity {
+export interface FoundIdentity {
   provider: string;
   user_id: string;
   /** The user holding the identity now (itself, or the primary it is linked under). */
@@ -203,19 +204,9 @@ function* identitiesOn(state: TenantState, connection: Connection): Generator<Fo
 }
 
 /** The identity on `connection` with this email. */
-function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
+export function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
   for (const { email: identityEmail, ...found } of identitiesOn(state, connection)) if (identityEmail === email) return found;
   return undefined;
-}
-
-function sendVerification(state: TenantState, user: User): void {
-  const ticket = state.authentication.newVerificationTicket(user.user_id);
-  state.authentication.send({
-    to: user.email!,
-    subject: 'Verify your email',
-    text: 'Follow the link to verify your email address.',
-    link: `/u/email-verification?ticket=${encodeURIComponent(ticket)}`,
-  });
 }
 
 function loginPage(state: TenantState, transaction: LoginTransaction, error?: string, email?: string): RouteResult {

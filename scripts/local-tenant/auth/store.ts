@@ -93,6 +93,21 @@ export interface OutboxMail {
   sentAt: string;
 }
 
+/** A password reset link: for a database identity, used once, until `expiresAt`. */
+export interface ResetTicket {
+  /** The database identity whose password it resets (`auth0|…`), wherever it is linked by then. */
+  identity: LoginIdentity;
+  connection: string;
+  /** Where the page sends the browser once the password is set (a ticket's result_url). */
+  resultUrl?: string;
+  /** A Management API ticket's mark_email_as_verified; the reset mail's link never verifies. */
+  markEmailVerified: boolean;
+  expiresAt: number;
+}
+
+/** Auth0's default life of a password reset link: the email templates' URL lifetime and a ticket's ttl_sec, 432 000 s (5 days). */
+export const RESET_TICKET_LIFETIME_MS = 432_000 * 1000;
+
 /** Authorization codes are single use and short-lived: RFC 6749 §4.1.2 recommends at most 10 minutes. */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** How long a login page may stay open before its transaction is forgotten. */
@@ -110,6 +125,7 @@ export class AuthenticationStore {
   private readonly passwords = new Map<string, string>();
   private readonly otps = new Map<string, { code: string; expiresAt: number; attempts: number }>();
   private readonly tickets = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly resetTickets = new Map<string, ResetTicket>();
   readonly outbox: OutboxMail[] = [];
   /** The tenant's "Default Directory" setting: the connection the `password` grant uses; unset on a new tenant, as on Auth0. */
   defaultDirectory: string | undefined;
@@ -262,6 +278,26 @@ export class AuthenticationStore {
     const entry = this.tickets.get(ticket);
     this.tickets.delete(ticket);
     return entry && entry.expiresAt > this.now() ? entry.userId : undefined;
+  }
+
+  newResetTicket(ticket: Omit<ResetTicket, 'expiresAt'>, lifetimeMs: number = RESET_TICKET_LIFETIME_MS): string {
+    const value = randomToken();
+    this.resetTickets.set(value, { ...ticket, expiresAt: this.now() + lifetimeMs });
+    return value;
+  }
+
+  /** The live reset ticket, left in place: opening the link (or a mail scanner fetching it) does not use it up. */
+  resetTicket(value: string): ResetTicket | undefined {
+    const ticket = this.resetTickets.get(value);
+    if (ticket && ticket.expiresAt <= this.now()) this.resetTickets.delete(value);
+    return ticket && ticket.expiresAt > this.now() ? ticket : undefined;
+  }
+
+  /** Uses the ticket up: a reset link sets a password once. */
+  takeResetTicket(value: string): ResetTicket | undefined {
+    const ticket = this.resetTicket(value);
+    this.resetTickets.delete(value);
+    return ticket;
   }
 
   send(mail: Omit<OutboxMail, 'id' | 'sentAt'>): OutboxMail {
