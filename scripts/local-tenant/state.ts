@@ -7,6 +7,7 @@ import { ApiError } from './api-error.ts';
 import { checkPasswordPolicy, policyOf } from './auth/password-policy.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
 import { AuthenticationStore } from './auth/store.ts';
+import type { TenantPlan } from './plan.ts';
 import { DEFAULT_SEARCH_INDEX_DELAY_MS, SearchIndex } from './search-index.ts';
 
 /** An M2M application with its grant on the Management API. */
@@ -129,10 +130,13 @@ export class TenantState {
   private readonly byLowerEmail = new Map<string, string | string[]>();
   /** What `GET /users?q=` sees: changes show after a delay (search-index.ts). */
   readonly searchIndex: SearchIndex;
+  /** The subscription plan: Enterprise-only endpoints (session and refresh-token management) refuse other plans (plan.ts). */
+  plan: TenantPlan;
   private clock: () => Date;
 
-  constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number } = {}) {
+  constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number; plan?: TenantPlan } = {}) {
     this.domain = options.domain ?? 'tenant.local';
+    this.plan = options.plan ?? 'enterprise';
     this.clock = options.now ?? (() => new Date());
     this.searchIndex = new SearchIndex(options.searchIndexDelayMs ?? DEFAULT_SEARCH_INDEX_DELAY_MS, () => this.now().getTime());
   }

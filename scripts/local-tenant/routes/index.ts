@@ -4,13 +4,16 @@ import { dbConnectionRoutes } from '../auth/dbconnections-routes.ts';
 import { discoveryRoutes } from '../auth/discovery-routes.ts';
 import { loginPageRoutes } from '../auth/login-pages.ts';
 import { resetPageRoutes } from '../auth/reset-pages.ts';
+import { revokeRoutes } from '../auth/revoke-routes.ts';
 import { userinfoRoutes } from '../auth/userinfo-routes.ts';
 import type { RouteGroup } from '../route.ts';
 import { actionRoutes } from './actions.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { identityRoutes } from './identities.ts';
+import { grantRoutes } from './grants.ts';
 import { jobRoutes } from './jobs.ts';
+import { sessionRoutes } from './sessions.ts';
 import { ticketRoutes } from './tickets.ts';
 import { tokenRoutes } from './token.ts';
 import { userRoutes } from './users.ts';
@@ -30,4 +33,7 @@ export const defaultRouteGroups: readonly RouteGroup[] = [
   dbConnectionRoutes,
   resetPageRoutes,
   ticketRoutes,
+  revokeRoutes,
+  grantRoutes,
+  sessionRoutes,
 ];
