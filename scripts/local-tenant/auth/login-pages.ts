@@ -10,6 +10,7 @@ import { connectionsOf } from './applications.ts';
 import { completeLogin } from './complete-login.ts';
 import { errorPage, escapeHtml, hidden, page, readForm } from './html.ts';
 import { sendVerification } from './mails.ts';
+import { signInWithoutPrompt, standInOwner } from './stand-in-idp.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { LoginTransaction } from './store.ts';
 
@@ -49,6 +50,12 @@ export const loginPageRoutes: RouteGroup = [
   transactionRoute('GET', '/u/idp', (context, transaction) => {
     const connection = standInConnection(context.state, transaction, context.url.searchParams.get('connection'));
     if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
+    // A stand-in configured to sign in without prompting (an attacker-run IdP, stand-in-idp.ts) asserts its account at once.
+    const automatic = signInWithoutPrompt(context.state, connection.name);
+    if (automatic) {
+      const owner = standInOwner(context.state, connection, automatic);
+      return authenticated(context, transaction, { provider: connection.strategy, user_id: automatic.user_id, owner }, 'federated', {});
+    }
     return idpPage(context.state, transaction, connection);
   }),
   transactionRoute('POST', '/u/idp', (context, transaction, form) => {
@@ -57,17 +64,13 @@ export const loginPageRoutes: RouteGroup = [
     if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
     const id = (form.user_id ?? '').trim();
     if (!/^[A-Za-z0-9._@-]{1,64}$/.test(id)) return idpPage(state, transaction, connection, 'Give the identity an id (letters, digits, . _ @ -).');
-    let owner = state.ownerOfIdentity(connection.strategy, id);
-    if (!owner) {
-      // A first login through a social or enterprise connection creates the user with the IdP's profile.
-      const email = (form.email ?? '').trim();
-      owner = state.createUser({
-        connection: connection.name,
-        id,
-        ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
-        ...(form.name ? { name: form.name } : {}),
-      });
-    }
+    const email = (form.email ?? '').trim();
+    // A first login through a social or enterprise connection creates the user with the IdP's profile.
+    const owner = standInOwner(state, connection, {
+      user_id: id,
+      ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
+      ...(form.name ? { name: form.name } : {}),
+    });
     return authenticated(context, transaction, { provider: connection.strategy, user_id: id, owner }, 'federated', form);
   }),
   transactionRoute('GET', '/u/passwordless', (context, transaction) => loginPage(context.state, transaction)),

@@ -5,6 +5,8 @@ import { discoveryRoutes } from '../auth/discovery-routes.ts';
 import { loginPageRoutes } from '../auth/login-pages.ts';
 import { resetPageRoutes } from '../auth/reset-pages.ts';
 import { revokeRoutes } from '../auth/revoke-routes.ts';
+import { idpInitiatedRoutes } from '../auth/idp-initiated-routes.ts';
+import { standInIdpRoutes } from '../auth/stand-in-idp.ts';
 import { userinfoRoutes } from '../auth/userinfo-routes.ts';
 import type { RouteGroup } from '../route.ts';
 import { actionRoutes } from './actions.ts';
@@ -36,4 +38,6 @@ export const defaultRouteGroups: readonly RouteGroup[] = [
   revokeRoutes,
   grantRoutes,
   sessionRoutes,
+  idpInitiatedRoutes,
+  standInIdpRoutes,
 ];
