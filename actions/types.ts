@@ -104,9 +104,15 @@ export interface PostLoginTransaction {
   response_type?: string[];
   response_mode?: string;
   login_hint?: string;
-  /** What api.transaction.setMetadata set earlier in this transaction, kept across a redirect (transaction-metadata.mdx). */
-  metadata?: Record<string, string | number | boolean>;
+  /**
+   * What `api.transaction.setMetadata` stored in this transaction: kept across a redirect to /continue, gone when the
+   * transaction ends (customize/actions/transaction-metadata.mdx).
+   */
+  metadata?: Record<string, TransactionMetadataValue>;
 }
+
+/** A transaction metadata value: a string, a number or a boolean (objects must be serialised). */
+export type TransactionMetadataValue = string | number | boolean;
 
 /** The post-login `event` (trigger post-login v3), the parts this project reads. */
 export interface PostLoginEvent {
@@ -156,8 +162,6 @@ export interface PostLoginApi {
     setUserMetadata(key: string, value: unknown): PostLoginApi;
   };
   idToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
-  /** Transaction metadata: key ≤ 64 characters, a string, number or boolean value ≤ 8 KB; kept across a redirect to /continue. */
-  transaction: { setMetadata(key: string, value: string | number | boolean): PostLoginApi };
   accessToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
   redirect: {
     /** Suspends the flow after this Action and sends the browser to `url` (with `query`, plus Auth0's `state`). */
@@ -166,6 +170,13 @@ export interface PostLoginApi {
     encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
     /** The payload of the token sent to /continue (query or body), once its signature, expiry and `state` claim check out. */
     validateToken(options: { secret: string; tokenParameterName?: string }): Record<string, unknown>;
+  };
+  transaction: {
+    /**
+     * Stores `value` under `key` for the rest of the transaction, visible at once in `event.transaction.metadata`; null
+     * removes it. Keys ≤ 64 characters, values ≤ 8 KB, 16 KB in all (customize/actions/limitations.mdx).
+     */
+    setMetadata(key: string, value: TransactionMetadataValue | null): void;
   };
   cache: {
     get(key: string): CacheEntry | undefined;

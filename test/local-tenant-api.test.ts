@@ -262,9 +262,9 @@ describe('PATCH /api/v2/users/:id', () => {
     expect(wrongType.body.message).toContain('app_metadata');
     const notJson = await call('PATCH', path, { token: issued, body: '{nope' });
     expect(notJson.body.message).toBe('Invalid request payload JSON format');
-    const unmodelled = await call('PATCH', path, { token: issued, body: { password: 'hunter2' } });
+    const unmodelled = await call('PATCH', path, { token: issued, body: { username: 'hunter2' } });
     expect(unmodelled.status).toBe(400);
-    expect(unmodelled.body.message).toContain("'password'");
+    expect(unmodelled.body.message).toContain("'username'");
   });
 });
 

@@ -135,7 +135,7 @@ describe('validateSeed messages', () => {
   it('explain a malformed top level and connections', () => {
     expect(problemsOf([])).toEqual(['the seed must be a JSON object { "connections": [...], "users": [...] }, got an array']);
     expect(problemsOf({ users: [], conections: [] })).toEqual([
-      'unknown top-level field "conections": only connections, clients and users are read',
+      'unknown top-level field "conections": only plan, connections, clients and users are read',
       '"connections" must be an array (it may be empty), got nothing',
     ]);
     expect(problemsOf(seed({ connections: [{ name: DB }, { name: DB, strategy: 'auth0' }, { name: DB, strategy: 'auth0' }], users: [] }))).toEqual([

@@ -6,6 +6,7 @@ import { http, HttpResponse, type HttpHandler, type PathParams } from 'msw';
 import { ActionsStore } from './actions-store.ts';
 import { ApiError } from './api-error.ts';
 import { Faults, type Fault, type FaultTarget } from './faults.ts';
+import type { TenantPlan } from './plan.ts';
 import { authorize } from './guard.ts';
 import { JobsStore } from './jobs-store.ts';
 import { RATE_LIMITED_BODY, rateLimitHeaders, TokenBucket, UNTHROTTLED, type RateLimitOptions } from './rate-limit.ts';
@@ -25,6 +26,8 @@ export interface LocalTenantOptions {
   rateLimit?: RateLimitOptions;
   /** Delay before each request is handled, modelling the round trip to Auth0; default 0. */
   latencyMs?: number;
+  /** The subscription plan (default `enterprise`); `free` or `essentials` refuse the Enterprise-only endpoints (plan.ts). */
+  plan?: TenantPlan;
   /** Route groups served on top of the default ones (defaultRouteGroups in routes/index.ts). */
   routes?: readonly RouteGroup[];
 }
@@ -68,6 +71,7 @@ export class LocalTenant {
     }
     this.state = options.state ?? new TenantState({ domain: options.domain ?? 'tenant.local' });
     if (options.now) this.state.setClock(options.now);
+    if (options.plan) this.state.plan = options.plan;
     this.domain = this.state.domain;
     this.jobs = new JobsStore(this.state);
     // Builds and deploys take time on the tenant's clock, so a test that speeds the clock up or moves it shortens them.

@@ -1,5 +1,5 @@
 // Seeds a local tenant from a JSON seed file or a streamed NDJSON(.gz) of users, with messages that say what to fix.
-// A JSON seed is `{ connections: [{name, strategy, id?, options?}], clients?: [{name, client_id?, client_secret?, scopes}],
+// A JSON seed is `{ plan?, connections: [{name, strategy, id?, options?}], clients?: [{name, client_id?, client_secret?, scopes}],
 // users: [...] }`; a user is either a NewUser (`connection` + profile, created as a signup would be) or a complete
 // User with `user_id` and `identities` (stored as given, to seed already-linked users). An NDJSON file holds one user
 // per line in either shape — Auth0's users-export lines are complete users; connections that complete users name and
@@ -9,6 +9,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';
 import { readNdjson } from '../common/ndjson.ts';
+import { TENANT_PLANS, type TenantPlan } from './plan.ts';
 import type { Client, NewUser, TenantState } from './state.ts';
 
 export interface SeedConnection {
@@ -27,6 +28,8 @@ export interface SeedClient {
 }
 
 export interface Seed {
+  /** The tenant's plan (plan.ts); absent leaves it as it is (Enterprise on a new tenant). */
+  plan?: TenantPlan;
   connections: SeedConnection[];
   clients?: SeedClient[];
   users: Array<NewUser | User>;
@@ -79,9 +82,11 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
   const problems: string[] = [];
   if (!isObject(value)) throw new SeedError(source, [`the seed must be a JSON object { "connections": [...], "users": [...] }, got ${describe(value)}`]);
   for (const key of Object.keys(value)) {
-    if (key !== 'connections' && key !== 'clients' && key !== 'users')
-      problems.push(`unknown top-level field "${key}": only connections, clients and users are read`);
+    if (key !== 'connections' && key !== 'clients' && key !== 'users' && key !== 'plan')
+      problems.push(`unknown top-level field "${key}": only plan, connections, clients and users are read`);
   }
+  if (value.plan !== undefined && !TENANT_PLANS.includes(value.plan as TenantPlan))
+    problems.push(`plan must be one of ${TENANT_PLANS.map((p) => `"${p}"`).join(', ')}, or left out for Enterprise`);
   const strategies = new Map<string, string>();
   const connections = listOf(value, 'connections', problems, true);
   connections.forEach((entry, i) => {
@@ -132,6 +137,7 @@ export function validateSeed(value: unknown, source = 'seed', state?: TenantStat
 /** Validates `seed`, then adds its connections, clients and users to `state`. */
 export function loadSeed(state: TenantState, seed: unknown, source = 'seed'): SeedResult {
   const valid = validateSeed(seed, source, state);
+  if (valid.plan !== undefined) state.plan = valid.plan;
   const connections = valid.connections.map((c, i) => ensureConnection(state, c, `${source}: connections[${i}]`));
   const clients = (valid.clients ?? []).map((c, i) => {
     if (c.client_id !== undefined && state.client(c.client_id))

@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, Identity, Metadata, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';
 import { ApiError } from './api-error.ts';
+import { checkPasswordPolicy, policyOf } from './auth/password-policy.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
 import { AuthenticationStore } from './auth/store.ts';
+import type { TenantPlan } from './plan.ts';
 import { DEFAULT_SEARCH_INDEX_DELAY_MS, SearchIndex } from './search-index.ts';
 
 /** An M2M application with its grant on the Management API. */
@@ -81,6 +83,10 @@ export interface UserPatch {
   nickname?: string;
   picture?: string;
   blocked?: boolean;
+  /** A new password for the user's database identity on `connection`; sets `last_password_reset`. */
+  password?: string;
+  /** The database connection whose identity `password` is for. */
+  connection?: string;
 }
 
 /** The profile fields that move into `identities[n].profileData` when a user becomes a secondary. */
@@ -124,10 +130,13 @@ export class TenantState {
   private readonly byLowerEmail = new Map<string, string | string[]>();
   /** What `GET /users?q=` sees: changes show after a delay (search-index.ts). */
   readonly searchIndex: SearchIndex;
+  /** The subscription plan: Enterprise-only endpoints (session and refresh-token management) refuse other plans (plan.ts). */
+  plan: TenantPlan;
   private clock: () => Date;
 
-  constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number } = {}) {
+  constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number; plan?: TenantPlan } = {}) {
     this.domain = options.domain ?? 'tenant.local';
+    this.plan = options.plan ?? 'enterprise';
     this.clock = options.now ?? (() => new Date());
     this.searchIndex = new SearchIndex(options.searchIndexDelayMs ?? DEFAULT_SEARCH_INDEX_DELAY_MS, () => this.now().getTime());
   }
@@ -362,8 +371,33 @@ export class TenantState {
     for (const key of ['name', 'nickname', 'picture', 'blocked'] as const) {
       if (patch[key] !== undefined) (user as unknown as Record<string, unknown>)[key] = patch[key];
     }
+    if (patch.password !== undefined) this.changePassword(user, patch.connection, patch.password);
     user.updated_at = this.now().toISOString();
     return user;
+  }
+
+  /**
+   * Sets the password of the user's database identity on `connection` and stamps `last_password_reset`, as a real tenant
+   * did for `PATCH /api/v2/users/{id}` with `{"connection":…,"password":…}` (auth0/go-auth0 test/data/recordings,
+   * TestUserManager_Update: 200 and `last_password_reset`). Auth0 asks for `connection` with a password change of a
+   * secondary identity; the local tenant asks for it always (stricter: the recorded call sends it). The error texts are
+   * the local tenant's. Sessions and refresh tokens live on: a password change does not end them (they are ended apart:
+   * DELETE …/sessions, grants, refresh-tokens). Auth0's session-layers.mdx says checkSession stops renewing after such a
+   * PATCH; not modelled, so a test never credits Auth0 with ending a session the Action should end itself.
+   */
+  changePassword(user: User, connection: string | undefined, password: string, identityUserId?: string): void {
+    if (connection === undefined) throw new ApiError(400, 'Payload validation error: connection is required to change a password.', 'invalid_body');
+    const identity = user.identities.find(
+      (i) => i.connection === connection && i.provider === 'auth0' && (identityUserId === undefined || String(i.user_id) === identityUserId),
+    );
+    if (!identity) throw new ApiError(400, `The user has no database identity on the connection ${connection}.`, 'invalid_body');
+    // Guess at the Management API's wording for a password its policy refuses (the Authentication API's body is recorded).
+    if (checkPasswordPolicy(password, policyOf(this.connectionOptions(connection)))) {
+      throw new ApiError(400, 'PasswordStrengthError: Password is too weak', 'invalid_body');
+    }
+    this.authentication.setPassword(`auth0|${identity.user_id}`, password);
+    user.last_password_reset = this.now().toISOString();
+    user.updated_at = user.last_password_reset;
   }
 
   /** Removes a user and every identity it holds. */

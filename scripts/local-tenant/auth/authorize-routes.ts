@@ -54,9 +54,11 @@ export const authorizeRoutes: RouteGroup = [
       // The state must come back to the browser that was redirected: a state from another browser finds nothing. The
       // session may have changed in between: a nested login for another account (the nested-transaction sample of an Auth0 engineer,
       // github.com/abbaspour/actions-gallery post-login/account-linking, signs in with prompt=login and then resumes at /continue).
-      const redirected = state.authentication.session(transaction?.sessionId);
-      const current = currentSession(state, request);
-      if (!transaction || !redirected || !current || redirected.browser !== current.browser) {
+      // Compared by browser, not by live session: an Action may have ended the session during the flow (DELETE …/sessions),
+      // and Auth0 ties /continue to the transaction, not to the SSO session.
+      const redirected = state.authentication.browserOf(transaction?.sessionId);
+      const current = state.authentication.browserOf(readCookie(request, SESSION_COOKIE));
+      if (!transaction || redirected === undefined || current === undefined || redirected !== current) {
         return errorPage(400, 'invalid_request', 'The transaction was not found: send the state parameter the redirect carried, from the same browser.');
       }
       return continueLogin(state, transaction, { actions, request, url, body });

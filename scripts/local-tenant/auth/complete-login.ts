@@ -8,12 +8,14 @@ import type { TenantState } from '../state.ts';
 import { readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts';
 import { redirect } from './html.ts';
 import type { Authentication, AuthorizeRequest, LoginTransaction, Session } from './store.ts';
+import { grantAudience } from './token-response.ts';
 
 /** The runtime real logins run through: shared per tenant; its Actions reach the tenant over loopback when it is served so. */
 export function signInRuntime(state: TenantState): ActionsRuntime {
   return state.authentication.runtimeOr(() =>
     createActionsRuntime({
       state,
+      dropCacheOnResume: () => state.authentication.dropCacheOnResume,
       fetch: (input, init) => {
         const origin = state.authentication.servedAt;
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -61,7 +63,16 @@ export async function completeLogin(
   existing?: Session,
 ): Promise<RouteResult> {
   const timestamp = new Date(authentication.authTime * 1000).toISOString();
-  const session = existing ?? state.authentication.startSession(authentication, timestamp, currentSession(state, http.request)?.browser);
+  const userAgent = http.request.headers.get('user-agent') ?? '';
+  const owner = state.ownerOfIdentity(authentication.identity.provider, authentication.identity.user_id);
+  const session =
+    existing ??
+    state.authentication.startSession(authentication, timestamp, state.authentication.browserOf(readCookie(http.request, SESSION_COOKIE)), {
+      userId: owner?.user_id ?? `${authentication.identity.provider}|${authentication.identity.user_id}`,
+      clientId: transaction.request.clientId,
+      ip: '127.0.0.1',
+      userAgent,
+    });
   transaction.sessionId = session.id;
   transaction.authentication = authentication;
   const cookie: Record<string, string> = existing ? {} : { 'set-cookie': sessionCookie(session.id) };
@@ -71,7 +82,7 @@ export async function completeLogin(
     clientId: request.clientId,
     protocol: 'oidc-basic-profile' satisfies TransactionProtocol,
     ip: '127.0.0.1',
-    userAgent: http.request.headers.get('user-agent') ?? '',
+    userAgent,
     transaction: {
       requested_scopes: request.scopes,
       prompt: request.prompt,
@@ -96,6 +107,8 @@ export async function continueLogin(state: TenantState, transaction: LoginTransa
     method: http.request.method,
     query: Object.fromEntries(http.url.searchParams),
     body: http.body,
+    ip: '127.0.0.1',
+    userAgent: http.request.headers.get('user-agent') ?? '',
   });
   return settle(state, transaction, result, {});
 }
@@ -116,6 +129,16 @@ function settle(state: TenantState, transaction: LoginTransaction, result: FlowR
     return callback(request, { error: 'access_denied', error_description: description }, headers);
   }
   const authentication = transaction.authentication!;
+  // The grant is made at authorisation, for the user the login ends as (the primary after setPrimaryUser).
+  state.authentication.grantFor(result.subject, request.clientId, grantAudience(state, request.audience), request.scopes);
+  // Guess (Auth0 does not publish it): the session now belongs to the user the login ended as. A session an Action ended
+  // during the flow stays ended: the code is still issued (Auth0 issues it at the end of the flow), the cookie signs no one in.
+  const session = state.authentication.session(transaction.sessionId);
+  if (session) {
+    session.userId = result.subject;
+    session.updatedAt = state.now().toISOString();
+    if (!session.clients.includes(request.clientId)) session.clients.push(request.clientId);
+  }
   const code = state.authentication.issueCode({
     clientId: request.clientId,
     subject: result.subject,

@@ -1,6 +1,6 @@
 // GET /.well-known/openid-configuration and /.well-known/jwks.json: the OIDC discovery document and the tenant's public key.
 // Fields as Auth0's discovery document has them (issuer with a trailing slash, code_challenge_methods S256 and plain,
-// client_secret_basic/post), narrowed to what the local tenant serves: no device flow, no revocation, no /oidc/logout.
+// client_secret_basic/post, revocation at /oauth/revoke), narrowed to what the local tenant serves: no device flow, no /oidc/logout.
 import type { RouteGroup } from '../route.ts';
 import { publicOrigin } from './origin.ts';
 import { issuerOf, jwks } from './signing-keys.ts';
@@ -21,6 +21,7 @@ export const discoveryRoutes: RouteGroup = [
           authorization_endpoint: `${origin}/authorize`,
           token_endpoint: `${origin}/oauth/token`,
           userinfo_endpoint: `${origin}/userinfo`,
+          revocation_endpoint: `${origin}/oauth/revoke`,
           jwks_uri: `${origin}/.well-known/jwks.json`,
           scopes_supported: [
             'openid',

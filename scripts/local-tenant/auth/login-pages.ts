@@ -9,6 +9,8 @@ import type { TenantState } from '../state.ts';
 import { connectionsOf } from './applications.ts';
 import { completeLogin } from './complete-login.ts';
 import { errorPage, escapeHtml, hidden, page, readForm } from './html.ts';
+import { sendVerification } from './mails.ts';
+import { signInWithoutPrompt, standInOwner } from './stand-in-idp.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { LoginTransaction } from './store.ts';
 
@@ -48,6 +50,12 @@ export const loginPageRoutes: RouteGroup = [
   transactionRoute('GET', '/u/idp', (context, transaction) => {
     const connection = standInConnection(context.state, transaction, context.url.searchParams.get('connection'));
     if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
+    // A stand-in configured to sign in without prompting (an attacker-run IdP, stand-in-idp.ts) asserts its account at once.
+    const automatic = signInWithoutPrompt(context.state, connection.name);
+    if (automatic) {
+      const owner = standInOwner(context.state, connection, automatic);
+      return authenticated(context, transaction, { provider: connection.strategy, user_id: automatic.user_id, owner }, 'federated', {});
+    }
     return idpPage(context.state, transaction, connection);
   }),
   transactionRoute('POST', '/u/idp', (context, transaction, form) => {
@@ -56,17 +64,13 @@ export const loginPageRoutes: RouteGroup = [
     if (!connection) return errorPage(400, 'invalid_request', 'the connection is not enabled');
     const id = (form.user_id ?? '').trim();
     if (!/^[A-Za-z0-9._@-]{1,64}$/.test(id)) return idpPage(state, transaction, connection, 'Give the identity an id (letters, digits, . _ @ -).');
-    let owner = state.ownerOfIdentity(connection.strategy, id);
-    if (!owner) {
-      // A first login through a social or enterprise connection creates the user with the IdP's profile.
-      const email = (form.email ?? '').trim();
-      owner = state.createUser({
-        connection: connection.name,
-        id,
-        ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
-        ...(form.name ? { name: form.name } : {}),
-      });
-    }
+    const email = (form.email ?? '').trim();
+    // A first login through a social or enterprise connection creates the user with the IdP's profile.
+    const owner = standInOwner(state, connection, {
+      user_id: id,
+      ...(email ? { email, email_verified: form.email_verified === 'true' } : {}),
+      ...(form.name ? { name: form.name } : {}),
+    });
     return authenticated(context, transaction, { provider: connection.strategy, user_id: id, owner }, 'federated', form);
   }),
   transactionRoute('GET', '/u/passwordless', (context, transaction) => loginPage(context.state, transaction)),
@@ -119,7 +123,7 @@ export const loginPageRoutes: RouteGroup = [
   },
 ];
 
-interface FoundIdentity {
+export interface FoundIdentity {
   provider: string;
   user_id: string;
   /** The user holding the identity now (itself, or the primary it is linked under). */
@@ -203,19 +207,9 @@ function* identitiesOn(state: TenantState, connection: Connection): Generator<Fo
 }
 
 /** The identity on `connection` with this email. */
-function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
+export function findByEmail(state: TenantState, connection: Connection, email: string): FoundIdentity | undefined {
   for (const { email: identityEmail, ...found } of identitiesOn(state, connection)) if (identityEmail === email) return found;
   return undefined;
-}
-
-function sendVerification(state: TenantState, user: User): void {
-  const ticket = state.authentication.newVerificationTicket(user.user_id);
-  state.authentication.send({
-    to: user.email!,
-    subject: 'Verify your email',
-    text: 'Follow the link to verify your email address.',
-    link: `/u/email-verification?ticket=${encodeURIComponent(ticket)}`,
-  });
 }
 
 function loginPage(state: TenantState, transaction: LoginTransaction, error?: string, email?: string): RouteResult {

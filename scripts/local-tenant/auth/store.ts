@@ -49,6 +49,17 @@ export interface LoginTransaction {
 export interface Session {
   id: string;
   /**
+   * The user the session was made for: the login identity's owner then, the login's user once it ends. It stays when that
+   * identity is linked under another user later; a prompt=none login with the session still resolves the identity to
+   * its owner now (the primary).
+   */
+  userId: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The applications the session logged in to, in order. */
+  clients: string[];
+  device: { initialUserAgent: string; initialIp: string; lastUserAgent: string; lastIp: string };
+  /**
    * The browser the session lives in. A login in a browser that already holds a session keeps that browser's id: a nested
    * login (another account signed in with prompt=login while a redirect Action waits) is still the same browser.
    */
@@ -56,6 +67,29 @@ export interface Session {
   authentication: Authentication;
   /** Every method completed in the session, for event.authentication.methods. */
   methods: Array<{ name: string; timestamp: string }>;
+}
+
+/**
+ * A grant: what a user authorised an application to do on an API, one per (user, application, audience), made at
+ * authorisation. Every refresh token belongs to one; deleting the grant revokes its refresh tokens ("When a grant is
+ * revoked, so are all tokens issued in the context of that grant", secure/tokens/refresh-tokens/revoke-refresh-tokens.mdx).
+ * Shape as GET /api/v2/grants answers (auth0/go-auth0 test/data/recordings/TestGrantManager_List.yaml).
+ */
+export interface Grant {
+  id: string;
+  clientID: string;
+  user_id: string;
+  audience: string;
+  scope: string[];
+}
+
+/** A refresh token as the tenant holds it: the login it renews, its grant, and the user and session it was issued to. */
+export interface StoredRefreshToken {
+  id: string;
+  login: IssuedLogin;
+  grantId: string;
+  userId: string;
+  createdAt: string;
 }
 
 /** What a code or a refresh token stands for: the tokens a login ended with. */
@@ -93,6 +127,21 @@ export interface OutboxMail {
   sentAt: string;
 }
 
+/** A password reset link: for a database identity, used once, until `expiresAt`. */
+export interface ResetTicket {
+  /** The database identity whose password it resets (`auth0|…`), wherever it is linked by then. */
+  identity: LoginIdentity;
+  connection: string;
+  /** Where the page sends the browser once the password is set (a ticket's result_url). */
+  resultUrl?: string;
+  /** A Management API ticket's mark_email_as_verified; the reset mail's link never verifies. */
+  markEmailVerified: boolean;
+  expiresAt: number;
+}
+
+/** Auth0's default life of a password reset link: the email templates' URL lifetime and a ticket's ttl_sec, 432 000 s (5 days). */
+export const RESET_TICKET_LIFETIME_MS = 432_000 * 1000;
+
 /** Authorization codes are single use and short-lived: RFC 6749 §4.1.2 recommends at most 10 minutes. */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** How long a login page may stay open before its transaction is forgotten. */
@@ -105,14 +154,30 @@ export class AuthenticationStore {
   private readonly transactions = new Map<string, LoginTransaction>();
   private readonly byRedirectState = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
+  /** The browser of each ended session: /continue still knows the browser a login ran in after an Action ended its session. */
+  private readonly endedSessionBrowsers = new Map<string, string>();
+  private readonly grants = new Map<string, Grant>();
   private readonly codes = new Map<string, AuthorizationCode>();
-  private readonly refreshTokens = new Map<string, IssuedLogin>();
+  private readonly refreshTokens = new Map<string, StoredRefreshToken>();
   private readonly passwords = new Map<string, string>();
   private readonly otps = new Map<string, { code: string; expiresAt: number; attempts: number }>();
   private readonly tickets = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly resetTickets = new Map<string, ResetTicket>();
   readonly outbox: OutboxMail[] = [];
   /** The tenant's "Default Directory" setting: the connection the `password` grant uses; unset on a new tenant, as on Auth0. */
   defaultDirectory: string | undefined;
+  /**
+   * Whether a login resumed at /continue finds the Actions' api.cache empty, as Auth0 allows ("not guaranteed" after a
+   * redirect: customize/actions/limitations.mdx). Off by default; tests turn it on to prove state survives a redirect
+   * through api.transaction.setMetadata rather than the cache.
+   */
+  dropCacheOnResume = false;
+  /**
+   * The tenant setting "Refresh Token Revocation Deletes Grant": on, POST /oauth/revoke revokes every refresh token of the
+   * token's grant; off, that token alone (secure/tokens/refresh-tokens/revoke-refresh-tokens.mdx). Off by default, the
+   * less forgiving choice: one revoked token leaves its siblings working.
+   */
+  revocationDeletesGrant = false;
   /** Where the tenant is served over loopback HTTP, for the Actions' fetch and absolute page URLs. */
   servedAt: string | undefined;
   private runtime: ActionsRuntime | undefined;
@@ -169,8 +234,24 @@ export class AuthenticationStore {
 
   // --- sessions -------------------------------------------------------------------------------
 
-  startSession(authentication: Authentication, timestamp: string, browser: string = randomToken()): Session {
-    const session: Session = { id: randomToken(), browser, authentication, methods: [{ name: authentication.method, timestamp }] };
+  startSession(
+    authentication: Authentication,
+    timestamp: string,
+    browser: string = randomToken(),
+    made: { userId: string; clientId: string; ip: string; userAgent: string },
+  ): Session {
+    const now = new Date(this.now()).toISOString();
+    const session: Session = {
+      id: randomToken(),
+      userId: made.userId,
+      createdAt: now,
+      updatedAt: now,
+      clients: [made.clientId],
+      device: { initialUserAgent: made.userAgent, initialIp: made.ip, lastUserAgent: made.userAgent, lastIp: made.ip },
+      browser,
+      authentication,
+      methods: [{ name: authentication.method, timestamp }],
+    };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -179,8 +260,57 @@ export class AuthenticationStore {
     return id === undefined ? undefined : this.sessions.get(id);
   }
 
-  endSession(id: string | undefined): void {
-    if (id !== undefined) this.sessions.delete(id);
+  /** The browser a session ran in, also after it ended. */
+  browserOf(id: string | undefined): string | undefined {
+    if (id === undefined) return undefined;
+    return this.sessions.get(id)?.browser ?? this.endedSessionBrowsers.get(id);
+  }
+
+  /** Ends a session: its cookie no longer signs anyone in. True when it was live. */
+  endSession(id: string | undefined): boolean {
+    const session = id === undefined ? undefined : this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.delete(session.id);
+    this.endedSessionBrowsers.set(session.id, session.browser);
+    return true;
+  }
+
+  /** The live sessions made for `userId` (Session.userId), oldest first. */
+  sessionsOf(userId: string): Session[] {
+    return [...this.sessions.values()].filter((s) => s.userId === userId);
+  }
+
+  endSessionsOf(userId: string): void {
+    for (const session of this.sessionsOf(userId)) this.endSession(session.id);
+  }
+
+  // --- grants -----------------------------------------------------------------------------------
+
+  /** The grant of (user, application, audience), made on first authorisation; later ones add their scopes to it. */
+  grantFor(userId: string, clientId: string, audience: string, scopes: readonly string[]): Grant {
+    const found = [...this.grants.values()].find((g) => g.user_id === userId && g.clientID === clientId && g.audience === audience);
+    if (found) {
+      for (const scope of scopes) if (!found.scope.includes(scope)) found.scope.push(scope);
+      return found;
+    }
+    const grant: Grant = { id: randomBytes(12).toString('hex'), clientID: clientId, user_id: userId, audience, scope: [...scopes] };
+    this.grants.set(grant.id, grant);
+    return grant;
+  }
+
+  listGrants(filter: { user_id?: string; client_id?: string; audience?: string } = {}): Grant[] {
+    return [...this.grants.values()].filter(
+      (g) =>
+        (filter.user_id === undefined || g.user_id === filter.user_id) &&
+        (filter.client_id === undefined || g.clientID === filter.client_id) &&
+        (filter.audience === undefined || g.audience === filter.audience),
+    );
+  }
+
+  /** Deletes a grant and revokes every refresh token issued in it. */
+  deleteGrant(id: string): void {
+    this.grants.delete(id);
+    for (const [value, token] of this.refreshTokens) if (token.grantId === id) this.refreshTokens.delete(value);
   }
 
   // --- codes and refresh tokens -----------------------------------------------------------------
@@ -198,14 +328,45 @@ export class AuthenticationStore {
     return code && code.expiresAt > this.now() ? code : undefined;
   }
 
-  issueRefreshToken(login: IssuedLogin): string {
+  /** A refresh token for `login` in `grant`. */
+  issueRefreshToken(login: IssuedLogin, grant: Grant): string {
     const value = randomBytes(36).toString('base64url');
-    this.refreshTokens.set(value, structuredClone(login));
+    const token: StoredRefreshToken = {
+      id: randomBytes(12).toString('hex'),
+      login: structuredClone(login),
+      grantId: grant.id,
+      userId: login.subject,
+      createdAt: new Date(this.now()).toISOString(),
+    };
+    this.refreshTokens.set(value, token);
     return value;
   }
 
+  /** The login a live refresh token renews; undefined when it is unknown, revoked, or its grant is gone. */
   refreshToken(value: string): IssuedLogin | undefined {
-    return this.refreshTokens.get(value);
+    const token = this.refreshTokens.get(value);
+    if (!token || !this.grants.has(token.grantId)) return undefined;
+    return token.login;
+  }
+
+  /**
+   * POST /oauth/revoke: revokes the token when it was issued to `clientId` (with its grant when revocationDeletesGrant is
+   * on). An unknown or another application's token is left alone; the endpoint answers the same (RFC 7009 §2.2).
+   */
+  revokeRefreshToken(value: string, clientId: string): void {
+    const token = this.refreshTokens.get(value);
+    if (!token || token.login.clientId !== clientId) return;
+    if (this.revocationDeletesGrant) this.deleteGrant(token.grantId);
+    else this.refreshTokens.delete(value);
+  }
+
+  /** The live refresh tokens issued to `userId` (the login's user then), oldest first. */
+  refreshTokensOf(userId: string): StoredRefreshToken[] {
+    return [...this.refreshTokens.values()].filter((t) => t.userId === userId && this.grants.has(t.grantId));
+  }
+
+  deleteRefreshTokensOf(userId: string): void {
+    for (const [value, token] of this.refreshTokens) if (token.userId === userId) this.refreshTokens.delete(value);
   }
 
   // --- database passwords ---------------------------------------------------------------------
@@ -256,6 +417,26 @@ export class AuthenticationStore {
     const entry = this.tickets.get(ticket);
     this.tickets.delete(ticket);
     return entry && entry.expiresAt > this.now() ? entry.userId : undefined;
+  }
+
+  newResetTicket(ticket: Omit<ResetTicket, 'expiresAt'>, lifetimeMs: number = RESET_TICKET_LIFETIME_MS): string {
+    const value = randomToken();
+    this.resetTickets.set(value, { ...ticket, expiresAt: this.now() + lifetimeMs });
+    return value;
+  }
+
+  /** The live reset ticket, left in place: opening the link (or a mail scanner fetching it) does not use it up. */
+  resetTicket(value: string): ResetTicket | undefined {
+    const ticket = this.resetTickets.get(value);
+    if (ticket && ticket.expiresAt <= this.now()) this.resetTickets.delete(value);
+    return ticket && ticket.expiresAt > this.now() ? ticket : undefined;
+  }
+
+  /** Uses the ticket up: a reset link sets a password once. */
+  takeResetTicket(value: string): ResetTicket | undefined {
+    const ticket = this.resetTicket(value);
+    this.resetTickets.delete(value);
+    return ticket;
   }
 
   send(mail: Omit<OutboxMail, 'id' | 'sentAt'>): OutboxMail {

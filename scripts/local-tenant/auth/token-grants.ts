@@ -14,7 +14,7 @@ import type { Client, TenantState } from '../state.ts';
 import { allowsGrant, connectionsOf, isPublicClient } from './applications.ts';
 import { signInRuntime } from './complete-login.ts';
 import type { IssuedLogin } from './store.ts';
-import { tokenResponse } from './token-response.ts';
+import { grantAudience, tokenResponse } from './token-response.ts';
 import { managementAudienceOf } from './user-tokens.ts';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -32,7 +32,7 @@ export async function userGrant(state: TenantState, actions: ActionsStore, grant
 }
 
 /** A confidential client sends its secret (post or basic); a public one (token_endpoint_auth_method none) sends none. */
-function clientAuthenticated(client: Client, secret: string | null): boolean {
+export function clientAuthenticated(client: Client, secret: string | null): boolean {
   if (isPublicClient(client)) return secret === null || secret === '';
   if (secret === null) return false;
   const a = Buffer.from(client.client_secret);
@@ -90,6 +90,7 @@ async function passwordGrant(state: TenantState, actions: ActionsStore, client: 
   const flow = await runFlow(state, actions, client, login, 'oauth2-password');
   if ('error' in flow) return flow.error;
   const scopes = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
+  state.authentication.grantFor(flow.subject, client.client_id, grantAudience(state, audience), scopes);
   const issued: IssuedLogin = {
     clientId: client.client_id,
     subject: flow.subject,

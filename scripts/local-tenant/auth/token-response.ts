@@ -4,7 +4,7 @@ import type { Client, TenantState } from '../state.ts';
 import { allowsGrant } from './applications.ts';
 import { signIdToken } from './signing-keys.ts';
 import type { IssuedLogin } from './store.ts';
-import { issueUserAccessToken } from './user-tokens.ts';
+import { issueUserAccessToken, managementAudienceOf, userinfoAudienceOf } from './user-tokens.ts';
 
 export interface TokenResponseBody {
   access_token: string;
@@ -56,8 +56,25 @@ export async function tokenResponse(
       claims: { ...profileClaims(state.getUser(login.subject), login.scopes), ...login.idTokenClaims },
     });
   }
-  if (!options.refreshing && login.scopes.includes('offline_access') && allowsGrant(client, 'refresh_token')) {
-    body.refresh_token = state.authentication.issueRefreshToken(login);
+  if (!options.refreshing && offersRefreshToken(state, client, login)) {
+    const grant = state.authentication.grantFor(login.subject, client.client_id, grantAudience(state, login.audience), login.scopes);
+    body.refresh_token = state.authentication.issueRefreshToken(login, grant);
   }
   return body;
+}
+
+/**
+ * A refresh token needs `offline_access`, an application allowed the refresh_token grant, and an API that allows offline
+ * access ("Allow Offline Access", get-started/apis/api-settings.mdx). Without an audience the token is for /userinfo and a
+ * refresh token is issued; the Management API answers `"allow_offline_access": false` (auth0/go-auth0
+ * test/data/recordings/TestResourceServer_ExpressConfiguration.yaml), so a login for it gets none.
+ */
+export function offersRefreshToken(state: TenantState, client: Client, login: Pick<IssuedLogin, 'scopes' | 'audience'>): boolean {
+  if (!login.scopes.includes('offline_access') || !allowsGrant(client, 'refresh_token')) return false;
+  return login.audience === undefined || login.audience !== managementAudienceOf(state);
+}
+
+/** The audience a grant is recorded under: the API asked for, or `https://{domain}/userinfo` without one (TestGrantManager_List). */
+export function grantAudience(state: TenantState, audience: string | undefined): string {
+  return audience ?? userinfoAudienceOf(state);
 }

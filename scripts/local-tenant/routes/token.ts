@@ -59,7 +59,7 @@ export const tokenRoutes: RouteGroup = [
  * The request's parameters, form-encoded or JSON as Auth0 accepts both; client credentials may also come as HTTP Basic
  * (`client_secret_basic`).
  */
-async function readTokenParams(request: Request): Promise<URLSearchParams> {
+export async function readTokenParams(request: Request): Promise<URLSearchParams> {
   const text = await request.text();
   const type = request.headers.get('content-type') ?? '';
   let params: URLSearchParams;

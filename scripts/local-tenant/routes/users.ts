@@ -1,5 +1,5 @@
 // Management API user routes: list (paged, capped at 1000) and search by email (q, case-insensitive, eventually consistent),
-// get, users-by-email (case-sensitive, immediately consistent) and PATCH (metadata merge).
+// get, users-by-email (case-sensitive, immediately consistent) and PATCH (metadata merge, profile, password).
 import type { User } from '../../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
 import { insufficientScope } from '../guard.ts';
@@ -21,6 +21,8 @@ const PATCHABLE: Record<keyof UserPatch, 'object' | 'string' | 'boolean'> = {
   nickname: 'string',
   picture: 'string',
   blocked: 'boolean',
+  password: 'string',
+  connection: 'string',
 };
 
 /** Properties Auth0's PATCH accepts that the local tenant does not model: refused by name rather than silently dropped. */
@@ -30,8 +32,6 @@ const UNMODELLED = new Set([
   'given_name',
   'family_name',
   'username',
-  'password',
-  'connection',
   'client_id',
   'verify_email',
   'verify_phone_number',

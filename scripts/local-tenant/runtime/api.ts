@@ -6,6 +6,7 @@
 import type { Metadata, PostLoginApi } from '../../../actions/types.ts';
 import type { ActionsCache } from './cache.ts';
 import { encodeSessionToken, validateSessionToken, type RedirectContext } from './redirect.ts';
+import { setTransactionMetadata, type TransactionMetadata } from './transaction-metadata.ts';
 
 /** What one execution asked for through `api`. */
 export interface Commands {
@@ -17,14 +18,9 @@ export interface Commands {
   accessTokenClaims: Metadata;
   /** Where api.redirect.sendUserTo sends the browser after the current Action (its query applied, Auth0's state not yet). */
   redirectTo: string | undefined;
-  /** api.transaction.setMetadata: kept for the whole transaction, across a redirect (event.transaction.metadata). */
-  transactionMetadata: Record<string, string | number | boolean>;
+  /** api.transaction.setMetadata's entries: the transaction's, kept across a redirect to /continue. */
+  transactionMetadata: TransactionMetadata;
 }
-
-/** customize/actions/transaction-metadata.mdx: key at most 64 characters, value at most 8 KB, all of it at most 16 KB. */
-const TRANSACTION_METADATA_KEY_MAX = 64;
-const TRANSACTION_METADATA_VALUE_MAX = 8 * 1024;
-const TRANSACTION_METADATA_TOTAL_MAX = 16 * 1024;
 
 const PRIMARY_USER_ID_MAX = 128;
 
@@ -44,13 +40,15 @@ export function newCommands(): Commands {
 
 /**
  * An `api` for one execution, recording into `commands` (shared by the Actions of one flow). `isOpen` false (the
- * execution is over) makes every call a no-op.
+ * execution is over) makes every call a no-op. `liveMetadata` is this execution's `event.transaction.metadata`, which
+ * api.transaction.setMetadata updates as it stores.
  */
 export function createPostLoginApi(
   cache: ActionsCache,
   isOpen: () => boolean,
   commands: Commands = newCommands(),
   redirect?: RedirectContext,
+  liveMetadata: TransactionMetadata = {},
 ): { api: PostLoginApi; commands: Commands } {
   const transaction = (): RedirectContext => {
     if (!redirect) throw new Error('api.redirect works in a login transaction only');
@@ -103,18 +101,7 @@ export function createPostLoginApi(
     },
     transaction: {
       setMetadata(key, value) {
-        // Past a limit Auth0's behaviour is not documented: the less forgiving guess is that the call throws.
-        if (typeof key !== 'string' || key === '' || key.length > TRANSACTION_METADATA_KEY_MAX) {
-          throw new TypeError(`api.transaction.setMetadata: the key must be a string of 1 to ${TRANSACTION_METADATA_KEY_MAX} characters`);
-        }
-        if (!['string', 'number', 'boolean'].includes(typeof value))
-          throw new TypeError('api.transaction.setMetadata: the value must be a string, number or boolean');
-        if (String(value).length > TRANSACTION_METADATA_VALUE_MAX) throw new RangeError('api.transaction.setMetadata: the value is larger than 8 KB');
-        const next = { ...commands.transactionMetadata, [key]: value };
-        if (JSON.stringify(next).length > TRANSACTION_METADATA_TOTAL_MAX)
-          throw new RangeError('api.transaction.setMetadata: transaction metadata is larger than 16 KB');
-        if (isOpen()) commands.transactionMetadata = next;
-        return api;
+        if (isOpen()) setTransactionMetadata(commands.transactionMetadata, liveMetadata, key, value);
       },
     },
     idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },

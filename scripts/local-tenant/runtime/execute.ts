@@ -102,6 +102,15 @@ export interface LoginEnvironment {
   now: () => Date;
 }
 
+/** The /continue request that resumes a flow: its method, query and body, and where it came from when known. */
+export interface ContinueRequest {
+  method: string;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+  ip?: string;
+  userAgent?: string;
+}
+
 type Settled = { type: 'resolved' } | { type: 'threw'; error: unknown } | { type: 'timeout' };
 
 /** A flow in progress: one transaction whose Actions run in order, possibly across a redirect. */
@@ -153,11 +162,7 @@ export async function startFlow(actions: readonly FlowAction[], request: LoginRe
  * Resumes a suspended flow on /continue: onContinuePostLogin of the Action that redirected, with `http` as
  * event.request's method, query and body, then the Actions after it. Throws when the flow is not suspended.
  */
-export async function resumeFlow(
-  suspended: SuspendedFlow,
-  http: { method: string; query: Record<string, string>; body: Record<string, unknown> },
-  env: LoginEnvironment,
-): Promise<FlowResult | SuspendedFlow> {
+export async function resumeFlow(suspended: SuspendedFlow, http: ContinueRequest, env: LoginEnvironment): Promise<FlowResult | SuspendedFlow> {
   const { run } = suspended;
   const at = run.suspendedAt;
   if (at === undefined) throw new Error('this flow is not suspended (it was resumed already)');
@@ -165,12 +170,7 @@ export async function resumeFlow(
   return runFrom(run, at, env, http);
 }
 
-async function runFrom(
-  run: FlowRun,
-  from: number,
-  env: LoginEnvironment,
-  continued: { method: string; query: Record<string, string>; body: Record<string, unknown> } | undefined,
-): Promise<FlowResult | SuspendedFlow> {
+async function runFrom(run: FlowRun, from: number, env: LoginEnvironment, continued: ContinueRequest | undefined): Promise<FlowResult | SuspendedFlow> {
   const { state } = env;
   const { commands, steps, user, identity, request } = run;
   const started = performance.now();
@@ -195,15 +195,17 @@ async function runFrom(
   // metadata is gone by then (see below).
   const settleMetadata = (): Applied => applyMetadata(state, commands.primaryUserId ?? user.user_id, commands);
 
+  // "A new event.request object is issued anytime an Action trigger is suspended and then subsequently resumed"
+  // (customize/actions/limitations.mdx): after /continue every Action of the flow sees the /continue request.
+  const eventRequest = continued === undefined ? run.base.request : freshRequest(run.base.request, continued);
   for (let index = from; index < run.actions.length; index += 1) {
     const action = run.actions[index]!;
     const resuming = continued !== undefined && index === from;
-    const baseRequest = resuming ? { ...run.base.request, ...structuredClone(continued) } : run.base.request;
+    const liveMetadata = { ...commands.transactionMetadata };
     const event: PostLoginEvent = {
       ...run.base,
-      request: baseRequest,
-      // Transaction metadata set by earlier Actions or before a redirect is seen by every later execution of the flow.
-      ...(run.base.transaction ? { transaction: { ...run.base.transaction, metadata: structuredClone(commands.transactionMetadata) } } : {}),
+      transaction: { ...run.base.transaction, metadata: liveMetadata },
+      request: structuredClone(eventRequest),
       user: userForStep(state, run.base.user, commands),
       secrets: action.secrets,
     };
@@ -211,12 +213,12 @@ async function runFrom(
     const redirect: RedirectContext = {
       userId: event.user.user_id,
       domain: state.domain,
-      ip: run.base.request.ip,
+      ip: eventRequest.ip,
       state: run.redirectState,
       now: env.now,
       ...(resuming ? { continueParams: { query: continued.query, body: continued.body } } : {}),
     };
-    const { api } = createPostLoginApi(env.cache, () => !context.closed, commands, redirect);
+    const { api } = createPostLoginApi(env.cache, () => !context.closed, commands, redirect, liveMetadata);
     const stepStarted = performance.now();
     const metadataBefore = { app: structuredClone(commands.appMetadata), user: structuredClone(commands.userMetadata) };
     const execution = runIn(context, async () => {
@@ -281,6 +283,19 @@ async function runFrom(
     );
   }
   return { ...success(user.user_id, commands, report(), settleMetadata()), steps };
+}
+
+/** event.request for the Actions after /continue: the /continue request's own fields, nothing kept from the first one's. */
+function freshRequest(first: PostLoginEvent['request'], continued: ContinueRequest): PostLoginEvent['request'] {
+  return {
+    ip: continued.ip ?? first.ip,
+    ...(first.hostname === undefined ? {} : { hostname: first.hostname }),
+    ...(continued.userAgent === undefined ? {} : { user_agent: continued.userAgent }),
+    ...(first.language === undefined ? {} : { language: first.language }),
+    method: continued.method,
+    query: structuredClone(continued.query),
+    body: structuredClone(continued.body),
+  };
 }
 
 /**

@@ -5,13 +5,33 @@ import type { Fetch } from '../../common/routed-fetch.ts';
 import { SECRET_LIMITS } from '../secret-limits.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
-import { EXECUTION_LIMIT_MS, executeFlow, resumeFlow, startFlow, type FlowAction, type FlowResult, type LoginResult, type SuspendedFlow } from './execute.ts';
+import {
+  EXECUTION_LIMIT_MS,
+  executeFlow,
+  resumeFlow,
+  startFlow,
+  type ContinueRequest,
+  type FlowAction,
+  type FlowResult,
+  type LoginResult,
+  type SuspendedFlow,
+} from './execute.ts';
 import type { ActionDependency } from '../actions-store.ts';
 import { CompiledAction } from './load.ts';
 
 export type { ActionDependency } from '../actions-store.ts';
 export type { LoginIdentity, LoginRequest } from './event.ts';
-export type { ExecutionReport, FailureKind, FlowResult, LoginFailure, LoginResult, LoginSuccess, StepReport, SuspendedFlow } from './execute.ts';
+export type {
+  ContinueRequest,
+  ExecutionReport,
+  FailureKind,
+  FlowResult,
+  LoginFailure,
+  LoginResult,
+  LoginSuccess,
+  StepReport,
+  SuspendedFlow,
+} from './execute.ts';
 export type { HttpCall } from './context.ts';
 export { ActionsCache } from './cache.ts';
 export { EXECUTION_LIMIT_MS } from './execute.ts';
@@ -29,6 +49,13 @@ export interface ActionsRuntimeOptions {
   timeoutMs?: number;
   /** The life of an `api.cache` entry set without ttl or expires_at: 15 min (older docs and types) by default, 24 h in the current API reference. */
   cacheDefaultTtlMs?: number;
+  /**
+   * Whether a flow resumed at /continue finds `api.cache` empty. Auth0's cache is "not guaranteed" for "a user returning from
+   * a redirect action", whose later Actions may run "on a separate instance with a different cache state"
+   * (customize/actions/limitations.mdx, "Cached data"). Asked at each resumption, so a tenant setting can change it; default
+   * false (the cache kept), which Auth0 allows but does not promise: tests of anything that must survive a redirect turn it on.
+   */
+  dropCacheOnResume?: () => boolean;
 }
 
 export interface LoadOptions {
@@ -62,10 +89,7 @@ export interface ActionsRuntime {
   /** Like loginThrough, but an Action's api.redirect.sendUserTo suspends the flow when the request has `canRedirect`. */
   startLogin(actions: readonly LoadedAction[], request: LoginRequest): Promise<FlowResult | SuspendedFlow>;
   /** Resumes a suspended login (/continue): onContinuePostLogin of the Action that redirected, then the rest of the flow. */
-  continueLogin(
-    suspended: SuspendedFlow,
-    http: { method: string; query: Record<string, string>; body: Record<string, unknown> },
-  ): Promise<FlowResult | SuspendedFlow>;
+  continueLogin(suspended: SuspendedFlow, http: ContinueRequest): Promise<FlowResult | SuspendedFlow>;
   /** The trigger's `api.cache`; `cache.clear()` simulates Auth0 evicting it. */
   readonly cache: ActionsCache;
 }
@@ -106,7 +130,10 @@ export function createActionsRuntime(options: ActionsRuntimeOptions): ActionsRun
     },
     loginThrough: async (actions, request) => executeFlow(actions.map(flowActionOf), request, env),
     startLogin: async (actions, request) => startFlow(actions.map(flowActionOf), request, env),
-    continueLogin: async (suspended, http) => resumeFlow(suspended, http, env),
+    continueLogin: async (suspended, http) => {
+      if (options.dropCacheOnResume?.() === true) cache.clear();
+      return resumeFlow(suspended, http, env);
+    },
   };
 }
 
