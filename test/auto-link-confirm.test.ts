@@ -22,11 +22,15 @@ const current = useInProcessTenant((): TestTenant => {
   return made;
 });
 
-function create(connection: string, fields: { email_verified?: boolean; created_at?: string; app_metadata?: Record<string, unknown> } = {}): User {
+function create(
+  connection: string,
+  fields: { email_verified?: boolean; created_at?: string; last_password_reset?: string; app_metadata?: Record<string, unknown> } = {},
+): User {
   return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...fields });
 }
 
-const INTERACTIVE: Partial<LoginRequest> = { canRedirect: true, protocol: 'oidc-basic-profile' };
+/** A login an application started at /authorize: interactive, with the application's own `state`. */
+const INTERACTIVE: Partial<LoginRequest> = { canRedirect: true, protocol: 'oidc-basic-profile', transaction: { state: 'app-state' } };
 
 async function start(secrets: Record<string, string | undefined>, request: LoginRequest) {
   const { runtime, action } = await loadAction(current(), secrets);
@@ -177,14 +181,24 @@ describe('attacks', () => {
     expect(login).toMatchObject({ outcome: 'success', subject: victim.user_id });
     expect(login.logs).toEqual(["auto-link: 1 account needs the person's confirmation, not linked: no linking page"]);
     expect(current().tenant.state.getUser(attacker.user_id)!.identities).toHaveLength(1);
-    // Without the defence (no mark of the unverified login), the same tenant merges the victim into the attacker's account.
+    // Without the mark (laundered, or a signup that never logged in) the pair still waits: no reset, no evidence.
     current().tenant.state.patchUser(attacker.user_id, { app_metadata: { [UNVERIFIED_LOGIN_KEY]: null } });
     const victim2 = create('github');
-    expect(await action.login({ userId: victim2.user_id })).toMatchObject({ outcome: 'success', subject: attacker.user_id });
+    // (The victim's own GitHub and Google accounts link, as they should; the attacker's account stays apart.)
+    expect(await action.login({ userId: victim2.user_id })).toMatchObject({ outcome: 'success', subject: victim.user_id });
+    expect(current().tenant.state.getUser(attacker.user_id)!.identities).toHaveLength(1);
+    // Once the owner of the address resets that password (evidence), a login links them, ending its sessions first.
+    current().tenant.state.changePassword(current().tenant.state.getUser(attacker.user_id)!, DATABASE, 'the-owners-new-password-1');
+    current().tenant.state.patchUser(victim.user_id, { app_metadata: { auto_link_checked: null } });
+    const after = await action.login({ userId: victim.user_id });
+    expect(after, after.logs.join(' | ')).toMatchObject({ outcome: 'success', subject: attacker.user_id });
+    expect(after.httpCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toContain(
+      `DELETE /api/v2/users/${encodeURIComponent(attacker.user_id)}/sessions`,
+    );
   });
 
   it('recycled address: a new, verified Google identity is not merged into an account dormant beyond DORMANT_DAYS', async () => {
-    const dormant = create(DATABASE, { created_at: '2019-01-01T00:00:00.000Z' });
+    const dormant = create(DATABASE, { created_at: '2019-01-01T00:00:00.000Z', last_password_reset: '2020-01-01T00:00:00.000Z' });
     current().tenant.state.getUser(dormant.user_id)!.last_login = '2022-01-01T00:00:00.000Z';
     const newcomer = create('google-oauth2');
     const guarded = (await start(PAGE, { userId: newcomer.user_id })).result;

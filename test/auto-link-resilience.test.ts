@@ -5,8 +5,8 @@ import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import type { LoginResult } from '../scripts/local-tenant/runtime/index.ts';
-import { calls, loadAction, succeeded } from './support/action.ts';
-import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
+import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant, RESET } from './support/tenant.ts';
 
 const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
 const SEARCH = 'GET /api/v2/users';
@@ -18,7 +18,7 @@ const NEW = '2024-01-01T00:00:00.000Z';
 function pair(t: TestTenant): { db: User; google: User } {
   const { state } = t.tenant;
   return {
-    db: state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: OLD }),
+    db: state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: OLD, last_password_reset: RESET }),
     google: state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true, created_at: NEW }),
   };
 }
@@ -134,7 +134,7 @@ describe('failures never fail the login, and leave the login user unmarked to re
 
   it('a 4xx on the audit-record write: nothing linked', async () => {
     const result = await failingLogin((t) => t.tenant.faults.fail({ method: 'PATCH', path: '/api/v2/users/:id', status: 403 }));
-    expect(calls(result)).toEqual([...LOOKUP, 'PATCH /api/v2/users/{id}']);
+    expect(calls(result)).toEqual([...LOOKUP, ...END_SESSIONS_CALLS, 'PATCH /api/v2/users/{id}']);
     expect(result.logs[0]).toMatch(/^auto-link: Management API 403 on PATCH \/users\/\{id\}/);
   });
 
@@ -235,6 +235,6 @@ describe('over loopback HTTP', () => {
     const { action } = await loadAction(current(), {}, { fetch: current().fetch });
     const result = succeeded(await action.login({ userId: google.user_id }), current());
     expect(result.subject).toBe(db.user_id);
-    expect(calls(result)).toEqual([...LOOKUP, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities']);
+    expect(calls(result)).toEqual([...LOOKUP, ...END_SESSIONS_CALLS, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities']);
   });
 });

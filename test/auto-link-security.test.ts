@@ -5,15 +5,22 @@ import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/lin
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
-import { calls, loadAction, succeeded } from './support/action.ts';
+import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
 import { envFor } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
-import { DATABASE, useInProcessTenant } from './support/tenant.ts';
+import { DATABASE, resetAfter, useInProcessTenant } from './support/tenant.ts';
 
 const current = useInProcessTenant();
 
 function create(connection: string, fields: { email?: string; created_at?: string; app_metadata?: Record<string, unknown> } = {}): User {
-  return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...fields });
+  // Database users here have reset their password since signup: the evidence a silent link needs.
+  return current().tenant.state.createUser({
+    connection,
+    email: 'ann@x.io',
+    email_verified: true,
+    ...(connection === DATABASE ? resetAfter(fields.created_at) : {}),
+    ...fields,
+  });
 }
 
 const OLD = '2020-01-01T00:00:00.000Z';
@@ -160,13 +167,14 @@ describe('a case variant of the email', () => {
     // The twin is older than the search index delay, as a years-old account is.
     const later = state.now().getTime() + state.searchIndex.delayMs + 1000;
     state.setClock(() => new Date(later));
-    const db = state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: NEW });
+    const db = state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: NEW, ...resetAfter(NEW) });
     const { action } = await loadAction(t);
     const result = succeeded(await action.login({ userId: db.user_id }), t);
     expect(calls(result)).toEqual([
       'POST /oauth/token',
       'GET /api/v2/users-by-email',
       'GET /api/v2/users',
+      ...END_SESSIONS_CALLS,
       'PATCH /api/v2/users/{id}',
       'POST /api/v2/users/{id}/identities',
     ]);

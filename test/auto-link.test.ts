@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, LINKS_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
-import { calls, loadAction, succeeded } from './support/action.ts';
-import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
+import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant, RESET, resetAfter } from './support/tenant.ts';
 
 const CLAIM = 'https://auto-link/linked';
 const LOOKUP = ['POST /oauth/token', 'GET /api/v2/users-by-email'];
 /** A first check that finds no other account by exact email adds one case-insensitive search. */
 const ALONE = [...LOOKUP, 'GET /api/v2/users'];
-const LINK_AS_SECONDARY = [...LOOKUP, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities'];
+const LINK_AS_SECONDARY = [...LOOKUP, ...END_SESSIONS_CALLS, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities'];
 
 /** The test tenant plus the connections the Action must not trust by default. */
 function tenantWithUntrusted(): TestTenant {
@@ -29,11 +29,14 @@ function create(
     email?: string;
     email_verified?: boolean;
     created_at?: string;
+    last_password_reset?: string;
     app_metadata?: Record<string, unknown>;
     user_metadata?: Record<string, unknown>;
   } = {},
 ): User {
-  return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...fields });
+  // Database users here have reset their password since signup: the evidence a silent link needs (the security model).
+  const evidence = connection === DATABASE ? resetAfter(fields.created_at) : {};
+  return current().tenant.state.createUser({ connection, email: 'ann@x.io', email_verified: true, ...evidence, ...fields });
 }
 
 const OLD = '2020-01-01T00:00:00.000Z';
@@ -113,7 +116,13 @@ describe('a login with no other account to link', () => {
     const google = create('google-oauth2', { email: 'Ann@X.io', created_at: NEW });
     const { action } = await loadAction(current());
     const result = succeeded(await action.login({ userId: google.user_id }), current());
-    expect(calls(result)).toEqual([...LOOKUP, 'GET /api/v2/users-by-email', 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities']);
+    expect(calls(result)).toEqual([
+      ...LOOKUP,
+      'GET /api/v2/users-by-email',
+      ...END_SESSIONS_CALLS,
+      'PATCH /api/v2/users/{id}',
+      'POST /api/v2/users/{id}/identities',
+    ]);
     expect(result.subject).toBe(db.user_id);
   });
 
@@ -183,7 +192,7 @@ describe('a login that links', () => {
     const { state } = current().tenant;
     const other = state.addConnection({ name: 'Other-Database', strategy: 'auth0' });
     const google = create('google-oauth2', { created_at: OLD });
-    const db = create('Other-Database', { created_at: NEW });
+    const db = create('Other-Database', { created_at: NEW, last_password_reset: RESET });
     const github = create('github', { created_at: '2025-01-01T00:00:00.000Z' });
     const links: unknown[] = [];
     const recording: typeof fetch = async (input, init) => {
@@ -206,7 +215,13 @@ describe('a login that links', () => {
     const github = create('github', { created_at: '2025-01-01T00:00:00.000Z' });
     const { action } = await loadAction(current());
     const result = succeeded(await action.login({ userId: db.user_id }), current());
-    expect(calls(result)).toEqual([...LOOKUP, 'PATCH /api/v2/users/{id}', 'POST /api/v2/users/{id}/identities', 'POST /api/v2/users/{id}/identities']);
+    expect(calls(result)).toEqual([
+      ...LOOKUP,
+      ...END_SESSIONS_CALLS,
+      'PATCH /api/v2/users/{id}',
+      'POST /api/v2/users/{id}/identities',
+      'POST /api/v2/users/{id}/identities',
+    ]);
     expect(result).toMatchObject({ subject: db.user_id, idTokenClaims: { [CLAIM]: [google.user_id, github.user_id] }, appMetadataApplied: undefined });
     expect(current().tenant.state.getUser(db.user_id)!.identities).toHaveLength(3);
   });

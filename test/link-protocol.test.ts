@@ -10,7 +10,7 @@ import { TenantApi } from '../scripts/lib/management/tenant-api.ts';
 import type { Fetch } from '../scripts/common/routed-fetch.ts';
 import { loadAction, succeeded } from './support/action.ts';
 import { tempDir } from './support/backfill.ts';
-import { DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+import { DATABASE, useInProcessTenant, type TestTenant, RESET } from './support/tenant.ts';
 
 /** How the link call's answer is spoiled: an HTTP status with Auth0's message, or no answer at all. */
 type Spoiled = { status: number; message: string } | 'network';
@@ -50,7 +50,7 @@ function spoiling(spoiled: Spoiled, reach: boolean, seen: string[]): Fetch {
 function pair(t: TestTenant): { db: User; google: User } {
   const { state } = t.tenant;
   return {
-    db: state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: '2020-01-01T00:00:00.000Z' }),
+    db: state.createUser({ connection: DATABASE, email: 'ann@x.io', email_verified: true, created_at: '2020-01-01T00:00:00.000Z', last_password_reset: RESET }),
     google: state.createUser({ connection: 'google-oauth2', email: 'ann@x.io', email_verified: true, created_at: '2024-01-01T00:00:00.000Z' }),
   };
 }

@@ -65,6 +65,7 @@ const NEW_USER_FIELDS = new Set([
   'email',
   'email_verified',
   'created_at',
+  'last_password_reset',
   'name',
   'nickname',
   'picture',
@@ -74,7 +75,7 @@ const NEW_USER_FIELDS = new Set([
 ]);
 const STRING_FIELDS = ['email', 'name', 'nickname', 'picture', 'given_name', 'family_name', 'phone_number', 'username'] as const;
 const BOOLEAN_FIELDS = ['email_verified', 'phone_verified', 'blocked'] as const;
-const DATE_FIELDS = ['created_at', 'updated_at', 'last_login'] as const;
+const DATE_FIELDS = ['created_at', 'updated_at', 'last_login', 'last_password_reset'] as const;
 const METADATA_FIELDS = ['app_metadata', 'user_metadata'] as const;
 
 /** Checks a seed object and returns it typed, or throws a SeedError listing every problem. */

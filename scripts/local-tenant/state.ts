@@ -64,6 +64,8 @@ export interface NewUser {
   email?: string;
   email_verified?: boolean;
   created_at?: string;
+  /** When its password was last reset, for a user seeded as it stands on a tenant (an import, a fixture). */
+  last_password_reset?: string;
   name?: string;
   nickname?: string;
   picture?: string;
@@ -260,6 +262,7 @@ export class TenantState {
     }
     if (input.email_verified !== undefined || input.email !== undefined) user.email_verified = input.email_verified ?? false;
     if (input.name !== undefined) user.name = input.name;
+    if (input.last_password_reset !== undefined) user.last_password_reset = input.last_password_reset;
     if (input.nickname !== undefined) user.nickname = input.nickname;
     if (input.picture !== undefined) user.picture = input.picture;
     if (input.password !== undefined && provider !== 'auth0') {

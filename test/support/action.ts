@@ -32,6 +32,9 @@ export async function loadAction(t: TestTenant, extra: Record<string, string | u
 }
 
 /** The requests of a login as `METHOD /path` with user ids replaced by `{id}`, e.g. `POST /api/v2/users/{id}/identities`. */
+/** What ending one password account's sessions costs before its link: its SSO sessions, then its grants (refresh tokens). */
+export const END_SESSIONS_CALLS = ['DELETE /api/v2/users/{id}/sessions', 'DELETE /api/v2/grants'] as const;
+
 export function calls(result: LoginResult): string[] {
   return result.httpCalls.map((call) => `${call.method} ${new URL(call.url).pathname.replace(/^\/api\/v2\/users\/[^/]+/, '/api/v2/users/{id}')}`);
 }

@@ -11,6 +11,17 @@ import type { Client } from '../../scripts/local-tenant/state.ts';
 /** The test tenant's database connection: the one Auth0 makes with every tenant. */
 export const DATABASE = DATABASE_CONNECTION;
 
+/**
+ * A password reset after the test users' signup dates (2020, 2024): the evidence a database account needs before the
+ * policy links it silently (docs/security-model.md). Tests of a silent link give their database users this.
+ */
+export const RESET = '2025-06-01T00:00:00.000Z';
+
+/** A password reset a minute after `createdAt` (default now): that evidence for a user created at any date. */
+export function resetAfter(createdAt: string | undefined): { last_password_reset: string } {
+  return { last_password_reset: new Date(Date.parse(createdAt ?? new Date().toISOString()) + 60_000).toISOString() };
+}
+
 export interface TestTenant {
   tenant: LocalTenant;
   /** An M2M client granted read:users and update:users, as the backfill script is. */
