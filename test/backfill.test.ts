@@ -25,7 +25,8 @@ function backfill(env: Env, argv: string[], deps: Partial<BackfillDeps> = {}) {
 }
 
 /** Ann has a verified database account, a newer verified Google one and an unverified GitHub one; Bob's older account is
- *  on an enterprise connection; an admin excluded one of Cy's; Dee is alone; Eve is unverified and alone. */
+ *  on an enterprise connection; an admin excluded one of Cy's; Dee is alone; Eve is unverified and alone. Their verified
+ *  database accounts had their password reset since signup: the evidence a silent link needs. */
 function people(state: TenantState) {
   state.addConnection({ name: 'acme', strategy: 'samlp' });
   const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
@@ -35,6 +36,7 @@ function people(state: TenantState) {
       email: 'ann@example.com',
       email_verified: true,
       created_at: at(2019),
+      last_password_reset: at(2020),
       app_metadata: { plan: 'pro' },
       user_metadata: { theme: 'dark' },
     }),
@@ -47,7 +49,7 @@ function people(state: TenantState) {
       app_metadata: { crm: 7 },
     }),
     ann3: state.createUser({ connection: 'github', email: 'ann@example.com', email_verified: false, created_at: at(2021) }),
-    bob1: state.createUser({ connection: DATABASE, email: 'bob@example.com', email_verified: true, created_at: at(2018) }),
+    bob1: state.createUser({ connection: DATABASE, email: 'bob@example.com', email_verified: true, created_at: at(2018), last_password_reset: at(2019) }),
     bob2: state.createUser({ connection: 'acme', email: 'bob@example.com', email_verified: true, created_at: at(2017) }),
     cy1: state.createUser({
       connection: DATABASE,
@@ -57,7 +59,7 @@ function people(state: TenantState) {
       app_metadata: { auto_link_exclude: true },
     }),
     cy2: state.createUser({ connection: 'google-oauth2', email: 'cy@example.com', email_verified: true, created_at: at(2022) }),
-    dee: state.createUser({ connection: DATABASE, email: 'dee@example.com', email_verified: true, created_at: at(2020) }),
+    dee: state.createUser({ connection: DATABASE, email: 'dee@example.com', email_verified: true, created_at: at(2020), last_password_reset: at(2021) }),
     eve: state.createUser({ connection: DATABASE, email: 'eve@example.com', email_verified: false, created_at: at(2020) }),
   };
 }

@@ -242,9 +242,12 @@ describe('deploy (in-process tenant)', () => {
       ],
       [
         { ACTION_CLIENT_ID: readOnly.client_id, ACTION_CLIENT_SECRET: readOnly.client_secret },
-        `ACTION_CLIENT_ID ${readOnly.client_id} is not granted update:users on the Management API`,
+        `ACTION_CLIENT_ID ${readOnly.client_id} is not granted update:users delete:sessions delete:grants on the Management API`,
       ],
-      [{ ACTION_CLIENT_ID: noGrant.client_id, ACTION_CLIENT_SECRET: noGrant.client_secret }, 'is not granted read:users update:users on the Management API'],
+      [
+        { ACTION_CLIENT_ID: noGrant.client_id, ACTION_CLIENT_SECRET: noGrant.client_secret },
+        'is not granted read:users update:users delete:sessions delete:grants on the Management API',
+      ],
     ];
     for (const [extra, message] of cases) {
       for (const argv of [[], ['--dry-run']]) {
@@ -300,7 +303,7 @@ describe('deploy (in-process tenant)', () => {
     const report = JSON.parse(first.stdout);
     expect(report.client).toMatchObject({ name: 'auto-link Action', created: true, grantCreated: true });
     const app = tenant.state.client(report.client.clientId)!;
-    expect(app.scopes).toEqual(['read:users', 'update:users']);
+    expect(app.scopes).toEqual(['read:users', 'update:users', 'delete:sessions', 'delete:grants']);
     expect(tenant.actions.boundActions('post-login')[0]!.secrets).toMatchObject({
       AUTH0_CLIENT_ID: app.client_id,
       AUTH0_CLIENT_SECRET: app.client_secret,

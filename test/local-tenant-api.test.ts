@@ -43,7 +43,7 @@ describe('POST /oauth/token', () => {
     const fields = { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret, audience: tenant.audience };
     const form = await tokenRequest(tenant, fields);
     expect(form.status).toBe(200);
-    expect(form.body).toMatchObject({ expires_in: 86400, scope: 'read:users update:users', token_type: 'Bearer' });
+    expect(form.body).toMatchObject({ expires_in: 86400, scope: 'read:users update:users delete:sessions delete:grants', token_type: 'Bearer' });
     const json = await fetch(`https://${tenant.domain}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -89,10 +89,12 @@ export interface TenantSummary {
 /**
  * What the generator meant a member of a duplicate group to be, from what it generated (not from actions/policy.ts):
  * `owner` the person, verified on a connection whose proof of the address is trusted by default; `enterprise` the person,
- * verified by the assertion of an IdP not trusted by default (enterprise, long-tail social); `unproven` the person, unverified; `attacker` a trap's earlier
- * unverified database signup; `excluded` opted out by an admin.
+ * verified by the assertion of an IdP not trusted by default (enterprise, long-tail social); `unproven` the person, unverified;
+ * `password-unproven` the person's verified database account whose password was never reset since signup (nothing shows
+ * its password holder holds the mailbox: linked only once the person confirms); `attacker` a trap's earlier unverified
+ * database signup; `excluded` opted out by an admin.
  */
-export type MemberRole = 'owner' | 'enterprise' | 'unproven' | 'attacker' | 'excluded';
+export type MemberRole = 'owner' | 'enterprise' | 'unproven' | 'password-unproven' | 'attacker' | 'excluded';
 
 /** One duplicate group as the generator meant it: who is who, and which accounts should end up linked. */
 export interface GroupIntent {
@@ -156,6 +158,12 @@ const EMAIL_SOURCES = SOURCES.filter((s) => s.strategy !== 'sms');
  * nor a provider the default policy distrusts, which would make the account's role depend on its linked identities).
  */
 const SECONDARY_SOURCES = EMAIL_SOURCES.filter((s) => s.domain === undefined && s.proof === 'proven');
+
+/** Sources whose sign-in proves the mailbox by itself (the policy's default mailbox proofs): not a password. */
+const MAILBOX_SOURCES: ReadonlySet<string> = new Set(EMAIL_SOURCES.filter((s) => s.proof === 'proven' && s.strategy !== 'auth0').map((s) => s.strategy));
+
+/** Share of verified database accounts whose password was reset since signup. */
+const RESET_SHARE = 0.6;
 
 /** The connections generated users live on; ids are fixed so that every generated tenant has the same ones. */
 export const GENERATED_CONNECTIONS: readonly Connection[] = SOURCES.map((s, i) => ({
@@ -449,9 +457,11 @@ class TenantGenerator {
           ? 'attacker'
           : !verified
             ? 'unproven'
-            : source.proof === 'asserted'
-              ? 'enterprise'
-              : 'owner';
+            : user.last_password_reset === undefined && source.strategy === 'auth0'
+              ? 'password-unproven'
+              : source.proof === 'asserted'
+                ? 'enterprise'
+                : 'owner';
       members.push({ user_id: user.user_id, role });
       return user;
     });
@@ -494,6 +504,10 @@ class TenantGenerator {
     } else {
       user.email = email;
       user.email_verified = verified;
+      // Some people reset their password since signup: the one evidence that the password holder holds the mailbox.
+      if (source.strategy === 'auth0' && verified && this.random.chance(RESET_SHARE)) {
+        user.last_password_reset = new Date(at + 1000 + Math.floor(this.random.float() * Math.max(0, this.options.until - at))).toISOString();
+      }
       user.name = `${title(person.first)} ${title(person.last)}`;
       user.nickname = email.slice(0, email.indexOf('@')).toLowerCase();
     }
@@ -546,8 +560,10 @@ class TenantGenerator {
     if (secondaries.length === 0) return;
     const linkedAt = new Date(Math.max(...secondaries.map((s) => Date.parse(s.created_at))));
     user.updated_at = linkedAt.toISOString();
-    // Half were linked by this project (they carry its audit record), half by hand before it existed.
-    if (this.random.chance(0.5)) {
+    // Half were linked by this project (they carry its audit record), half by hand before it existed; those under a main
+    // identity that does not prove the mailbox by itself (a password, an enterprise IdP) always by this project: hand-made
+    // ones would be unvouched, never linked again (the security model's trojan identities).
+    if (this.random.chance(0.5) || !MAILBOX_SOURCES.has(user.identities[0]!.provider)) {
       user.app_metadata![PROJECT_KEYS.links] = secondaries.map((s) => auditEntry(s, this.random.chance(0.5) ? 'action' : 'backfill', linkedAt));
     }
   }
