@@ -54,7 +54,11 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     const sub = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
       expect(new URL(t.url()).search).toBe('');
-      expect(await t.locator('main').textContent()).toContain('signed in with Google');
+      const main = (await t.locator('main').innerText()).replace(/\s+/g, ' ');
+      // Both sides named: the login by its connection and masked address, the account to prove by its connection only.
+      expect(main).toContain('You are signing in with entra as a•••@e•••.com.');
+      expect(main).toContain('You sign in to it with Google.');
+      expect(main).not.toContain('ana-google');
       await t.getByRole('button', { name: 'Sign in with Google to link' }).click();
       await t.getByRole('button', { name: /\|ana-google\)/ }).click();
     });
@@ -70,6 +74,9 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     const { tab: opened } = await tab();
     const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('button', { name: 'Never ask again' }).click();
+      // The page stops to say what was decided and how to undo it; the person moves on.
+      await t.getByText("ask the site's support").waitFor();
+      await t.getByRole('button', { name: 'Continue to the application' }).click();
     });
     expect(first).toBe(entra.user_id);
     expect(tenant.state.getUser(entra.user_id)!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'never', offers: [google.user_id] });
@@ -77,6 +84,23 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     expect(second).toBe(entra.user_id);
     expect(cast.page.logs.filter((l) => l.startsWith('link-page GET /link 303'))).toHaveLength(1);
     expect(tenant.state.getUser(google.user_id)!.identities).toHaveLength(1);
+  });
+
+  it('"This is not me": someone else\'s login in this browser ends as never, and that login is not offered for linking again', async () => {
+    const { tenant, client, google, entra } = people();
+    cast = await confirmCast(tenant, http().server.url, client, kind);
+    const { tab: opened, blocked } = await tab();
+    const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
+      await t.getByRole('button', { name: 'This is not me: I did not sign in with entra' }).click();
+      await t.getByRole('heading', { name: 'Nothing was linked' }).waitFor();
+      await t.getByRole('button', { name: 'Continue to the application' }).click();
+    });
+    expect(first).toBe(entra.user_id);
+    expect(tenant.state.getUser(entra.user_id)!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'never', offers: [google.user_id] });
+    expect(await signInWithIdp(opened, ENTRA, 'ana-entra', async () => {})).toBe(entra.user_id);
+    expect(cast.page.logs.filter((l) => l.startsWith('link-page GET /link 303'))).toHaveLength(1);
+    expect(tenant.state.getUser(google.user_id)!.identities).toHaveLength(1);
+    expect(blocked).toEqual([]);
   });
 
   it('the pre-hijack story: the victim verifies the attacker-made account, is prompted, and cannot link it without its password', async () => {
@@ -104,7 +128,7 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     // The victim's Google login is prompted, not merged; the page asks for the database account's password.
     const victimSub = await signInWithNewIdentity(opened, 'google-oauth2', 'ana-google', async (t) => {
       await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
-      expect(await t.locator('main').textContent()).toContain('signed in with email and password');
+      expect((await t.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('You sign in to it with email and password.');
       await t.getByRole('button', { name: 'Sign in with email and password to link' }).click();
       const form = t.locator('form#login');
       await form.getByLabel('Email').fill('ana@example.com');
