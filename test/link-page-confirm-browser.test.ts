@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
 import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
+import { offerToken } from './support/link-page.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
@@ -143,6 +144,36 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     expect(tenant.state.getUser(planted.user_id)!.identities).toHaveLength(1);
     expect(tenant.state.getUser('google-oauth2|ana-google')!.identities).toHaveLength(1);
     expect(tenant.state.getUser('google-oauth2|ana-google')!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'later', offers: [planted.user_id] });
+  });
+});
+
+describe.skipIf(!browserTestsRun)('a pending offer in Chromium', () => {
+  it("another site's link to the page with its own offer does not replace Ana's: she keeps hers and links her own accounts", async () => {
+    const { tenant, client, google, entra } = people();
+    cast = await confirmCast(tenant, http().server.url, client, 'fixture');
+    const { tab: opened, blocked } = await tab();
+    const mallory = await offerToken({
+      issuer: tenant.domain,
+      sub: 'waad|mallory',
+      login: { provider: 'okta', connection: 'fabrikam', hint: 'a•••@e•••.com' },
+      offers: [{ user_id: google.user_id, provider: 'google-oauth2', connection: 'google-oauth2' }],
+    });
+    const sub = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
+      await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
+      // A page on another site sends the browser to the linking page with the attacker's offer: a cross-site GET.
+      await t.goto(`${cast!.appCallback}?elsewhere`);
+      await t.evaluate((url) => window.location.assign(url), `${cast!.page.url}/link?${new URLSearchParams({ offer: mallory, state: 'tx-mallory' })}`);
+      await t.getByRole('heading', { name: 'Which sign-in is yours?' }).waitFor();
+      const main = (await t.locator('main').innerText()).replace(/\s+/g, ' ');
+      expect(main).toContain('Earlier request: signing in with entra as a•••@e•••.com');
+      expect(main).toContain('New request: signing in with fabrikam as a•••@e•••.com');
+      await t.getByRole('button', { name: 'Keep the earlier request: entra' }).click();
+      await t.getByRole('button', { name: 'Sign in with Google to link' }).click();
+      await t.getByRole('button', { name: /\|ana-google\)/ }).click();
+    });
+    expect(sub).toBe(google.user_id);
+    expect(tenant.state.getUser(google.user_id)!.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([google.user_id, entra.user_id]);
+    expect(blocked).toEqual([]);
   });
 });
 

@@ -29,8 +29,8 @@ const TEXT = {
   newer: 'New request: ',
   request: (login: string, hint: string) => html`signing in with <strong>${login}</strong> as <strong>${hint}</strong>`,
   chooseWarning: (login: string) => `If you did not just start a sign-in with ${login}, someone else may have sent you here: keep the earlier request.`,
-  keepEarlier: (login: string) => `Keep the earlier request (${login})`,
-  takeNew: (login: string) => `Continue with the new request (${login})`,
+  keepEarlier: (login: string) => `Keep the earlier request: ${login}`,
+  takeNew: (login: string) => `Switch to the new request: ${login}`,
 } as const;
 
 export interface ConfirmInput {
