@@ -14,8 +14,8 @@ export class UserApi {
     this.fetcher = fetcher;
   }
 
-  async getUser(userId: string): Promise<Pick<User, 'user_id' | 'identities' | 'user_metadata'>> {
-    const fields = new URLSearchParams({ fields: 'user_id,identities,user_metadata', include_fields: 'true' });
+  async getUser(userId: string): Promise<Pick<User, 'user_id' | 'email' | 'identities' | 'user_metadata'>> {
+    const fields = new URLSearchParams({ fields: 'user_id,email,identities,user_metadata', include_fields: 'true' });
     return this.call('GET', `/users/${encodeURIComponent(userId)}?${fields}`, undefined, 'read your accounts');
   }
 

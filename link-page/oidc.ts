@@ -12,8 +12,10 @@ export interface SignedIn {
   sub: string;
   idToken: string;
   accessToken: string;
-  /** Epoch seconds. */
+  /** Epoch seconds when the access token ends. */
   expiresAt: number;
+  /** Epoch seconds of the authentication (the ID token's auth_time), when the token has it; always on a fresh sign-in. */
+  authTime?: number;
 }
 
 export interface StartOptions {
@@ -64,8 +66,11 @@ export class Oidc {
     return { url: client.buildAuthorizationUrl(config, parameters).href, attempt };
   }
 
-  /** The verified sign-in of `attempt`, or PageError sign_in_failed (also when the person cancelled or was refused). */
-  async finish(callbackUrl: URL, attempt: Attempt, fresh: boolean): Promise<SignedIn> {
+  /**
+   * The verified sign-in of `attempt`, or PageError sign_in_failed (also when the person cancelled or was refused). `fresh`:
+   * the authentication must have happened during this attempt (auth_time), whatever the tenant or an edited URL did.
+   */
+  async finish(callbackUrl: URL, attempt: Attempt, fresh: boolean, nowSeconds: number): Promise<SignedIn> {
     const config = await this.configuration();
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
@@ -87,7 +92,8 @@ export class Oidc {
       throw new PageError('sign_in_failed', 'The sign-in was not a fresh one, so nothing was changed. You can try again.');
     }
     const expiresIn = tokens.expiresIn() ?? 0;
-    return { sub: claims.sub, idToken: tokens.id_token, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + expiresIn };
+    const authTime = typeof claims.auth_time === 'number' ? { authTime: claims.auth_time } : {};
+    return { sub: claims.sub, idToken: tokens.id_token, accessToken: tokens.access_token, expiresAt: nowSeconds + expiresIn, ...authTime };
   }
 
   private configuration(): Promise<client.Configuration> {

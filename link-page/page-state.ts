@@ -19,11 +19,28 @@ export interface PageState {
   /** The CSRF token every form of this browser carries. */
   csrf: string;
   /** The offer this browser was sent with, and the Auth0 transaction to resume. */
-  confirm?: { offer: OfferClaims; state: string };
+  confirm?: PendingOffer;
+  /**
+   * A second offer that arrived while `confirm` was still open. A GET (which any site can cause) never replaces `confirm`:
+   * the offer waits here until the person chooses it, or keeps the earlier one, with a POST of this page.
+   */
+  incoming?: PendingOffer;
   attempt?: Attempt;
-  /** The connected accounts view's sign-in: the person's own Management API token. */
+  /**
+   * The connected accounts view's sign-in: the person's own Management API token. It ends at `expiresAt`: at most
+   * SESSION_TTL_SECONDS after the fresh authentication (auth_time), and never after the token.
+   */
   session?: { sub: string; accessToken: string; expiresAt: number };
 }
+
+/** An offer the page holds and the Auth0 transaction it resumes. */
+export interface PendingOffer {
+  offer: OfferClaims;
+  state: string;
+}
+
+/** The connected accounts session lasts at most this long after the person signed in (their ID token's auth_time). */
+export const SESSION_TTL_SECONDS = 600;
 
 /** The cookie lives at most this long; a session inside it ends earlier when its token does. */
 export const STATE_TTL_SECONDS = 3600;

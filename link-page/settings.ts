@@ -18,6 +18,8 @@ export interface Settings {
   baseUrl: string;
   /** Connections offered on the connected accounts view; empty: one button that lets Universal Login ask. */
   connections: string[];
+  /** Names people know connections by (LINK_PAGE_CONNECTION_LABELS), e.g. contoso-entra → "Contoso (work account)". */
+  connectionLabels: Record<string, string>;
   port: number;
   host: string;
 }
@@ -32,6 +34,7 @@ export const ENV_VARIABLES = [
   'LINK_SECRET',
   'LINK_PAGE_URL',
   'LINK_PAGE_CONNECTIONS',
+  'LINK_PAGE_CONNECTION_LABELS',
   'PORT',
   'HOST',
 ] as const;
@@ -49,6 +52,7 @@ export function readSettings(env: Env): Settings {
     linkSecret,
     baseUrl: readBaseUrl(env.LINK_PAGE_URL?.trim()),
     connections: readConnections(env.LINK_PAGE_CONNECTIONS),
+    connectionLabels: readConnectionLabels(env.LINK_PAGE_CONNECTION_LABELS),
     port: readPort(env.PORT),
     host: env.HOST?.trim() || '127.0.0.1',
   };
@@ -88,6 +92,11 @@ export function callbackUrl(baseUrl: string): string {
   return `${baseUrl}/callback`;
 }
 
+/** The page's view after the tenant's /v2/logout: its returnTo, which its application's Allowed Logout URLs must hold (`npm run deploy` adds it). */
+export function signedOutUrl(baseUrl: string): string {
+  return `${baseUrl}/signed-out`;
+}
+
 /** The page's base URL from LINK_PAGE_URL (its confirm view, ending in /link); a SettingsError names what is wrong. */
 export function readBaseUrl(value: string | undefined): string {
   const problem = linkPageUrlProblem(value);
@@ -104,6 +113,22 @@ function readConnections(value: string | undefined): string[] {
     throw new SettingsError('LINK_PAGE_CONNECTIONS', 'is malformed: list connection names separated by commas');
   }
   return names;
+}
+
+/** `name=Label` pairs separated by commas, e.g. `contoso-entra=Contoso (work account),github=GitHub`. */
+function readConnectionLabels(value: string | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (value === undefined || value.trim() === '') return labels;
+  for (const pair of value.split(',')) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const label = pair.slice(eq + 1).trim();
+    if (eq < 0 || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(name) || label === '' || label.length > 80) {
+      throw new SettingsError('LINK_PAGE_CONNECTION_LABELS', 'is malformed: list connection=Label pairs separated by commas');
+    }
+    labels[name] = label;
+  }
+  return labels;
 }
 
 function readPort(value: string | undefined): number {

@@ -2,11 +2,9 @@
 // reused, LINK_SECRET derived from its client secret and never shown, what the page needs printed, and a rerun writing nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { OFFER_TYP, deriveLinkKeys } from '../actions/link-page-tokens.ts';
 import { createLinkPage } from '../link-page/app.ts';
 import { loadAssets } from '../link-page/main.ts';
 import { readSettings } from '../link-page/settings.ts';
-import { SignJWT } from 'jose';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec } from '../scripts/lib/deploy/command.ts';
 import { planDeploy } from '../scripts/lib/deploy/plan.ts';
@@ -15,10 +13,13 @@ import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../scripts/local-tenant/state.ts';
 import { quiet, runCli, type Run } from './support/cli.ts';
 import { deployEnv } from './support/deploy.ts';
+import { offerToken } from './support/link-page.ts';
 import { createTestTenant, spedUpClock, useInProcessTenant } from './support/tenant.ts';
 
 const PAGE_URL = 'https://link.example.com/account/link';
 const CALLBACK = 'https://link.example.com/account/callback';
+/** The page's signed-out view: the returnTo of the tenant's /v2/logout on the page's sign-out. */
+const SIGNED_OUT = 'https://link.example.com/account/signed-out';
 const PAGE_APP = 'auto-link linking page';
 const DEPLOYER = [
   'read:actions',
@@ -121,6 +122,7 @@ describe("deploy sets up the linking page's application", () => {
     expect(app).toMatchObject({
       app_type: 'regular_web',
       callbacks: [CALLBACK],
+      allowed_logout_urls: [SIGNED_OUT],
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_post',
     });
@@ -146,18 +148,11 @@ describe("deploy sets up the linking page's application", () => {
     const app = pageApp(tenant)!;
     // The admin adds the client secret from the dashboard and leaves LINK_SECRET unset.
     const page = await createLinkPage(readSettings({ ...printed, LINK_PAGE_CLIENT_SECRET: app.client_secret }), { assets: await loadAssets(), log: () => {} });
-    const { offerKey } = await deriveLinkKeys(secretsOf(tenant).LINK_SECRET!);
     const offers = [{ user_id: 'google-oauth2|1', provider: 'google-oauth2', connection: 'google-oauth2' }];
-    const exp = Math.floor(Date.now() / 1000) + 600;
-    const offer = await new SignJWT({ typ: OFFER_TYP, sub: 'waad|1', iss: tenant.domain, exp, offers })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .sign(new TextEncoder().encode(offerKey));
+    const offer = await offerToken({ issuer: tenant.domain, sub: 'waad|1', offers, secret: secretsOf(tenant).LINK_SECRET! });
     const accepted = await page.fetch(new Request(`http://127.0.0.1:3999/link?offer=${offer}&state=s1`));
     expect(accepted.status).toBe(303);
-    const { offerKey: otherKey } = await deriveLinkKeys('another-link-secret-of-enough-length-000');
-    const forged = await new SignJWT({ typ: OFFER_TYP, sub: 'waad|1', iss: tenant.domain, exp, offers })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .sign(new TextEncoder().encode(otherKey));
+    const forged = await offerToken({ issuer: tenant.domain, sub: 'waad|1', offers, secret: 'another-link-secret-of-enough-length-000' });
     expect((await page.fetch(new Request(`http://127.0.0.1:3999/link?offer=${forged}&state=s1`))).status).toBe(400);
   });
 
@@ -168,18 +163,20 @@ describe("deploy sets up the linking page's application", () => {
       scopes: [],
       app_type: 'regular_web',
       callbacks: ['https://other.example.com/cb'],
+      allowed_logout_urls: ['https://other.example.com/'],
       grant_types: ['refresh_token'],
       token_endpoint_auth_method: 'client_secret_basic',
     });
     const dry = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--dry-run']);
     expect(dry.stdout).toContain(
-      `Linking page application "${PAGE_APP}": would update (callback ${CALLBACK} added; grant authorization_code added; token endpoint authentication client_secret_basic → client_secret_post)`,
+      `Linking page application "${PAGE_APP}": would update (callback ${CALLBACK} added; logout URL ${SIGNED_OUT} added; grant authorization_code added; token endpoint authentication client_secret_basic → client_secret_post)`,
     );
     expect(existing.callbacks).toEqual(['https://other.example.com/cb']);
     const run = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }));
     expect(run.code).toBe(0);
     expect(existing).toMatchObject({
       callbacks: ['https://other.example.com/cb', CALLBACK],
+      allowed_logout_urls: ['https://other.example.com/', SIGNED_OUT],
       grant_types: ['refresh_token', 'authorization_code'],
       token_endpoint_auth_method: 'client_secret_post',
     });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userMetadataRecords } from '../link-page/audit.ts';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { pageOnTenant, type RunningPage } from './support/link-page.ts';
+import { SESSION_COOKIE } from '../scripts/local-tenant/auth/cookies.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
@@ -49,11 +50,38 @@ describe.skipIf(!browserTestsRun)('connected accounts in Chromium', () => {
       expect.objectContaining({ user_id: google.user_id, by: 'connected' }),
     ]);
 
-    await tab.getByRole('button', { name: 'Unlink Google' }).click();
+    // Unlink asks first, naming the identity with a masked address; nothing is unlinked until the person confirms.
+    await tab.getByRole('button', { name: 'Unlink Google (a•••@e•••.com)' }).click();
+    await tab.getByRole('heading', { name: 'Unlink Google (a•••@e•••.com)?' }).waitFor();
+    expect(tenant.state.getUser(ana.user_id)!.identities).toHaveLength(2);
+    await tab.getByRole('button', { name: 'Unlink Google (a•••@e•••.com)' }).click();
     await tab.getByText('The account was unlinked').waitFor();
     expect(tenant.state.getUser(ana.user_id)!.identities).toHaveLength(1);
     expect(tenant.state.getUser(google.user_id)).toBeDefined();
     expect(await tab.getByRole('button', { name: /^Unlink/ }).count()).toBe(0);
     expect(blocked).toEqual([]);
+  });
+
+  it("signs out of the page, then, through the tenant's logout, of the tenant too", async () => {
+    const { tenant, server } = http();
+    tenant.state.createUser({ connection: DATABASE, email: 'ana@example.com', email_verified: true, password: 'local-demo-ana' });
+    page = await pageOnTenant(tenant, server.url);
+    const { context } = browser();
+    const tab = await context.newPage();
+    const tenantSession = async () => (await context.cookies(server.url)).some((cookie) => cookie.name === SESSION_COOKIE);
+    await tab.goto(`${page.url}/accounts`);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await logIn(tab, 'ana@example.com', 'local-demo-ana');
+    await tab.getByRole('heading', { name: 'Ways you sign in' }).waitFor();
+
+    await tab.getByRole('button', { name: 'Sign out of this page' }).click();
+    await tab.getByRole('heading', { name: 'Signed out of this page' }).waitFor();
+    expect(await tenantSession()).toBe(true);
+    await tab.getByRole('link', { name: 'Sign out of the sign-in service too' }).click();
+    await tab.waitForURL(`${page.url}/signed-out`);
+    await tab.getByText('You are signed out of this page and of the sign-in service').waitFor();
+    expect(await tenantSession()).toBe(false);
+    await tab.getByRole('link', { name: 'Sign in to this page again' }).click();
+    await tab.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
 import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
+import { offerToken } from './support/link-page.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
@@ -54,7 +55,11 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     const sub = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
       expect(new URL(t.url()).search).toBe('');
-      expect(await t.locator('main').textContent()).toContain('signed in with Google');
+      const main = (await t.locator('main').innerText()).replace(/\s+/g, ' ');
+      // Both sides named: the login by its connection and masked address, the account to prove by its connection only.
+      expect(main).toContain('You are signing in with entra as a•••@e•••.com.');
+      expect(main).toContain('You sign in to it with Google.');
+      expect(main).not.toContain('ana-google');
       await t.getByRole('button', { name: 'Sign in with Google to link' }).click();
       await t.getByRole('button', { name: /\|ana-google\)/ }).click();
     });
@@ -70,6 +75,9 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     const { tab: opened } = await tab();
     const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('button', { name: 'Never ask again' }).click();
+      // The page stops to say what was decided and how to undo it; the person moves on.
+      await t.getByText("ask the site's support").waitFor();
+      await t.getByRole('button', { name: 'Continue to the application' }).click();
     });
     expect(first).toBe(entra.user_id);
     expect(tenant.state.getUser(entra.user_id)!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'never', offers: [google.user_id] });
@@ -77,6 +85,23 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     expect(second).toBe(entra.user_id);
     expect(cast.page.logs.filter((l) => l.startsWith('link-page GET /link 303'))).toHaveLength(1);
     expect(tenant.state.getUser(google.user_id)!.identities).toHaveLength(1);
+  });
+
+  it('"This is not me": someone else\'s login in this browser ends as never, and that login is not offered for linking again', async () => {
+    const { tenant, client, google, entra } = people();
+    cast = await confirmCast(tenant, http().server.url, client, kind);
+    const { tab: opened, blocked } = await tab();
+    const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
+      await t.getByRole('button', { name: 'This is not me: I did not sign in with entra' }).click();
+      await t.getByRole('heading', { name: 'Nothing was linked' }).waitFor();
+      await t.getByRole('button', { name: 'Continue to the application' }).click();
+    });
+    expect(first).toBe(entra.user_id);
+    expect(tenant.state.getUser(entra.user_id)!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'never', offers: [google.user_id] });
+    expect(await signInWithIdp(opened, ENTRA, 'ana-entra', async () => {})).toBe(entra.user_id);
+    expect(cast.page.logs.filter((l) => l.startsWith('link-page GET /link 303'))).toHaveLength(1);
+    expect(tenant.state.getUser(google.user_id)!.identities).toHaveLength(1);
+    expect(blocked).toEqual([]);
   });
 
   it('the pre-hijack story: the victim verifies the attacker-made account, is prompted, and cannot link it without its password', async () => {
@@ -104,7 +129,7 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     // The victim's Google login is prompted, not merged; the page asks for the database account's password.
     const victimSub = await signInWithNewIdentity(opened, 'google-oauth2', 'ana-google', async (t) => {
       await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
-      expect(await t.locator('main').textContent()).toContain('signed in with email and password');
+      expect((await t.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('You sign in to it with email and password.');
       await t.getByRole('button', { name: 'Sign in with email and password to link' }).click();
       const form = t.locator('form#login');
       await form.getByLabel('Email').fill('ana@example.com');
@@ -119,6 +144,36 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     expect(tenant.state.getUser(planted.user_id)!.identities).toHaveLength(1);
     expect(tenant.state.getUser('google-oauth2|ana-google')!.identities).toHaveLength(1);
     expect(tenant.state.getUser('google-oauth2|ana-google')!.app_metadata?.auto_link_declined).toMatchObject({ decision: 'later', offers: [planted.user_id] });
+  });
+});
+
+describe.skipIf(!browserTestsRun)('a pending offer in Chromium', () => {
+  it("another site's link to the page with its own offer does not replace Ana's: she keeps hers and links her own accounts", async () => {
+    const { tenant, client, google, entra } = people();
+    cast = await confirmCast(tenant, http().server.url, client, 'fixture');
+    const { tab: opened, blocked } = await tab();
+    const mallory = await offerToken({
+      issuer: tenant.domain,
+      sub: 'waad|mallory',
+      login: { provider: 'okta', connection: 'fabrikam', hint: 'a•••@e•••.com' },
+      offers: [{ user_id: google.user_id, provider: 'google-oauth2', connection: 'google-oauth2' }],
+    });
+    const sub = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
+      await t.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
+      // A page on another site sends the browser to the linking page with the attacker's offer: a cross-site GET.
+      await t.goto(`${cast!.appCallback}?elsewhere`);
+      await t.evaluate((url) => window.location.assign(url), `${cast!.page.url}/link?${new URLSearchParams({ offer: mallory, state: 'tx-mallory' })}`);
+      await t.getByRole('heading', { name: 'Which sign-in is yours?' }).waitFor();
+      const main = (await t.locator('main').innerText()).replace(/\s+/g, ' ');
+      expect(main).toContain('Earlier request: signing in with entra as a•••@e•••.com');
+      expect(main).toContain('New request: signing in with fabrikam as a•••@e•••.com');
+      await t.getByRole('button', { name: 'Keep the earlier request: entra' }).click();
+      await t.getByRole('button', { name: 'Sign in with Google to link' }).click();
+      await t.getByRole('button', { name: /\|ana-google\)/ }).click();
+    });
+    expect(sub).toBe(google.user_id);
+    expect(tenant.state.getUser(google.user_id)!.identities.map((i) => `${i.provider}|${i.user_id}`)).toEqual([google.user_id, entra.user_id]);
+    expect(blocked).toEqual([]);
   });
 });
 

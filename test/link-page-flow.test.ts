@@ -108,8 +108,12 @@ async function linkGoogle(agent: BrowserlessAgent, csrf: string, googleId: strin
   return agent.request(chosen.url);
 }
 
-function unlinkGoogle(agent: BrowserlessAgent, csrf: string, googleId: string): Promise<Response> {
-  return agent.request(`${page!.url}/accounts/unlink`, { method: 'POST', body: new URLSearchParams({ csrf, provider: 'google-oauth2', user_id: googleId }) });
+/** Unlinks Ana's Google identity: the unlink button asks first, and its confirmation's POST unlinks. */
+async function unlinkGoogle(agent: BrowserlessAgent, csrf: string, googleId: string): Promise<Response> {
+  const body = () => new URLSearchParams({ csrf, provider: 'google-oauth2', user_id: googleId });
+  const asked = await agent.request(`${page!.url}/accounts/unlink`, { method: 'POST', body: body() });
+  expect(await asked.text()).toContain(`action="${page!.url}/accounts/unlink/confirm"`);
+  return agent.request(`${page!.url}/accounts/unlink/confirm`, { method: 'POST', body: body() });
 }
 
 describe('connected accounts through the tenant sign-in', () => {

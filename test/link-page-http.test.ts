@@ -31,13 +31,14 @@ async function offered(): Promise<{ browser: BrowserlessAgent; html: string; csr
 }
 
 describe('the confirm view', () => {
-  it('says which connection holds the other account, with the three choices, under a strict CSP', async () => {
+  it('says which connection holds the other account, with the choices, under a strict CSP', async () => {
     const { browser, html } = await offered();
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('signed in with Google');
+    expect(html).toContain('You sign in to it with <strong>Google</strong>');
     expect(html).toContain('Sign in with Google to link');
     expect(html).toContain('Not now');
     expect(html).toContain('Never ask again');
+    expect(html).toContain('This is not me');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     const view = await browser.get(`${page.url}/link`);
     expect(view.headers.get('content-security-policy')).toBe(PAGE_CSP);

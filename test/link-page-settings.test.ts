@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { SettingsError } from '../link-page/errors.ts';
 import { readSettings } from '../link-page/settings.ts';
+import { connectionLabel } from '../link-page/views/connection-label.ts';
 
 const GOOD = {
   AUTH0_DOMAIN: 'my-tenant.eu.auth0.com',
@@ -31,6 +32,19 @@ describe('link-page settings', () => {
     expect(readSettings(GOOD).linkSecret).toBe(GOOD.LINK_SECRET);
   });
 
+  it('reads what people call the connections, for the views', () => {
+    expect(readSettings(GOOD).connectionLabels).toEqual({});
+    const labels = readSettings({ ...GOOD, LINK_PAGE_CONNECTION_LABELS: 'contoso-entra=Contoso (work account), github = GitHub' }).connectionLabels;
+    expect(labels).toEqual({ 'contoso-entra': 'Contoso (work account)', github: 'GitHub' });
+    expect([connectionLabel('contoso-entra', labels), connectionLabel('google-oauth2', labels), connectionLabel('okta-x', labels)]).toEqual([
+      'Contoso (work account)',
+      'Google',
+      'okta-x',
+    ]);
+    // Only the labels themselves: a connection named like an Object property is named by its name.
+    expect(connectionLabel('constructor', labels)).toBe('constructor');
+  });
+
   it.each([
     [{ AUTH0_DOMAIN: undefined }, 'AUTH0_DOMAIN is missing'],
     [{ LINK_SECRET: 'short' }, 'LINK_SECRET is malformed: use at least 32 characters'],
@@ -38,6 +52,8 @@ describe('link-page settings', () => {
     [{ LINK_PAGE_URL: 'https://link.example.com/confirm' }, 'LINK_PAGE_URL is malformed: use the page URL ending in /link'],
     [{ AUTH0_BASE_URL: 'http://tenant.example.com' }, 'AUTH0_BASE_URL is malformed'],
     [{ LINK_PAGE_CONNECTIONS: 'google-oauth2,,github' }, 'LINK_PAGE_CONNECTIONS is malformed'],
+    [{ LINK_PAGE_CONNECTION_LABELS: 'contoso-entra' }, 'LINK_PAGE_CONNECTION_LABELS is malformed'],
+    [{ LINK_PAGE_CONNECTION_LABELS: 'contoso-entra=' }, 'LINK_PAGE_CONNECTION_LABELS is malformed'],
     [{ PORT: 'eighty' }, 'PORT is malformed'],
   ])('refuses %o with one line naming the variable', (change, line) => {
     const error = (() => {

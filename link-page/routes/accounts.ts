@@ -1,4 +1,5 @@
-// The connected accounts routes: sign in to the page, list identities, start linking another account, unlink one, sign out.
+// The connected accounts routes: a fresh sign-in to the page, list identities, start linking another account, unlink one
+// (after a confirmation naming it), sign out of the page and, if the person wants, of the tenant.
 import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
 import { unlinkedAsBefore, unlinkedPatch } from '../../actions/unlink-choice.ts';
@@ -6,11 +7,20 @@ import { withoutRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
 import { UserApi, ManagementError } from '../management.ts';
 import type { PageState } from '../page-state.ts';
-import { accountsView, signedOutView } from '../views/accounts.ts';
+import { signedOutUrl } from '../settings.ts';
+import {
+  accountsView,
+  identityLabel,
+  SESSION_ENDED,
+  signedOutEverywhereView,
+  signedOutOfPageView,
+  signedOutView,
+  unlinkConfirmView,
+} from '../views/accounts.ts';
 import { redirectView } from '../views/redirect.ts';
 
 export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
-  const { baseUrl, connections } = page.settings;
+  const { baseUrl, connections, connectionLabels: labels } = page.settings;
 
   app.get('/accounts', async (c) => {
     const state = c.get('state');
@@ -18,14 +28,16 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
     if (!session) return page.view(c, signedOutView({ baseUrl, csrf: state.csrf }));
     try {
       const user = await userApi(page, session.accessToken).getUser(session.sub);
-      return page.view(c, accountsView({ baseUrl, csrf: state.csrf, identities: user.identities, connections }));
+      return page.view(c, accountsView({ baseUrl, csrf: state.csrf, identities: user.identities, ...emailOf(user), connections, labels }));
     } catch (error) {
       return signedOutAfter(c, page, error);
     }
   });
 
+  // Always a fresh sign-in (prompt=login, max_age=0, auth_time checked at the callback): on a shared browser, a tenant
+  // session someone left behind must not open the view that links and unlinks their accounts.
   app.post('/accounts/sign-in', async (c) => {
-    const { url, attempt } = await page.oidc.start({ purpose: 'sign-in', managementApi: true, fresh: false }, page.nowSeconds());
+    const { url, attempt } = await page.oidc.start({ purpose: 'sign-in', managementApi: true, fresh: true }, page.nowSeconds());
     await page.saveState(c, { ...c.get('state'), attempt });
     return page.view(c, redirectView({ baseUrl, url }));
   });
@@ -41,17 +53,27 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
     return page.view(c, redirectView({ baseUrl, url }));
   });
 
+  // The unlink button asks first, naming the identity; only the confirmation's own POST unlinks.
   app.post('/accounts/unlink', async (c) => {
     const state = c.get('state');
     const session = requireSession(page, state);
-    const { provider, user_id: identityUserId } = c.get('form');
-    if (!provider || !identityUserId) throw new PageError('bad_request', 'Choose one of the accounts shown.');
     const api = userApi(page, session.accessToken);
     try {
-      const user = await api.getUser(session.sub);
-      const [, ...linked] = user.identities;
-      const target = linked.find((i) => i.provider === provider && String(i.user_id) === identityUserId);
-      if (!target) throw new PageError('last_identity', 'That account is not one you can unlink here: your main account and your last way to sign in stay.');
+      const { target } = await unlinkTarget(api, session.sub, c.get('form'));
+      return page.view(c, unlinkConfirmView({ baseUrl, csrf: state.csrf, identity: target, labels }));
+    } catch (error) {
+      return signedOutAfter(c, page, error);
+    }
+  });
+
+  app.post('/accounts/unlink/confirm', async (c) => {
+    const state = c.get('state');
+    const session = requireSession(page, state);
+    const api = userApi(page, session.accessToken);
+    try {
+      const { user, target } = await unlinkTarget(api, session.sub, c.get('form'));
+      const { provider } = target;
+      const identityUserId = String(target.user_id);
       // The person's choice first, on this account (their token writes its user_metadata only): were the unlink made and
       // this write lost, the Action would find the two by email at the next login and link them back.
       const chose = unlinkedPatch(provider, identityUserId, new Date(page.nowSeconds() * 1000));
@@ -65,15 +87,10 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
       });
       // The record would let an undo unlink it again; it is a standalone account now.
       await api.setUserMetadata(session.sub, withoutRecord(user.user_metadata, provider, identityUserId)).catch(() => undefined);
+      const name = identityLabel(target, labels);
       return page.view(
         c,
-        accountsView({
-          baseUrl,
-          csrf: state.csrf,
-          identities: remaining,
-          connections,
-          notice: 'The account was unlinked; it is a separate account again, and it will not be linked back automatically.',
-        }),
+        accountsView({ baseUrl, csrf: state.csrf, identities: remaining, ...emailOf(user), connections, labels, notice: { kind: 'unlinked', name } }),
       );
     } catch (error) {
       if (error instanceof ManagementError && error.httpStatus === 401) return signedOutAfter(c, page, error);
@@ -82,11 +99,50 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
   });
 
   app.post('/accounts/sign-out', async (c) => {
-    const state = { ...c.get('state') };
-    delete state.session;
-    await page.saveState(c, state);
-    return c.redirect(`${baseUrl}/accounts`, 303);
+    await endSession(c, page);
+    return c.redirect(`${baseUrl}/accounts/signed-out`, 303);
   });
+
+  // The page's session has ended; the tenant's may live on, so the view offers its /v2/logout too.
+  app.get('/accounts/signed-out', async (c) => {
+    await endSession(c, page);
+    return page.view(c, signedOutOfPageView({ baseUrl, logoutUrl: tenantLogoutUrl(page) }));
+  });
+
+  // The returnTo of the tenant's /v2/logout (in the application's Allowed Logout URLs).
+  app.get('/signed-out', async (c) => {
+    await endSession(c, page);
+    return page.view(c, signedOutEverywhereView({ baseUrl }));
+  });
+}
+
+/** The tenant's logout for the page's application, returning to the page's signed-out view. */
+export function tenantLogoutUrl(page: Page): string {
+  const { tenantOrigin, clientId, baseUrl } = page.settings;
+  return `${tenantOrigin}/v2/logout?${new URLSearchParams({ client_id: clientId, returnTo: signedOutUrl(baseUrl) })}`;
+}
+
+async function endSession(c: PageContext, page: Page): Promise<void> {
+  const state = c.get('state');
+  if (!state.session) return;
+  const rest = { ...state };
+  delete rest.session;
+  await page.saveState(c, rest);
+}
+
+function emailOf(user: { email?: string }): { email?: string } {
+  return user.email ? { email: user.email } : {};
+}
+
+/** The linked identity the form names, read again from the user: never the main one, never one the user does not hold. */
+async function unlinkTarget(api: UserApi, userId: string, form: Record<string, string>) {
+  const { provider, user_id: identityUserId } = form;
+  if (!provider || !identityUserId) throw new PageError('bad_request', 'Choose one of the accounts shown.');
+  const user = await api.getUser(userId);
+  const [, ...linked] = user.identities;
+  const target = linked.find((i) => i.provider === provider && String(i.user_id) === identityUserId);
+  if (!target) throw new PageError('last_identity', 'That account is not one you can unlink here: your main account and your last way to sign in stay.');
+  return { user, target };
 }
 
 export function userApi(page: Page, accessToken: string): UserApi {
@@ -100,7 +156,7 @@ export function liveSession(page: Page, state: PageState): PageState['session'] 
 
 export function requireSession(page: Page, state: PageState): NonNullable<PageState['session']> {
   const session = liveSession(page, state);
-  if (!session) throw new PageError('session_missing', 'Your sign-in to this page has ended. Sign in again.');
+  if (!session) throw new PageError('session_missing', SESSION_ENDED);
   return session;
 }
 
@@ -111,5 +167,5 @@ async function signedOutAfter(c: PageContext, page: Page, error: unknown): Promi
   const state = { ...c.get('state') };
   delete state.session;
   await page.saveState(c, state);
-  return page.view(c, signedOutView({ baseUrl: page.settings.baseUrl, csrf: state.csrf, problem: 'Your sign-in to this page has ended. Sign in again.' }), 401);
+  return page.view(c, signedOutView({ baseUrl: page.settings.baseUrl, csrf: state.csrf, problem: SESSION_ENDED }), 401);
 }

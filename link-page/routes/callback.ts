@@ -6,8 +6,8 @@ import { relinkedPatch } from '../../actions/unlink-choice.ts';
 import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
 import { PageError } from '../errors.ts';
 import { ManagementError } from '../management.ts';
-import type { Attempt, PageState } from '../page-state.ts';
-import { accountsView, signedOutView } from '../views/accounts.ts';
+import { SESSION_TTL_SECONDS, type Attempt, type PageState } from '../page-state.ts';
+import { accountsView, SESSION_ENDED, signedOutView } from '../views/accounts.ts';
 import { confirmView } from '../views/confirm.ts';
 import { requireSession, userApi } from './accounts.ts';
 import { answer } from './confirm.ts';
@@ -42,11 +42,12 @@ async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: U
   const again = async (error: PageError): Promise<Response> => {
     c.set('logCode', error.code);
     await page.saveState(c, state);
-    return page.view(c, confirmView({ baseUrl: page.settings.baseUrl, csrf: state.csrf, offers: confirm.offer.offers, problem: error.message }), error.status);
+    const { baseUrl, connectionLabels: labels } = page.settings;
+    return page.view(c, confirmView({ baseUrl, csrf: state.csrf, offer: confirm.offer, labels, problem: error.message }), error.status);
   };
   let sub: string;
   try {
-    sub = (await page.oidc.finish(url, attempt, true)).sub;
+    sub = (await page.oidc.finish(url, attempt, true, page.nowSeconds())).sub;
   } catch (error) {
     if (error instanceof PageError) return again(error);
     throw error;
@@ -57,12 +58,17 @@ async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: U
   return answer(c, page, 'link', sub);
 }
 
+/**
+ * Connected accounts: only a fresh sign-in (auth_time within this attempt) opens the view, and the session ends
+ * SESSION_TTL_SECONDS after that authentication, or with its token if sooner.
+ */
 async function signIn(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
-  const signedIn = await page.oidc.finish(url, attempt, false).catch(async (error: unknown) => {
+  const signedIn = await page.oidc.finish(url, attempt, true, page.nowSeconds()).catch(async (error: unknown) => {
     await page.saveState(c, c.get('state'));
     throw error;
   });
-  await page.saveState(c, { ...c.get('state'), session: { sub: signedIn.sub, accessToken: signedIn.accessToken, expiresAt: signedIn.expiresAt } });
+  const expiresAt = Math.min(signedIn.expiresAt, (signedIn.authTime ?? 0) + SESSION_TTL_SECONDS);
+  await page.saveState(c, { ...c.get('state'), session: { sub: signedIn.sub, accessToken: signedIn.accessToken, expiresAt } });
   return c.redirect(`${page.settings.baseUrl}/accounts`, 303);
 }
 
@@ -70,9 +76,9 @@ async function signIn(c: PageContext, page: Page, attempt: Attempt, url: URL): P
 async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
   const state = c.get('state');
   await page.saveState(c, state);
-  const { baseUrl, connections } = page.settings;
+  const { baseUrl, connections, connectionLabels: labels } = page.settings;
   const session = requireSession(page, state);
-  const other = await page.oidc.finish(url, attempt, true);
+  const other = await page.oidc.finish(url, attempt, true, page.nowSeconds());
   if (other.sub === session.sub) throw new PageError('same_account', 'You signed in to the account you are already using; there is nothing to link.');
   const api = userApi(page, session.accessToken);
   try {
@@ -91,12 +97,12 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
     await api.setUserMetadata(session.sub, relinkedPatch(user.user_metadata, identities), 'clear your earlier unlink').catch(() => undefined);
     return page.view(
       c,
-      accountsView({ baseUrl, csrf: state.csrf, identities, connections, notice: 'The account was linked. You can now sign in with it too.' }),
+      accountsView({ baseUrl, csrf: state.csrf, identities, ...(user.email ? { email: user.email } : {}), connections, labels, notice: { kind: 'linked' } }),
     );
   } catch (error) {
     if (error instanceof ManagementError && error.httpStatus === 401) {
       c.set('logCode', error.code);
-      return page.view(c, signedOutView({ baseUrl, csrf: state.csrf, problem: 'Your sign-in to this page has ended. Sign in again.' }), 401);
+      return page.view(c, signedOutView({ baseUrl, csrf: state.csrf, problem: SESSION_ENDED }), 401);
     }
     throw error;
   }

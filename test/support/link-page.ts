@@ -1,8 +1,11 @@
 // Test support for the linking page: its settings for a tenant, the page served on loopback, a cookie-keeping HTTP client.
 import { SignJWT } from 'jose';
 import { deriveLinkKeys, offerPayload, type LoginSide, type OfferInput } from '../../actions/link-page-tokens.ts';
-import { startLinkPage } from '../../link-page/main.ts';
-import { readSettings, type Settings } from '../../link-page/settings.ts';
+import type { Hono } from 'hono';
+import { createLinkPage } from '../../link-page/app.ts';
+import type { PageEnv } from '../../link-page/context.ts';
+import { loadAssets, startLinkPage } from '../../link-page/main.ts';
+import { readSettings, signedOutUrl, type Settings } from '../../link-page/settings.ts';
 import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
 import type { Client } from '../../scripts/local-tenant/state.ts';
 import { loopbackPort } from '../../scripts/common/free-port.ts';
@@ -17,6 +20,7 @@ export function pageSettings(input: {
   clientId?: string;
   clientSecret?: string;
   connections?: string;
+  connectionLabels?: string;
 }): Settings {
   const baseUrl = input.baseUrl ?? 'http://127.0.0.1:1';
   return readSettings({
@@ -27,6 +31,7 @@ export function pageSettings(input: {
     LINK_SECRET,
     LINK_PAGE_URL: `${baseUrl}/link`,
     LINK_PAGE_CONNECTIONS: input.connections,
+    LINK_PAGE_CONNECTION_LABELS: input.connectionLabels,
     PORT: new URL(baseUrl).port,
   });
 }
@@ -75,20 +80,25 @@ export async function offerToken(input: {
     .sign(new TextEncoder().encode(keys.offerKey));
 }
 
-/** The page's own application on a local tenant: a regular web app whose one callback is the page's. */
+/** The page's own application on a local tenant, as the deploy makes it: its one callback, and its signed-out view as the logout returnTo. */
 export function addPageApp(tenant: LocalTenant, baseUrl: string): Client {
   return tenant.state.addClient({
     name: 'Linking page',
     scopes: [],
     app_type: 'regular_web',
     callbacks: [`${baseUrl}/callback`],
+    allowed_logout_urls: [signedOutUrl(baseUrl)],
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',
   });
 }
 
 /** A local tenant served over HTTP with the linking page in front of it, both on loopback. */
-export async function pageOnTenant(tenant: LocalTenant, serverUrl: string, options: { connections?: string } = {}): Promise<RunningPage & { app: Client }> {
+export async function pageOnTenant(
+  tenant: LocalTenant,
+  serverUrl: string,
+  options: { connections?: string; connectionLabels?: string } = {},
+): Promise<RunningPage & { app: Client }> {
   const baseUrl = await freeBaseUrl();
   const app = addPageApp(tenant, baseUrl);
   const settings = pageSettings({
@@ -100,4 +110,68 @@ export async function pageOnTenant(tenant: LocalTenant, serverUrl: string, optio
     ...options,
   });
   return { ...(await servePage(settings)), app };
+}
+
+/** The page as a Hono app reached in memory (app.request), not over a socket; the test owns its clock. */
+export interface PageInMemory {
+  /** The page's base URL: https, so its cookie is the __Host- one. Nothing listens there. */
+  url: string;
+  app: Hono<PageEnv>;
+  settings: Settings;
+  logs: string[];
+  /** fetch for a BrowserlessAgent: the page's URLs go to the app, the rest (the tenant) to the network. */
+  fetch: typeof fetch;
+}
+
+export const IN_MEMORY_BASE_URL = 'https://link.example.test';
+
+/** The page in memory with `settings`; `now` in epoch ms (default the real clock); `tenantFetch` wraps the page's calls to the tenant. */
+export async function pageInMemory(settings: Settings, options: { now?: () => number; tenantFetch?: typeof fetch } = {}): Promise<PageInMemory> {
+  const logs: string[] = [];
+  const app = await createLinkPage(settings, {
+    assets: await loadAssets(),
+    log: (line) => logs.push(line),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.tenantFetch ? { fetch: options.tenantFetch } : {}),
+  });
+  const base = settings.baseUrl;
+  const routed: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return url === base || url.startsWith(`${base}/`) ? app.request(url, init) : fetch(input, init);
+  };
+  return { url: base, app, settings, logs, fetch: routed };
+}
+
+/** The page in memory in front of a local tenant served over loopback HTTP, on its own application. */
+export async function pageInMemoryOnTenant(
+  tenant: LocalTenant,
+  serverUrl: string,
+  options: { connections?: string; connectionLabels?: string; now?: () => number; tenantFetch?: typeof fetch } = {},
+): Promise<PageInMemory & { client: Client }> {
+  const client = addPageApp(tenant, IN_MEMORY_BASE_URL);
+  const settings = pageSettings({
+    domain: tenant.domain,
+    localOrigin: serverUrl,
+    baseUrl: IN_MEMORY_BASE_URL,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.connectionLabels ? { connectionLabels: options.connectionLabels } : {}),
+  });
+  return { ...(await pageInMemory(settings, options)), client };
+}
+
+/** A view's text as a person reads it: no tags, entities decoded, spaces collapsed. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,?!:;])/g, '$1')
+    .trim();
 }

@@ -3,7 +3,7 @@
 // those who declined log in again; a silent first login of a Google + database pair is the yardstick for wall time.
 import { linkSecretFromClientSecret } from '../../../actions/link-page-tokens.ts';
 import type { User } from '../../../actions/types.ts';
-import { callbackUrl, readBaseUrl } from '../../../link-page/settings.ts';
+import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/settings.ts';
 import { buildAction } from '../build-action.ts';
 import { routedFetch } from '../../common/routed-fetch.ts';
 import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
@@ -131,6 +131,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     scopes: [],
     app_type: 'regular_web',
     callbacks: [callbackUrl(readBaseUrl(linkPageUrl))],
+    allowed_logout_urls: [signedOutUrl(readBaseUrl(linkPageUrl))],
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',
   });

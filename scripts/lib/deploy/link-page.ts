@@ -2,7 +2,7 @@
 import type { ManagementClient } from 'auth0';
 import { linkSecretFromClientSecret } from '../../../actions/link-page-tokens.ts';
 import { SettingsError } from '../../../link-page/errors.ts';
-import { callbackUrl, readBaseUrl } from '../../../link-page/settings.ts';
+import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/settings.ts';
 import { CliError } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { ensureLinkPageApp, type LinkPageApp } from './link-page-app.ts';
@@ -32,7 +32,12 @@ export async function setUpLinkPage(
     if (error instanceof SettingsError) throw new CliError(`${error.message} (the linking page's confirm URL, see docs/linking-page.md)`);
     throw error;
   }
-  const app = await ensureLinkPageApp(client, { name: input.appName, callbackUrl: callbackUrl(base), dryRun: input.dryRun });
+  const app = await ensureLinkPageApp(client, {
+    name: input.appName,
+    callbackUrl: callbackUrl(base),
+    logoutUrl: signedOutUrl(base),
+    dryRun: input.dryRun,
+  });
   const linkSecret = app.clientSecret === undefined ? LINK_SECRET_TO_BE_DERIVED : await linkSecretFromClientSecret(app.clientSecret);
   const pageEnv: Record<string, string> = { AUTH0_DOMAIN: input.domain, LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId };
   // The local tenant serves https://{domain} elsewhere; the page must be told where, as the deploy was.
