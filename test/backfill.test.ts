@@ -169,6 +169,31 @@ describe('backfill dry run', () => {
     expect(rows).toHaveLength(1 + 2 + 4);
   });
 
+  it('links none of a tenant full of pre-registrations: each waits for the person, with its reason', async () => {
+    const { tenant, client } = get();
+    // Attackers signed up with victims' addresses and chose the passwords; each victim clicked the verification mail and
+    // later signed in with Google. Nothing shows a password holder holds the mailbox: no password was reset since signup.
+    const victims = ['una', 'vic', 'wes'].map((name, i) => {
+      const email = `${name}@example.com`;
+      const planted = tenant.state.createUser({ connection: DATABASE, email, email_verified: true, created_at: `201${i}-01-01T00:00:00.000Z` });
+      const google = tenant.state.createUser({ connection: 'google-oauth2', email, email_verified: true, created_at: '2022-01-01T00:00:00.000Z' });
+      return { planted, google };
+    });
+    const json = await backfill(envFor(tenant, client), ['--json']);
+    const result = json.json as { groups: PlannedGroup[]; confirm: ConfirmRef[] };
+    expect(result.groups.every((g) => g.secondaries.length === 0)).toBe(true);
+    expect(result.confirm.map((c) => c.signs)).toEqual(victims.map((v) => [{ user_id: v.planted.user_id, reason: 'password-unproven' }]));
+    const table = await backfill(envFor(tenant, client), []);
+    expect(table.stdout).toMatch(/Need confirmation:\s+3 emails/);
+    const journal = join(tempDir(), 'journal.ndjson');
+    expect((await backfill(envFor(tenant, client), ['--apply', '--journal', journal])).code).toBe(0);
+    for (const { planted, google } of victims) {
+      expect(tenant.state.getUser(planted.user_id)!.identities).toHaveLength(1);
+      expect(tenant.state.getUser(google.user_id)!.identities).toHaveLength(1);
+    }
+    expect(Object.keys(tenant.requests.byRoute()).filter((route) => route.includes('/identities'))).toEqual([]);
+  });
+
   it("honours the person's unlink on the linking page: that account stays out, with its reason in --json and the table", async () => {
     const { tenant, client } = get();
     const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
@@ -184,6 +209,7 @@ describe('backfill dry run', () => {
       email: 'kim@example.com',
       email_verified: true,
       created_at: at(2019),
+      last_password_reset: at(2020),
       user_metadata: { theme: 'dark', ...unlinkedPatch('google-oauth2', 'kim-google', NOW) },
     });
     const github = tenant.state.createUser({ connection: 'github', email: 'kim@example.com', email_verified: true, created_at: at(2022) });
