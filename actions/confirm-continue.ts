@@ -9,6 +9,9 @@ import type { Outcome } from './outcome.ts';
 import { confirmCandidates, loggingIn, pairAnswer, splitPrimary } from './policy.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
+/** What the application is told when the person said the sign-in was not theirs (api.access.deny's reason). */
+export const NOT_ME_DENIAL = 'The person at the browser did not start this sign-in.';
+
 /** The form field the page posts the proof in. */
 export const PROOF_PARAMETER = 'link_proof';
 
@@ -25,6 +28,12 @@ export async function continueLogin(event: PostLoginEvent, api: PostLoginApi, co
   if (proof.decision !== 'link') {
     // Free: applied at the end of the flow, and no setPrimaryUser is called in this execution to discard it.
     if (config.mode === 'link') api.user.setAppMetadata(DECLINED_KEY, declineRecord(proof.decision, now, page.laterDays, offered ?? []));
+    // The person at the browser did not start this sign-in: someone else's account was signed in there (login CSRF).
+    // Ending it keeps the browser out of that account; the decline above keeps it from being offered again.
+    if (proof.not_me === true) {
+      api.access.deny(NOT_ME_DENIAL);
+      return { kind: 'declined', decision: 'not-me' };
+    }
     return { kind: 'declined', decision: proof.decision };
   }
   const proven = proof.proven!;

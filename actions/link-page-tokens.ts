@@ -66,6 +66,11 @@ export interface ProofClaims {
   decision: Decision;
   /** The account the person signed in to; only with decision `link`. */
   proven?: string;
+  /**
+   * Only with decision `never`: the person says they did not start this sign-in (a login CSRF: someone else's account
+   * was signed in in their browser). The Action records Never and denies the login, so it does not end in that account.
+   */
+  not_me?: true;
   iss: string;
   iat: number;
   exp: number;
@@ -269,6 +274,8 @@ export function readProofClaims(payload: unknown, expected: { issuer: string; us
   };
   if (decision === 'link') proof.proven = text(claims.proven, 'proven');
   else if (claims.proven !== undefined) throw new LinkTokenError('malformed', 'only a link decision names a proven account');
+  if (claims.not_me === true && decision === 'never') proof.not_me = true;
+  else if (claims.not_me !== undefined) throw new LinkTokenError('malformed', 'only a never decision says not_me, and only as true');
   if (proof.exp - proof.iat > PROOF_TTL_SECONDS) throw new LinkTokenError('malformed', `the proof lives longer than ${PROOF_TTL_SECONDS} s`);
   return proof;
 }
@@ -276,10 +283,14 @@ export function readProofClaims(payload: unknown, expected: { issuer: string; us
 /** The claims of a proof made now; the page signs them with proofKey. A link proof names an offered account (by its ref). */
 export async function proofClaims(
   keys: Pick<LinkKeys, 'refKey'>,
-  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number; jti: string },
+  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; notMe?: boolean; nowSeconds: number; jti: string },
 ): Promise<ProofClaims> {
   const { offer, state, decision, proven, nowSeconds, jti } = input;
   const proof: ProofClaims = { typ: PROOF_TYP, sub: offer.sub, state, decision, iss: offer.iss, iat: nowSeconds, exp: nowSeconds + PROOF_TTL_SECONDS, jti };
+  if (input.notMe === true) {
+    if (decision !== 'never') throw new LinkTokenError('malformed', 'only a never decision says not_me');
+    proof.not_me = true;
+  }
   if (decision === 'link') {
     if (proven === undefined || !(await offeredAccountOf(keys, offer, proven))) throw new LinkTokenError('malformed', 'a link proof names an offered account');
     proof.proven = proven;

@@ -22,7 +22,7 @@ export type Outcome =
   /** Accounts that only the person can link, not offered: no page, a login that cannot be redirected, or dry-run. */
   | { kind: 'confirm-unavailable'; count: number; why: string }
   /** The person answered "Not now" or "Never" on the page: remembered, nothing linked. */
-  | { kind: 'declined'; decision: 'later' | 'never' }
+  | { kind: 'declined'; decision: 'later' | 'never' | 'not-me' }
   /** /continue brought a proof the Action refused (forged, expired, replayed, not offered, no longer eligible): nothing linked. */
   | { kind: 'proof-refused'; why: string }
   | { kind: 'failed'; error: unknown };
@@ -75,6 +75,7 @@ function describe(outcome: Outcome): string | undefined {
     case 'confirm-unavailable':
       return `${accounts(outcome.count)} the person's confirmation, not linked: ${outcome.why}`;
     case 'declined':
+      if (outcome.decision === 'not-me') return 'the person did not start this sign-in (linking page): recorded as "Never", login denied';
       return `the person chose ${outcome.decision === 'later' ? '"Not now"' : '"Never"'} on the linking page, nothing linked`;
     case 'proof-refused':
       return `link proof refused (${outcome.why}), nothing linked, login continues unchanged`;

@@ -17,7 +17,7 @@ export async function verifyOffer(token: string, keys: LinkKeys, issuer: string,
 /** The signed `link_proof` for a decision on `offer`; `proven` only for `link`. */
 export async function signProof(
   keys: LinkKeys,
-  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; nowSeconds: number },
+  input: { offer: OfferClaims; state: string; decision: Decision; proven?: string; notMe?: boolean; nowSeconds: number },
 ): Promise<string> {
   const claims = await proofClaims(keys, { ...input, jti: crypto.randomUUID() });
   return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(keys.proofKey));

@@ -83,7 +83,9 @@ describe('redirect decisions', () => {
     const suspended = redirected((await start(PAGE, { userId: entra.user_id })).result);
     const url = new URL(suspended.url);
     expect(`${url.origin}${url.pathname}`).toBe(PAGE.LINK_PAGE_URL);
-    expect(suspended.url).not.toMatch(/ann|%40|@/i);
+    // No email, in clear or encoded (the sealed box is base64url, which holds neither @ nor a dot).
+    expect(suspended.url).not.toMatch(/%40|@/);
+    expect(JSON.stringify(decodeJwt(offerOf(suspended)))).not.toMatch(/@|x\.io/);
     expect(decodeJwt(offerOf(suspended))).toMatchObject({ typ: 'auto-link/offer', sub: entra.user_id });
     expect(JSON.stringify(decodeJwt(offerOf(suspended)))).not.toContain(google.user_id.split('|')[1]);
     expect(await openOffer(suspended)).toMatchObject({
@@ -164,6 +166,22 @@ describe('/continue', () => {
       expect(next).toMatchObject({ outcome: 'success', subject: entra.user_id });
       expect([pathCalls(next), logsOf(next)]).toEqual([[], []]);
     }
+  });
+});
+
+describe('/continue, "This is not me"', () => {
+  it('records Never for the account that was signed in and denies the login, so the browser does not end in it', async () => {
+    create('google-oauth2', { created_at: '2020-01-01T00:00:00.000Z' });
+    const planted = create('entra');
+    const { runtime, result } = await start(PAGE, { userId: planted.user_id });
+    const suspended = redirected(result);
+    const done = (await runtime.continueLogin(suspended, post(await proof(suspended, { decision: 'never', not_me: true }), suspended.state))) as FlowResult;
+    expect(done).toMatchObject({ outcome: 'failure', kind: 'denied', appMetadataApplied: { [DECLINED_KEY]: { decision: 'never' } } });
+    expect(logsOf(done).join(' ')).toContain('did not start this sign-in');
+    // Without the claim, the same answer is a plain Never and the sign-in completes as the planted account.
+    const again = redirected((await start(PAGE, { userId: create('entra').user_id })).result);
+    const plain = (await runtime.continueLogin(again, post(await proof(again, { decision: 'never' }), again.state))) as FlowResult;
+    expect(plain).toMatchObject({ outcome: 'success' });
   });
 });
 

@@ -140,6 +140,28 @@ describe('the proof, read by the Action', () => {
     expect(proof.proven).toBeUndefined();
   });
 
+  it('"This is not me" rides only on a never decision, as not_me: true', async () => {
+    const keys = await deriveLinkKeys(SECRET);
+    const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);
+    const proof = await actionReadsProof(await signProof(keys, { offer, state: 's', decision: 'never', notMe: true, nowSeconds: NOW }), keys);
+    expect(proof).toMatchObject({ decision: 'never', not_me: true });
+    await expect(signProof(keys, { offer, state: 's', decision: 'later', notMe: true, nowSeconds: NOW })).rejects.toThrow(LinkTokenError);
+    const forgedLater = await new SignJWT({
+      typ: PROOF_TYP,
+      sub: 'waad|entra-1',
+      iss: ISSUER,
+      state: 's',
+      decision: 'later',
+      not_me: true,
+      iat: NOW,
+      exp: NOW + 60,
+      jti: 'j',
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(keys.proofKey));
+    await expect(actionReadsProof(forgedLater, keys)).rejects.toThrow(/not_me/);
+  });
+
   it('the page cannot make a link proof for an account that was not offered', async () => {
     const keys = await deriveLinkKeys(SECRET);
     const offer = await verifyOffer(await encodeOffer(keys.offerKey, {}), keys, ISSUER, NOW);

@@ -97,6 +97,7 @@ export async function answer(c: PageContext, page: Page, decision: Decision, pro
     state: confirm.state,
     decision,
     ...(proven ? { proven } : {}),
+    ...(notMe ? { notMe: true } : {}),
     nowSeconds: page.nowSeconds(),
   });
   const rest = { ...state };

@@ -19,7 +19,7 @@ const TEXT = {
   notMeTitle: 'Nothing was linked',
   notMe: (login: string) => `Thank you. This sign-in with ${login} will never be offered for linking to your account again: that is saved as you continue.`,
   notMeAfter:
-    "Continuing finishes that sign-in, which is not yours: if the application then shows an account that is not yours, sign out of it and tell the site's support. If you close this page instead, nothing is saved and nothing is linked.",
+    'Continuing ends that sign-in without signing you in: the application will say the sign-in was refused. If you close this page instead, nothing is saved and nothing is linked.',
 } as const;
 
 export function continueView(input: { baseUrl: string; continueUrl: string; proof: string; outcome: Outcome }): string {
