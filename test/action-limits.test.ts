@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from '../actions/token-cache.ts';
 import { loadAction, succeeded } from './support/action.ts';
-import { createTestTenant, DATABASE, useInProcessTenant } from './support/tenant.ts';
+import { createTestTenant, DATABASE, useInProcessTenant, RESET, resetAfter } from './support/tenant.ts';
 
 const current = useInProcessTenant(() => createTestTenant());
 
@@ -12,7 +12,13 @@ describe('the built Action', () => {
     const { tenant } = current();
     // As long as ids get without looking like a token (the log check refuses 60 id characters in a row).
     const long = (n: number) => `${'9'.repeat(55)}${n}`;
-    const primary = tenant.state.createUser({ connection: DATABASE, email: 'long@x.io', email_verified: true, created_at: '2020-01-01T00:00:00.000Z' });
+    const primary = tenant.state.createUser({
+      connection: DATABASE,
+      email: 'long@x.io',
+      email_verified: true,
+      created_at: '2020-01-01T00:00:00.000Z',
+      last_password_reset: RESET,
+    });
     for (const [i, connection] of [
       [1, 'google-oauth2'],
       [2, 'github'],
@@ -31,7 +37,7 @@ describe('the built Action', () => {
     for (const cacheDefaultTtlMs of [15 * 60_000, 24 * 60 * 60_000]) {
       const { tenant, client } = current();
       const user = tenant.state.createUser({ connection: 'github', email: `ttl-${cacheDefaultTtlMs}@x.io`, email_verified: true });
-      tenant.state.createUser({ connection: DATABASE, email: `ttl-${cacheDefaultTtlMs}@x.io`, email_verified: true });
+      tenant.state.createUser({ connection: DATABASE, email: `ttl-${cacheDefaultTtlMs}@x.io`, email_verified: true, ...resetAfter(undefined) });
       const { action, runtime } = await loadAction(current(), {}, { cacheDefaultTtlMs });
       succeeded(await action.login({ userId: user.user_id }), current());
       const entry = runtime.cache.get(cacheKey(client.client_id));

@@ -11,7 +11,7 @@ import type { FlowResult, SuspendedFlow } from '../scripts/local-tenant/runtime/
 import { loadAction } from './support/action.ts';
 import { envFor, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
-import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
+import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant, resetAfter } from './support/tenant.ts';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 
@@ -29,7 +29,7 @@ const current = useInProcessTenant((): TestTenant => {
 function people() {
   const { state } = current().tenant;
   const create = (connection: string, email: string, app_metadata: Record<string, unknown>) =>
-    state.createUser({ connection, email, email_verified: true, app_metadata });
+    state.createUser({ connection, email, email_verified: true, app_metadata, ...(connection === DATABASE ? resetAfter(undefined) : {}) });
   const ann = create('entra', 'ann@example.com', {
     tier: 2,
     [DECLINED_KEY]: { decision: 'never', at: '2026-03-01T09:00:00.000Z', offers: ['google-oauth2|111'] },
@@ -215,7 +215,10 @@ describe('after a clear, the built Action asks again', () => {
 
   async function login(userId: string) {
     const { runtime, action } = await loadAction(current(), PAGE);
-    return { runtime, result: await runtime.startLogin([action], { canRedirect: true, protocol: 'oidc-basic-profile', userId }) };
+    return {
+      runtime,
+      result: await runtime.startLogin([action], { canRedirect: true, protocol: 'oidc-basic-profile', transaction: { state: 'app-state' }, userId }),
+    };
   }
 
   function redirected(result: FlowResult | SuspendedFlow): SuspendedFlow {

@@ -10,7 +10,7 @@ import { userMetadataRecords } from '../link-page/audit.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { LINK_SECRET, offerToken, pageOnTenant, type RunningPage } from './support/link-page.ts';
 import { BrowserlessAgent, hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
-import { DATABASE, useHttpTenant } from './support/tenant.ts';
+import { DATABASE, useHttpTenant, resetAfter } from './support/tenant.ts';
 
 const http = useHttpTenant();
 let page: RunningPage | undefined;
@@ -25,8 +25,8 @@ const BOB = { email: 'bob@example.com', password: 'local-demo-bob' };
 /** Ana's database account, Bob's, and the Entra login the Action would have redirected. */
 function people() {
   const { tenant } = http();
-  const ana = tenant.state.createUser({ connection: DATABASE, email: ANA.email, email_verified: true, password: ANA.password });
-  const bob = tenant.state.createUser({ connection: DATABASE, email: BOB.email, email_verified: true, password: BOB.password });
+  const ana = tenant.state.createUser({ connection: DATABASE, email: ANA.email, email_verified: true, password: ANA.password, ...resetAfter(undefined) });
+  const bob = tenant.state.createUser({ connection: DATABASE, email: BOB.email, email_verified: true, password: BOB.password, ...resetAfter(undefined) });
   return { ana, bob };
 }
 

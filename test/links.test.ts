@@ -6,7 +6,7 @@ import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.t
 import { linksCommand, linksSpec } from '../scripts/lib/links/command.ts';
 import { envFor, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
-import { DATABASE, useInProcessTenant } from './support/tenant.ts';
+import { DATABASE, useInProcessTenant, RESET } from './support/tenant.ts';
 
 const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
 
@@ -16,11 +16,11 @@ describe('npm run links', () => {
   it('lists what the backfill linked with the id map, filters by --since, writes --csv, and needs only read:users', async () => {
     const { tenant, client } = get();
     const { state } = tenant;
-    const ann = state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, created_at: at(2019) });
+    const ann = state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, created_at: at(2019), last_password_reset: RESET });
     const annGoogle = state.createUser({ connection: 'google-oauth2', email: 'ann@example.com', email_verified: true, created_at: at(2020) });
-    const bob = state.createUser({ connection: DATABASE, email: 'bob@example.com', email_verified: true, created_at: at(2018) });
+    const bob = state.createUser({ connection: DATABASE, email: 'bob@example.com', email_verified: true, created_at: at(2018), last_password_reset: RESET });
     const bobGithub = state.createUser({ connection: 'github', email: 'bob@example.com', email_verified: true, created_at: at(2021) });
-    state.createUser({ connection: DATABASE, email: 'dee@example.com', email_verified: true, created_at: at(2020) });
+    state.createUser({ connection: DATABASE, email: 'dee@example.com', email_verified: true, created_at: at(2020), last_password_reset: RESET });
 
     const empty = await runCli(linksSpec, linksCommand({ env: envFor(tenant, client), progressStream: quiet }), []);
     expect(empty.code).toBe(0);
