@@ -47,13 +47,14 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       if (plan.reason !== 'alone') {
         // The person's unlink holds until they link it again on the page (then it is linked): its next logins need no lookup.
         // So does a risk sign of the login's own with no other account to link at all: the others' own logins find it.
-        const settled = plan.reason === 'unlinked-by-person' || (!isNeverReason(plan.reason) && nothingPending(event.user, candidates, options));
+        const settled = plan.reason === 'unlinked-by-person' || (!isNeverReason(plan.reason) && pendingPairs(event.user, candidates, options) === 0);
         if (settled && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
         return { kind: 'ineligible', reason: plan.reason };
       }
       // No HTTP: applied by Auth0 at the end of the flow. Safe because setPrimaryUser is not called in this execution.
       if (!dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
-      return { kind: 'alone', dryRun };
+      // Accounts that only their own login can offer (this login cannot prove them) are linked from that side.
+      return { kind: 'alone', dryRun, elsewhere: pendingPairs(event.user, candidates, options) };
     case 'already-linked':
       // Also in dry-run: something else linked this identity while the login ran, the event's user is gone, and Auth0
       // fails the login unless it moves to the holder. Moving the login changes nothing in the tenant.
@@ -71,12 +72,13 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
 }
 
 /**
- * True when no other account of the email could ever be linked with the login user as the accounts stand: every pair is
- * `never`. A pair that is only waiting (a confirm nobody can prove yet) keeps the login unmarked, so it looks again.
+ * How many other accounts of the email could still be linked with the login user, but not from this login: pairs that are
+ * not `never`. Zero means nothing could ever be linked as the accounts stand; a pair that is only waiting (a confirm
+ * nobody can prove from here) keeps a login with a risk sign unmarked, so it looks again.
  */
-function nothingPending(user: User, candidates: readonly User[], options: PolicyOptions): boolean {
+function pendingPairs(user: User, candidates: readonly User[], options: PolicyOptions): number {
   const login = loggingIn(candidates.find((c) => c.user_id === user.user_id) ?? user);
-  return candidates.every((c) => c.user_id === login.user_id || pairAnswer(login, c, options.trust).answer === 'never');
+  return candidates.filter((c) => c.user_id !== login.user_id && pairAnswer(login, c, options.trust).answer !== 'never').length;
 }
 
 /** The Action's Management API client for one execution: every call within the time budget from now. */

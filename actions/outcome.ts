@@ -10,7 +10,8 @@ export type Outcome =
   | { kind: 'quiet' }
   | { kind: 'invalid-config'; description: string }
   | { kind: 'ineligible'; reason: IneligibleReason }
-  | { kind: 'alone'; dryRun: boolean }
+  /** No account this login can link or offer; `elsewhere` others only their own logins can offer (this one cannot prove them). */
+  | { kind: 'alone'; dryRun: boolean; elsewhere: number }
   | { kind: 'already-linked'; primary: string; dryRun: boolean }
   | { kind: 'would-link'; primary: string; secondaries: string[]; setPrimaryUser: boolean }
   /** Links made (`linked`, maybe fewer than planned when `error` stopped them); `endsOn` is the user the login continues as. */
@@ -56,8 +57,11 @@ function describe(outcome: Outcome): string | undefined {
       return `skipped, ${outcome.description}`;
     case 'ineligible':
       return `skipped, ${REASONS[outcome.reason]}`;
-    case 'alone':
-      return outcome.dryRun ? 'dry-run, no other account to link' : 'no other account to link, marked checked';
+    case 'alone': {
+      if (outcome.elsewhere === 0) return outcome.dryRun ? 'dry-run, no other account to link' : 'no other account to link, marked checked';
+      const what = `no other account this login can link, ${outcome.elsewhere} only from ${outcome.elsewhere === 1 ? 'its' : 'their'} own login`;
+      return outcome.dryRun ? `dry-run, ${what}` : `${what}, marked checked`;
+    }
     case 'already-linked':
       return `${outcome.dryRun ? 'dry-run, ' : ''}continuing as ${outcome.primary}: this identity is already linked to it`;
     case 'would-link':

@@ -4,7 +4,7 @@ import { DATABASE_CONNECTION as DATABASE } from '../../local-tenant/connection-n
 import { loginThroughFlow } from '../../local-tenant/login.ts';
 import type { LocalTenant } from '../../local-tenant/local-tenant.ts';
 import type { ObservedRuntime } from './observed-runtime.ts';
-import { webLogin, type LinkPageChoice, type WebLoginInput } from './web-login.ts';
+import { webLogin, type LinkPageChoice, type SignInAs, type WebLoginInput } from './web-login.ts';
 
 export interface DemoLogin {
   /** Connection name and the identity's own id, as in seeds/demo.json. */
@@ -22,6 +22,8 @@ export interface DemoLogin {
 
 /** Carla's Google account, which her Entra ID login proves on the linking page. */
 const CARLA_GOOGLE = { connection: 'google-oauth2', id: '109955331177224466001' } as const;
+/** Dana's password account, never reset since signup, which her Google login proves by signing in with the password. */
+const DANA_PASSWORD = { connection: DATABASE, id: '65f0a1b2c3d4e5f6da0da0da' } as const;
 
 /** A person's first logins, their returning logins and a refresh, the traps, and the accounts that stay alone. */
 export const DEMO_LOGINS: readonly DemoLogin[] = [
@@ -31,13 +33,14 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { connection: 'google-oauth2', id: '104021778811223344556', note: 'refresh-token exchange', protocol: 'oauth2-refresh-token' },
   { connection: DATABASE, id: '65f0a1b2c3d4e5f6badc0ffe', note: 'unverified signup with a victim’s email' },
   { connection: 'google-oauth2', id: '117733990011224466880', note: 'the victim’s first login' },
-  { ...CARLA_GOOGLE, note: 'first login; Entra ID account too: asked, "Not now"', linkPage: { decline: 'later' } },
+  { ...CARLA_GOOGLE, note: 'first login; Entra ID account too: not offered here' },
   {
     connection: 'contoso-entra',
     id: '7c1e52d0-8f3b-4a6e-9d21-0b5f3a9c4e11',
     note: 'enterprise login: asked, proves the Google account',
     linkPage: { prove: CARLA_GOOGLE },
   },
+  { connection: 'google-oauth2', id: '112244668800113355771', note: 'password never reset: asked, proves the password', linkPage: { prove: DANA_PASSWORD } },
   { connection: DATABASE, id: '65f0a1b2c3d4e5f6d0d0d0d0', note: 'first login, no other account' },
   { connection: 'github', id: '90417733', note: 'first login; passwordless account exists' },
   { connection: 'google-oauth2', id: '100000111122223333444', note: 'account excluded by an admin' },
@@ -84,7 +87,10 @@ export async function replayLogins(setting: ReplaySetting, logins: readonly Demo
     const own = owner?.identities.find((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id);
     const email = owner?.identities[0] === own ? owner?.email : (own?.profileData?.email as string | undefined);
     const result = login.linkPage
-      ? { ...(await webLogin({ ...setting.web, as: signInAs(login, email, setting.password), choice: login.linkPage })), ...observed.take() }
+      ? {
+          ...(await webLogin({ ...setting.web, as: signInAs(login, email, setting.password), choice: choiceFor(login.linkPage, state, setting.password) })),
+          ...observed.take(),
+        }
       : await inProcess(tenant, observed, login, identity);
     const linked = [...before].filter(([userId]) => !state.getUser(userId)).map(([userId, connection]) => ({ userId, connection }));
     rows.push({
@@ -107,6 +113,13 @@ async function inProcess(tenant: LocalTenant, observed: ObservedRuntime, login: 
   return { ...result, httpCalls: result.httpCalls.length };
 }
 
-function signInAs(login: DemoLogin, email: string | undefined, password: string) {
+function signInAs(login: Pick<DemoLogin, 'connection' | 'id'>, email: string | undefined, password: string): SignInAs {
   return { connection: login.connection, id: login.id, ...(login.connection === DATABASE && email ? { database: { email, password } } : {}) };
+}
+
+/** The choice with the credentials a database account is proven with: its email as the tenant has it, the demo password. */
+function choiceFor(choice: LinkPageChoice, state: LocalTenant['state'], password: string): LinkPageChoice {
+  if (!('prove' in choice) || choice.prove.connection !== DATABASE) return choice;
+  const email = state.ownerOfIdentity('auth0', choice.prove.id)?.email;
+  return { prove: signInAs(choice.prove, email, password) };
 }

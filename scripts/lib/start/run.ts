@@ -114,7 +114,8 @@ export function startSummary(run: StartRun): string {
     '',
     `${run.rows.length} logins: ${linked} accounts linked, ${run.users.before} accounts → ${run.users.after} users; ${failed.length} logins failed.`,
     `HTTP calls by the Action: ${run.calls.logins} in all, ${quiet.reduce((sum, row) => sum + row.httpCalls, 0)} on the ${quiet.length} returning logins and refreshes. The deploy made ${run.calls.deploy}.`,
-    "Asked first on the linking page: Carla's Entra ID and Google accounts (enterprise IdPs are not trusted to link silently), linked once she proved the Google one by signing in with it there.",
+    "Asked first on the linking page: Carla's Entra ID and Google accounts (enterprise IdPs are not trusted to link silently), linked once she proved the Google one by signing in with it there; Dana's Google and password accounts (a password never reset since signup may be someone else's), linked once she signed in with the password.",
+    "Linked silently: Ana's accounts, her password reset since signup; her password account's sessions and refresh tokens were ended first.",
     'Not linked on purpose: the unverified database signup (a pre-hijack trap), the excluded account.',
   ].join('\n');
 }
