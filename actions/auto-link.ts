@@ -5,7 +5,7 @@ import { describeInvalid, readConfig, type Config } from './config.ts';
 import { continueLogin } from './confirm-continue.ts';
 import { redirectBlocker } from './confirm-offer.ts';
 import { isDeclined } from './decline-memory.ts';
-import { isChecked } from './link-record.ts';
+import { isChecked, isPending } from './link-record.ts';
 import { checkLogin, type FlowDeps } from './login-flow.ts';
 import { logLine, type Outcome } from './outcome.ts';
 import { eligibility, isNeverReason, loggingIn } from './policy.ts';
@@ -61,6 +61,8 @@ async function execute(event: PostLoginEvent, api: PostLoginApi, config: Config,
   const mark = unverified && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;
   if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
   if (isLinkPage(event, config) || isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
+  // Only the person can link this user's accounts, and this login cannot take them to the page: nothing to look up.
+  if (isPending(event.user) && redirectBlocker(event, config) !== undefined) return QUIET;
   const verdict = eligibility(loggingIn(event.user), config.trust);
   if (!verdict.eligible) {
     // A risk sign of the login user's own leaves only confirmed links, which need a page this login can reach.

@@ -13,6 +13,12 @@ export const LINKS_KEY = 'auto_links';
 export const RECORD_KEY_PREFIX = 'auto_links_';
 /** app_metadata key of the steady-state mark: `{ email, at }` once the user's email has been checked. */
 export const CHECKED_KEY = 'auto_link_checked';
+/**
+ * app_metadata key of `{ email, at }` on a user whose accounts only the person can link, seen on a login that could not be
+ * sent to the linking page (prompt=none, a password grant, IdP-initiated): its later such logins skip the lookup, for
+ * they could not be sent either; an interactive login still looks and asks.
+ */
+export const PENDING_KEY = 'auto_link_pending';
 /** app_metadata key an admin sets to keep an account out of any automatic link: any value but `false` excludes. */
 export const EXCLUDE_KEY = 'auto_link_exclude';
 
@@ -132,7 +138,16 @@ export function checkedMark(email: string, now: Date): CheckedMark {
 
 /** True when the user carries a mark for its current email: its logins need no lookup. */
 export function isChecked(user: Pick<User, 'app_metadata' | 'email'>): boolean {
-  const mark = user.app_metadata?.[CHECKED_KEY] as Partial<CheckedMark> | undefined;
+  return marksEmail(user, CHECKED_KEY);
+}
+
+/** True when the user carries a pending-confirmation mark for its current email (PENDING_KEY). */
+export function isPending(user: Pick<User, 'app_metadata' | 'email'>): boolean {
+  return marksEmail(user, PENDING_KEY);
+}
+
+function marksEmail(user: Pick<User, 'app_metadata' | 'email'>, key: string): boolean {
+  const mark = user.app_metadata?.[key] as Partial<CheckedMark> | undefined;
   return typeof mark?.email === 'string' && typeof user.email === 'string' && mark.email === foldEmail(user.email);
 }
 

@@ -3,7 +3,7 @@
 // the login user's own link comes first, and setPrimaryUser is called only once that link exists.
 import type { Config } from './config.ts';
 import { foldEmail } from './email.ts';
-import { CHECKED_KEY, checkedMark, type LinkedBy } from './link-record.ts';
+import { CHECKED_KEY, checkedMark, PENDING_KEY, type LinkedBy } from './link-record.ts';
 import { endSessionsBeforeLink, linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
@@ -42,6 +42,9 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       if (confirm.length > 0) {
         // Without a page nothing will ever change for this user: mark it. A page that this login cannot reach asks later.
         if (redirect === 'no linking page' && !dryRun) api.user.setAppMetadata(CHECKED_KEY, checkedMark(email, now));
+        // A login that cannot be sent there (prompt=none, a password grant) is followed by more of its kind: they skip
+        // the lookup until an interactive login asks (auto-link.ts). Free: applied at the end of the flow.
+        else if (!dryRun) api.user.setAppMetadata(PENDING_KEY, checkedMark(email, now));
         return { kind: 'confirm-unavailable', count: confirm.length, why: dryRun ? 'dry-run' : redirect! };
       }
       if (plan.reason !== 'alone') {

@@ -63,7 +63,7 @@ const DOMAIN = 'backfill.tenant.local';
 
 export async function benchBackfill(options: BackfillThroughputOptions): Promise<BackfillThroughputResult> {
   const tenant = createLocalTenant({ domain: DOMAIN, latencyMs: options.latencyMs, rateLimit: { ratePerSecond: options.ratePerSecond, burst: options.burst } });
-  const client = tenant.state.addClient({ name: 'auto-link backfill', scopes: ['read:users', 'update:users'] });
+  const client = tenant.state.addClient({ name: 'auto-link backfill', scopes: ['read:users', 'update:users', 'delete:sessions', 'delete:grants'] });
   loadGenerated(tenant.state, { users: options.users, seed: options.seed });
   await mkdir(options.workDir, { recursive: true });
   const journalPath = join(options.workDir, `backfill-bench-${process.pid}-${Date.now()}.journal.ndjson`);

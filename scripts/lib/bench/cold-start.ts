@@ -1,6 +1,7 @@
 // Cold-start benchmark: code size, load time and first execution of this project's bundle versus the usual approach
 // written with the `auth0` SDK — as a declared Action dependency (how it is deployed) and bundled (to see its size) —
 // each in a fresh child process, several times, variants interleaved; medians reported.
+import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,7 +71,7 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
 
   const tenant = createLocalTenant({ domain: DOMAIN });
   tenant.state.addConnection({ name: 'google-oauth2', strategy: 'google-oauth2' });
-  const client = tenant.state.addClient({ name: 'auto-link', scopes: ['read:users', 'update:users'] });
+  const client = tenant.state.addClient({ name: 'auto-link', scopes: [...ACTION_SCOPES] });
   const user = tenant.state.createUser({ connection: 'google-oauth2', email: 'cold@start.example', email_verified: true });
   const secrets = { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: client.client_id, AUTH0_CLIENT_SECRET: client.client_secret };
   const main = user.identities[0]!;

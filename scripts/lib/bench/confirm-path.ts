@@ -1,6 +1,7 @@
 // Confirm-path benchmark: people with a Google and an Entra ID account of one email log in on Entra ID through the local
 // tenant's real sign-in over loopback HTTP, with the linking page beside it, and prove the Google account or answer "Not now";
 // those who declined log in again; a silent first login of a Google + database pair is the yardstick for wall time.
+import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { linkSecretFromClientSecret } from '../../../actions/link-page-tokens.ts';
 import type { User } from '../../../actions/types.ts';
 import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/settings.ts';
@@ -114,7 +115,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
   state.addConnection({ name: DATABASE_CONNECTION, strategy: 'auth0' });
   state.addConnection({ name: GOOGLE, strategy: GOOGLE });
   state.addConnection({ name: ENTRA, strategy: 'waad' });
-  const actionClient = state.addClient({ name: 'auto-link Action', scopes: ['read:users', 'update:users'] });
+  const actionClient = state.addClient({ name: 'auto-link Action', scopes: [...ACTION_SCOPES] });
   const app = state.addClient({
     name: 'bench web app',
     scopes: [],
@@ -173,12 +174,22 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
   }
 }
 
-/** Two verified accounts of one lower-case email; the primary an hour older, as the policy picks the oldest. */
+/**
+ * Two verified accounts of one lower-case email; the primary an hour older, as the policy picks the oldest. A database
+ * primary reset its password half an hour after signup: the evidence a silent link needs.
+ */
 function makePerson(tenant: LocalTenant, tag: string, loginConnection: string, primaryConnection: string): Person {
   const email = `person-${tag}@bench.example`;
   const hour = 3600_000;
   const now = tenant.state.now().getTime();
-  const primary = tenant.state.createUser({ connection: primaryConnection, email, email_verified: true, created_at: new Date(now - 2 * hour).toISOString() });
+  const reset = primaryConnection === DATABASE_CONNECTION ? { last_password_reset: new Date(now - 1.5 * hour).toISOString() } : {};
+  const primary = tenant.state.createUser({
+    connection: primaryConnection,
+    email,
+    email_verified: true,
+    created_at: new Date(now - 2 * hour).toISOString(),
+    ...reset,
+  });
   const login = tenant.state.createUser({ connection: loginConnection, email, email_verified: true, created_at: new Date(now - hour).toISOString() });
   return { login, primary };
 }

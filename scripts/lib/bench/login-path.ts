@@ -1,6 +1,7 @@
 // Login-path benchmark: the same mix of logins through this project's Action and through the usual approach, each in the
 // local Actions runtime against its own copy of a generated tenant served over loopback HTTP with a modelled round trip.
 // Counted per login: requests the Action made (token endpoint and /api/v2 apart) and the time it added to the login.
+import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { readFile } from 'node:fs/promises';
 import { buildAction } from '../build-action.ts';
 import { routedFetch } from '../../common/routed-fetch.ts';
@@ -61,6 +62,11 @@ export interface SideSummary {
   byCategory: Record<LoginCategory, CategorySummary>;
   /** Requests made by returning and refreshing logins (the steady state). */
   steadyStateHttpCalls: number;
+  /**
+   * Requests that ended a password account's sessions and refresh tokens before its link (DELETE /users/{id}/sessions,
+   * DELETE /grants): the price of never handing a session over with a link. Included in apiCalls.
+   */
+  sessionEndingCalls: number;
   /** The tenant's own count of what it answered during the measured logins, to cross-check the per-login counts. */
   tenantCounted: { managementApi: number; total: number };
   wallMs: number;
@@ -77,6 +83,7 @@ interface LoginRecord {
   reason: string | undefined;
   apiCalls: number;
   httpCalls: number;
+  sessionEndingCalls: number;
   durationMs: number;
 }
 
@@ -106,7 +113,7 @@ export async function benchLoginPath(options: LoginPathOptions): Promise<LoginPa
 /** One Action through the whole mix on a fresh copy of the tenant: unmeasured warm-up, then the measured logins. */
 async function runSide(subject: Subject, code: string, counts: MixCounts, population: number, options: LoginPathOptions): Promise<SideSummary> {
   const tenant = createLocalTenant({ domain: DOMAIN, latencyMs: WARM_UP_LATENCY_MS });
-  const client = tenant.state.addClient({ name: 'auto-link', scopes: ['read:users', 'update:users'] });
+  const client = tenant.state.addClient({ name: 'auto-link', scopes: [...ACTION_SCOPES] });
   loadGenerated(tenant.state, { users: population, seed: options.seed });
   const { warmUp, window } = planLogins(tenant.state, counts, options.seed);
   const server = await serveHttp(tenant);
@@ -147,6 +154,9 @@ function loginOnce(tenant: LocalTenant, action: LoadedAction, planned: PlannedLo
   return action.login({ identity: planned.identity!, ...(planned.category === 'refresh' ? { protocol: 'oauth2-refresh-token' as const } : {}) });
 }
 
+/** The two requests that end an account's sessions and refresh tokens before its link. */
+const SESSION_ENDING = /^\/api\/v2\/(users\/[^/]+\/sessions|grants)$/;
+
 function toRecord(category: LoginCategory, result: LoginResult): LoginRecord {
   const paths = result.httpCalls.map((call) => new URL(call.url).pathname);
   return {
@@ -155,6 +165,7 @@ function toRecord(category: LoginCategory, result: LoginResult): LoginRecord {
     reason: result.outcome === 'failure' ? failureReason(result.reason) : undefined,
     apiCalls: paths.filter((path) => path.startsWith('/api/v2/')).length,
     httpCalls: paths.length,
+    sessionEndingCalls: result.httpCalls.filter((call) => call.method === 'DELETE' && SESSION_ENDING.test(new URL(call.url).pathname)).length,
     durationMs: result.durationMs,
   };
 }
@@ -185,6 +196,7 @@ function summarise(subject: Subject, records: LoginRecord[], tenant: LocalTenant
     ...distributions(records),
     byCategory,
     steadyStateHttpCalls: steady.reduce((sum, r) => sum + r.httpCalls, 0),
+    sessionEndingCalls: records.reduce((sum, r) => sum + r.sessionEndingCalls, 0),
     tenantCounted: { managementApi: tenant.requests.managementApiCalls(), total: tenant.requests.total },
     wallMs,
   };
