@@ -113,6 +113,22 @@ describe('redirect decisions', () => {
   });
 });
 
+describe('logins that cannot be sent to the page', () => {
+  it('look up once, then cost nothing until an interactive login asks (auto_link_pending)', async () => {
+    // A Google login next to a password account never reset: only the person can link them, on the page.
+    create(DATABASE, { created_at: '2020-01-01T00:00:00.000Z' });
+    const google = create('google-oauth2');
+    const silent = { userId: google.user_id, transaction: { state: 'app-state', prompt: ['none'] } };
+    const first = (await start(PAGE, silent)).result as FlowResult;
+    expect(pathCalls(first)).toEqual(LOOKUP);
+    expect(first).toMatchObject({ outcome: 'success', appMetadataApplied: { auto_link_pending: { email: 'ann@x.io' } } });
+    const again = (await start(PAGE, silent)).result as FlowResult;
+    expect([pathCalls(again), logsOf(again)]).toEqual([[], []]);
+    // An interactive login still looks and asks.
+    expect(redirected((await start(PAGE, { userId: google.user_id })).result).url).toContain(PAGE.LINK_PAGE_URL);
+  });
+});
+
 describe('/continue', () => {
   it('links the proven account with the audit record by: confirmed and continues as the primary', async () => {
     const google = create('google-oauth2', { created_at: '2020-01-01T00:00:00.000Z' });
