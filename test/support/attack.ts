@@ -128,9 +128,9 @@ export class Person {
     return (await this.agent.follow(`${this.story.origin}/u/idp`, this.story.origin, { method: 'POST', headers: FORM, body: new URLSearchParams(form) })).url;
   }
 
-  /** Signs in to the app with the stand-in IdP of `connection` as `userId` (verified `email`); where that leads. */
+  /** Signs in to the app afresh with the stand-in IdP of `connection` as `userId` (verified `email`); where that leads. */
   async appIdp(connection: string, userId: string, email: string, extra: Record<string, string> = {}): Promise<string> {
-    const idp = await this.startApp({ connection, ...extra });
+    const idp = await this.startApp({ connection, prompt: 'login', ...extra });
     expect(idp).toContain('/u/idp?');
     return this.idp(idp, { connection, userId, email });
   }
