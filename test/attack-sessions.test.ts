@@ -4,20 +4,25 @@
 // bound, the page is in front, the victim and the attacker each have a browser (but the shared one).
 import { describe, expect, it } from 'vitest';
 import { hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
-import { ATTACKER_PASSWORD, databaseAccount, holderOf, identitiesOf, Person, refresh, storyCast, text, VICTIM, type Story } from './support/attack.ts';
+import {
+  ATTACKER_PASSWORD,
+  databaseAccount,
+  holderOf,
+  identitiesOf,
+  Person,
+  refresh,
+  steppedClock,
+  storyCast,
+  text,
+  VICTIM,
+  type Story,
+} from './support/attack.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
 const VICTIM_GOOGLE = 'google-oauth2|vera-google';
 const VERA = { email: VICTIM, password: 'Vera-Owns-It-9' };
 const OFFLINE = { scope: 'openid email offline_access' };
-
-/** The tenant's clock: the real one, moved on by `ahead` ms (kept small: the app checks the tokens' iat and exp). */
-function steppedClock(story: Story): { step(ms: number): void } {
-  let ahead = 0;
-  story.tenant.state.setClock(() => new Date(Date.now() + ahead));
-  return { step: (ms) => (ahead += ms) };
-}
 
 describe('connected accounts on a shared browser', () => {
   it('the victim’s live tenant session opens nothing: a fresh sign-in is demanded, linking fails, and signing out ends the session', async () => {

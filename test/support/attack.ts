@@ -61,6 +61,13 @@ function recordActionLogs(tenant: LocalTenant): string[] {
   return logs;
 }
 
+/** The tenant's clock: the real one, moved on by `ahead` ms (kept small: the app checks the tokens' iat and exp). */
+export function steppedClock(story: Story): { step(ms: number): void } {
+  let ahead = 0;
+  story.tenant.state.setClock(() => new Date(Date.now() + ahead));
+  return { step: (ms) => (ahead += ms) };
+}
+
 /** What the app's callback got: tokens for `sub`, or an error. */
 export type AppAnswer = { sub: string; refreshToken?: string } | { error: string; description: string };
 
