@@ -33,9 +33,30 @@ export function addEntra(tenant: LocalTenant): void {
 /** Which post-login Action is bound: the project's built bundle, or the contract's test fixture. */
 export type ConfirmActionKind = 'bundle' | 'fixture';
 
+/** What a story may change in the cast: more Action secrets, the page's connection labels, the app's grants. */
+export interface CastOptions {
+  /** Secrets besides the ones every cast gives the Action (e.g. END_SESSIONS). */
+  secrets?: Record<string, string>;
+  /** The page's LINK_PAGE_CONNECTION_LABELS. */
+  connectionLabels?: string;
+  /** The page's LINK_PAGE_CONNECTIONS. */
+  connections?: string;
+  /** The app's grant types; default the code grant only. */
+  grantTypes?: string[];
+}
+
 /** Binds the Action (its M2M client `m2m` reads users-by-email and links) and serves the page in front. */
-export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: Client, kind: ConfirmActionKind = 'fixture'): Promise<ConfirmCast> {
-  const page = await pageOnTenant(tenant, serverUrl);
+export async function confirmCast(
+  tenant: LocalTenant,
+  serverUrl: string,
+  m2m: Client,
+  kind: ConfirmActionKind = 'fixture',
+  options: CastOptions = {},
+): Promise<ConfirmCast> {
+  const page = await pageOnTenant(tenant, serverUrl, {
+    ...(options.connectionLabels ? { connectionLabels: options.connectionLabels } : {}),
+    ...(options.connections ? { connections: options.connections } : {}),
+  });
   const appServer = await serveAppCallback();
   const appCallback = `${appServer.url}/app-callback`;
   const app = tenant.state.addClient({
@@ -43,7 +64,7 @@ export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: C
     scopes: [],
     app_type: 'regular_web',
     callbacks: [appCallback],
-    grant_types: ['authorization_code'],
+    grant_types: options.grantTypes ?? ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',
   });
   fixtureCode ??= buildAction({ entry: FIXTURE }).then((b) => b.code);
@@ -55,6 +76,7 @@ export async function confirmCast(tenant: LocalTenant, serverUrl: string, m2m: C
     LINK_SECRET,
     LINK_PAGE_URL: `${page.url}/link`,
     LINK_PAGE_CLIENT_ID: page.app.client_id,
+    ...options.secrets,
   });
   const appConfig = await discoverOverLoopback(tenant.domain, serverUrl, app);
   return {
