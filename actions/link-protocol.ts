@@ -36,7 +36,9 @@ export interface SessionEnder {
 export async function endSessionsBeforeLink(accounts: readonly User[], ender: SessionEnder, what: 'sso-and-refresh' | 'refresh-only'): Promise<string[]> {
   const ended: string[] = [];
   for (const account of sessionsToEnd(accounts)) {
-    await Promise.all([what === 'sso-and-refresh' ? ender.deleteSessions(account.user_id) : undefined, ender.deleteGrants(account.user_id)]);
+    // One after the other: a plan without the session API refuses the first call, and then nothing at all was done.
+    if (what === 'sso-and-refresh') await ender.deleteSessions(account.user_id);
+    await ender.deleteGrants(account.user_id);
     ended.push(account.user_id);
   }
   return ended;

@@ -7,7 +7,8 @@ import { CHECKED_KEY, checkedMark, PENDING_KEY, type LinkedBy } from './link-rec
 import { endSessionsBeforeLink, linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
-import { confirmCandidates, isNeverReason, loggingIn, pairAnswer, planLogin, type PolicyOptions } from './policy.ts';
+import { confirmCandidates, isNeverReason, loggingIn, pairAnswer, planLogin, sessionsToEnd, type PolicyOptions } from './policy.ts';
+import { authenticatedSinceReset } from './risk-signs.ts';
 import { rateLimitedUntil } from './rate-limit-note.ts';
 import { redirectBlocker, sendOffer } from './confirm-offer.ts';
 import { connectionKind } from './strategies.ts';
@@ -65,6 +66,9 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       if (!dryRun) api.idToken.setCustomClaim(config.claimName, [event.user.user_id]);
       return { kind: 'already-linked', primary: plan.primary.user_id, dryRun };
     case 'link': {
+      // A reset is evidence only for sign-ins after it: a session from before it may be whoever chose the password.
+      const self = candidates.find((c) => c.user_id === event.user.user_id) ?? event.user;
+      if (sessionsToEnd([self]).length > 0 && !authenticatedSinceReset(self, event.authentication?.methods)) return { kind: 'stale-session' };
       const login = plan.secondaries.find((s) => s.user_id === event.user.user_id);
       // The login user's link first: the login can then end on the primary even if a later link fails.
       const ordered = login ? [login, ...plan.secondaries.filter((s) => s !== login)] : plan.secondaries;

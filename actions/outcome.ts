@@ -16,6 +16,8 @@ export type Outcome =
   | { kind: 'would-link'; primary: string; secondaries: string[]; setPrimaryUser: boolean }
   /** Links made (`linked`, maybe fewer than planned when `error` stopped them); `endsOn` is the user the login continues as. */
   | { kind: 'linked'; primary: string; linked: string[]; planned: number; endsOn: string; error: unknown }
+  /** A silent link withheld: this login's session began before the password account's last reset (not marked, so a fresh one links). */
+  | { kind: 'stale-session' }
   /** Skipped without a call: a note in api.cache says the Management API answers 429 for `seconds` more. */
   | { kind: 'rate-limited'; seconds: number }
   /** Accounts that only the person can link, sent to the linking page to prove one. */
@@ -72,6 +74,8 @@ function describe(outcome: Outcome): string | undefined {
       const left = outcome.planned - outcome.linked.length;
       return `${done}${left} link${left === 1 ? '' : 's'} not made: ${failure(outcome.error)}`;
     }
+    case 'stale-session':
+      return "not linked: this sign-in's session began before the password was last reset; a fresh sign-in links";
     case 'rate-limited':
       return `skipped, Management API rate-limited for ${outcome.seconds} s more, will retry next login`;
     case 'offered':

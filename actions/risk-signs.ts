@@ -52,6 +52,19 @@ export function hasPasswordEvidence(user: Pick<User, 'app_metadata' | 'last_pass
 }
 
 /**
+ * True when this login authenticated after the account's last password reset: the newest of `event.authentication`'s
+ * method timestamps is later. A session signed in before the reset may be whoever chose the password before the owner
+ * reset it (an SSO session survives a reset on Auth0): it must not make a link that the reset's evidence allows.
+ * No authentication methods, or unreadable ones, are not later (the safe reading).
+ */
+export function authenticatedSinceReset(user: Pick<User, 'last_password_reset'>, methods: ReadonlyArray<{ timestamp: string }> | undefined): boolean {
+  if (user.last_password_reset === undefined) return true;
+  const reset = Date.parse(user.last_password_reset);
+  const latest = Math.max(...(methods ?? []).map((m) => Date.parse(m.timestamp)).filter((t) => !Number.isNaN(t)));
+  return Number.isFinite(latest) && !Number.isNaN(reset) && latest > reset;
+}
+
+/**
  * True when the account was used unverified and nothing proved control of the mailbox since. A password reset after
  * the mark clears it: it went through the mailbox and replaced whatever password an earlier holder had set. A
  * confirmed link clears it too (the Action removes the mark from the primary when the person proved both accounts).

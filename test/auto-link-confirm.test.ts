@@ -113,6 +113,15 @@ describe('redirect decisions', () => {
   });
 });
 
+describe("the linking page's own logins", () => {
+  it('are never looked up or redirected, but an unverified one is still marked: a sign-up there leaves its trace', async () => {
+    const signup = create(DATABASE, { email_verified: false });
+    const page = (await start(PAGE, { userId: signup.user_id, clientId: 'link-page-app' })).result as FlowResult;
+    expect(page).toMatchObject({ outcome: 'success', subject: signup.user_id, appMetadataApplied: { [UNVERIFIED_LOGIN_KEY]: { at: expect.any(String) } } });
+    expect([pathCalls(page), logsOf(page)]).toEqual([[], []]);
+  });
+});
+
 describe('logins that cannot be sent to the page', () => {
   it('look up once, then cost nothing until an interactive login asks (auto_link_pending)', async () => {
     // A Google login next to a password account never reset: only the person can link them, on the page.

@@ -60,6 +60,11 @@ export function findIdentity(user: User, identity: LoginIdentity): Identity | un
   return user.identities.find((i) => i.provider === identity.provider && String(i.user_id) === identity.user_id);
 }
 
+/** The `event.authentication.methods` name of a fresh sign-in on a connection of `strategy`. */
+function methodOf(strategy: string): string {
+  return strategy === 'auth0' ? 'pwd' : strategy === 'email' || strategy === 'sms' ? 'passwordless' : 'federated';
+}
+
 /**
  * The event for `user` logging in with `identity`. The user is a deep copy: the Action cannot change the tenant through it.
  * `loginsCount` is the user's count including this login.
@@ -100,7 +105,10 @@ export function buildEvent(
       language: 'en',
       ...(request.http ? structuredClone(request.http) : {}),
     },
-    ...(request.authenticationMethods ? { authentication: { methods: structuredClone(request.authenticationMethods) } } : {}),
+    // Auth0 gives every login the methods its session completed; a login replayed without them authenticated just now.
+    authentication: {
+      methods: structuredClone(request.authenticationMethods ?? [{ name: methodOf(connection.strategy), timestamp: state.now().toISOString() }]),
+    },
     tenant: { id: state.domain.split('.')[0]! },
     client: { client_id: clientId, name: state.client(clientId)?.name ?? 'Local application', metadata: {} },
     authorization: { roles: [...(request.roles ?? [])] },
