@@ -4,7 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readConfig } from '../actions/config.ts';
+import { DERIVED_SECRETS, SECRET_SOURCES } from '../scripts/lib/deploy/secrets.ts';
 import { parseDotenv } from '../scripts/lib/env.ts';
+import { DEPLOYER_SCOPES, SCRIPT_SETTINGS } from '../scripts/lib/settings.ts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; license?: string; engines: { node: string } };
 
@@ -61,6 +64,41 @@ describe('.env.example', () => {
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(sources))).toEqual([]);
     // No credential in the example: the secrets are empty.
     expect([example.AUTH0_CLIENT_SECRET, example.ACTION_CLIENT_SECRET]).toEqual(['', '']);
+  });
+
+  it('names every setting of the one list (scripts/lib/settings.ts), and every scope the deployer needs', () => {
+    const text = readFileSync('.env.example', 'utf8');
+    const names = Object.keys(parseDotenv(text, '.env.example'));
+    expect(SCRIPT_SETTINGS.filter((name) => !names.includes(name))).toEqual([]);
+    expect(text).toContain(`deploy: ${DEPLOYER_SCOPES.deploy.join(' ')}`);
+    expect(text).toContain(`--create-client also ${DEPLOYER_SCOPES.createClient.join(' ')}`);
+    expect(text).toContain(`LINK_PAGE_URL also ${DEPLOYER_SCOPES.linkPage.join(' ')}`);
+    // The README's configuration table names them too.
+    const readme = readFileSync('README.md', 'utf8');
+    expect(SCRIPT_SETTINGS.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
+describe("the Action's secrets", () => {
+  it('are all in the list the deploy, the export and .env.example share: every secret the config reader reads', () => {
+    // A full, valid set, so that every branch of readConfig reads what it reads; whatever else it reads is recorded.
+    const values: Record<string, string> = {
+      AUTH0_DOMAIN: 'my-tenant.eu.auth0.com',
+      AUTH0_CLIENT_ID: 'id',
+      AUTH0_CLIENT_SECRET: 'x'.repeat(40),
+      LINK_PAGE_URL: 'https://link.example.com/link',
+      LINK_SECRET: 'y'.repeat(43),
+    };
+    const read = new Set<string>();
+    const secrets = new Proxy(values, {
+      get: (target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return typeof name === 'string' ? target[name] : undefined;
+      },
+    });
+    expect(readConfig(secrets)).toMatchObject({ status: 'ready' });
+    const listed = [...Object.keys(SECRET_SOURCES), ...Object.keys(DERIVED_SECRETS)];
+    expect([...read].filter((name) => !listed.includes(name))).toEqual([]);
   });
 });
 
