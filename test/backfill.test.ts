@@ -317,7 +317,7 @@ describe('backfill --apply', () => {
 
     const again = await backfill(envFor(tenant, client), ['--apply', '--journal', journal]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('records a finished run');
+    expect(again.stdout).toContain('records a backfill that finished at');
     const dry = await backfill(envFor(tenant, client), ['--json']);
     expect(dry.json!.groups).toEqual([]);
   });

@@ -175,7 +175,7 @@ describe('output paths are checked before any work, naming the flag', () => {
 describe('reruns with nothing to do', () => {
   const get = useInProcessTenant();
 
-  it('a rerun of a finished --apply exits 0 with "nothing to do"; a dry run with nothing to do does not ask for --apply', async () => {
+  it('a rerun on a finished journal checks the credentials, says it applied nothing and how to start afresh; a dry run with nothing to do does not ask for --apply', async () => {
     const { tenant, client } = get();
     tenant.state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, created_at: '2019-01-01T00:00:00.000Z' });
     tenant.state.createUser({ connection: 'google-oauth2', email: 'ann@example.com', email_verified: true, created_at: '2020-01-01T00:00:00.000Z' });
@@ -183,12 +183,29 @@ describe('reruns with nothing to do', () => {
     const journal = join(tempDir(), 'journal.ndjson');
     expect((await backfill(env, ['--apply', '--journal', journal])).code).toBe(0);
 
-    const before = tenant.requests.count();
+    const wrong = await backfill({ ...env, AUTH0_CLIENT_SECRET: 'a-wrong-secret-value' }, ['--apply', '--journal', journal]);
+    expect(wrong.code).toBe(1);
+    expect(oneLine(wrong.stderr)).toContain('checking the credentials against the tenant failed: Auth0 answered 401');
+    expect(wrong.stdout).toBe('');
+
     const again = await backfill(env, ['--apply', '--journal', journal]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Nothing to do: ${journal} records a finished run.`);
-    expect(tenant.requests.count()).toBe(before);
-    expect((await backfill(env, ['--apply', '--journal', journal, '--json'])).json).toMatchObject({ ok: true, nothingToDo: true });
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^${journal.replace(/[.]/g, '\\.')} records a backfill that finished at \\d{4}-.*nothing is left to apply from it, and nothing was changed\\.$`,
+        'm',
+      ),
+    );
+    expect(again.stdout).toContain(
+      'To link accounts made since, plan afresh with `npm run backfill`, then apply with a new journal: npm run backfill -- --apply --journal ',
+    );
+    // The old plan is not printed as if it were the tenant's now.
+    expect(again.stdout).not.toMatch(/Groups|Links planned/);
+    expect((await backfill(env, ['--apply', '--journal', journal, '--json'])).json).toMatchObject({
+      ok: true,
+      nothingToDo: true,
+      finishedBefore: expect.any(String),
+    });
 
     const dry = await backfill(env, []);
     expect(dry.code).toBe(0);

@@ -112,6 +112,7 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
 }
 
 function commandReport(result: BackfillResult, shown: number, primaryConnection: string | undefined, csv: string | undefined): CommandReport {
+  if (result.finishedBefore !== undefined) return finishedReport(result);
   const applied = result.applied;
   const read = `Read via ${result.via === 'journal' ? `the plan in ${result.journal} (resumed)` : result.via === 'export' ? 'a users-export job' : 'paging'}.`;
   if (!applied) {
@@ -145,8 +146,6 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
   } else if (applied.failures.length > 0) {
     exitCode = 1;
     lines.push(`${applied.failures.length} groups failed: run the same command again to retry them (the journal keeps what is done).`);
-  } else if (result.finishedBefore) {
-    lines.push(`Nothing to do: ${result.journal} records a finished run. To link accounts made since, run with a new --journal.`);
   } else if (result.totals.links === 0) {
     lines.push('Nothing to do: no group has an account to link.');
   } else {
@@ -159,12 +158,33 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
       mode: 'apply',
       via: result.via,
       journal: result.journal,
-      nothingToDo: result.finishedBefore === true || result.totals.links === 0,
+      nothingToDo: result.totals.links === 0,
       totals: result.totals,
       applied,
       requests: result.requests,
       seconds: result.seconds,
     },
     exitCode,
+  };
+}
+
+/** A rerun on a finished journal: nothing applied, the old plan not shown as if it were the tenant's, and how to start afresh. */
+function finishedReport(result: BackfillResult): CommandReport {
+  const fresh = `${result.journal!.replace(/(\.journal)?\.ndjson$/, '')}-${new Date().toISOString().slice(0, 10)}.journal.ndjson`;
+  const lines = [
+    `${result.journal} records a backfill that finished at ${result.finishedBefore}: nothing is left to apply from it, and nothing was changed.`,
+    `The tenant was not read again (one request checked the credentials). To link accounts made since, plan afresh with \`npm run backfill\`, then apply with a new journal: npm run backfill -- --apply --journal ${fresh}`,
+  ];
+  return {
+    summary: lines.join('\n'),
+    result: {
+      ok: true,
+      mode: 'apply',
+      journal: result.journal,
+      finishedBefore: result.finishedBefore,
+      nothingToDo: true,
+      requests: result.requests,
+      seconds: result.seconds,
+    },
   };
 }
