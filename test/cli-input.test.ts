@@ -10,10 +10,11 @@ import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.t
 import { buildAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec } from '../scripts/lib/deploy/command.ts';
 import { loadEnv, type Env } from '../scripts/lib/env.ts';
+import { linksCommand, linksSpec } from '../scripts/lib/links/command.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
-import { createTestTenant, DATABASE, useInProcessTenant } from './support/tenant.ts';
+import { createTestTenant, DATABASE, useHttpTenant, useInProcessTenant } from './support/tenant.ts';
 
 const CREDENTIALS = { AUTH0_DOMAIN: 'my-tenant.eu.auth0.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret-value-1234' };
 
@@ -151,6 +152,53 @@ describe('a server that is not Auth0', () => {
       /answered GET \/api\/v2\/users with HTTP 200 text\/html, not Auth0's JSON: that is not an Auth0 tenant; fix or unset AUTH0_BASE_URL/,
     );
     expect(proxy.requests.filter((r) => r.startsWith('GET /api/v2/'))).toHaveLength(1);
+  });
+});
+
+describe('advice that points at the setting to fix', () => {
+  const get = useHttpTenant();
+
+  it('credentials of one tenant with AUTH0_DOMAIN of another: the domain is named, not a scope', async () => {
+    const { server, client } = get();
+    const env = {
+      AUTH0_DOMAIN: 'other-tenant.local',
+      AUTH0_BASE_URL: server.url,
+      AUTH0_CLIENT_ID: client.client_id,
+      AUTH0_CLIENT_SECRET: client.client_secret,
+    };
+    const run = await runCli(linksSpec, linksCommand({ env, progressStream: quiet }), []);
+    expect(run.code).toBe(1);
+    const line = oneLine(run.stderr);
+    expect(line).toContain('Service not enabled within domain');
+    expect(line).toContain("AUTH0_DOMAIN is not the canonical domain of the application's tenant");
+    expect(line).not.toContain('scope');
+  });
+
+  it('unlink --journal <a directory> names the flag before any request, not the domain or the network', async () => {
+    const dir = tempDir();
+    const run = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', dir]);
+    expect(run.code).toBe(1);
+    const line = oneLine(run.stderr);
+    expect(line).toBe(`error: --journal ${dir} is a directory: give the journal file of a backfill --apply, e.g. backfill-<domain>.journal.ndjson`);
+    const missing = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', join(dir, 'nope')]);
+    expect(oneLine(missing.stderr)).toContain(`--journal ${join(dir, 'nope')}: no such file`);
+  });
+
+  it('an AUTH0_BASE_URL that answers an empty 404 is one line naming AUTH0_BASE_URL, not Auth0', async () => {
+    const bare = await listen((_req, res) => {
+      res.writeHead(404, { 'content-length': '0' });
+      res.end();
+    });
+    for (const run of [
+      await backfill({ ...CREDENTIALS, AUTH0_BASE_URL: bare.url }, []),
+      await runCli(linksSpec, linksCommand({ env: { ...CREDENTIALS, AUTH0_BASE_URL: bare.url }, progressStream: quiet }), []),
+    ]) {
+      expect(run.code).toBe(1);
+      const line = oneLine(run.stderr);
+      expect(line).toContain(`AUTH0_BASE_URL ${bare.url} answered POST /oauth/token with HTTP 404 and no body, not Auth0's JSON`);
+      expect(line).toContain('fix or unset AUTH0_BASE_URL');
+      expect(line).not.toContain('Auth0 answered');
+    }
   });
 });
 
