@@ -308,6 +308,34 @@ describe('scripts', () => {
     expect(run.stdout).toContain('Usage: npm run generate -- --users <n>');
   });
 
+  it('npm start --seed and npm run generate --out check their paths up front: one line, before any work', () => {
+    const dir = tempDir();
+    const badSeed = join(dir, 'bad.json');
+    writeFileSync(badSeed, '{"users": [{"connection": "x"}]}');
+    const start = (seed: string) => spawnSync(process.execPath, ['scripts/start.ts', '--seed', seed], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    for (const [seed, message] of [
+      [dir, `error: --seed ${dir} is a directory: give a seed file (JSON or NDJSON), e.g. scripts/local-tenant/seeds/pending.json`],
+      [join(dir, 'nope.json'), `error: --seed ${join(dir, 'nope.json')}: no such file; give a seed file`],
+      [badSeed, `error: --seed ${badSeed} cannot be loaded: "connections" must be an array`],
+    ] as const) {
+      const run = start(seed);
+      expect(run.status).toBe(1);
+      expect(oneLine(run.stderr)).toContain(message);
+      expect(run.stderr).not.toContain(':;');
+      // Nothing of the demo ran.
+      expect(run.stdout).toBe('');
+    }
+    const generate = (args: string[]) => spawnSync('npm', ['run', '-s', 'generate', '--', '--users', '10', ...args], { encoding: 'utf8' });
+    const folder = generate(['--out', dir]);
+    expect(folder.status).toBe(1);
+    expect(oneLine(folder.stderr)).toBe(`error: --out ${dir} is a directory: give a file path, e.g. ${dir}/tenant.ndjson.gz`);
+    const missing = generate(['--seed-json', join(dir, 'missing', 'seed.json')]);
+    expect(missing.status).toBe(1);
+    expect(oneLine(missing.stderr)).toBe(
+      `error: --seed-json ${join(dir, 'missing', 'seed.json')}: the folder ${join(dir, 'missing')} does not exist; create it or choose another path`,
+    );
+  });
+
   it('npm start --port on a port in use says so and exits 1', async () => {
     const busy = await listen((_req, res) => res.end());
     const port = new URL(busy.url).port;

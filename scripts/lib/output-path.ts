@@ -4,10 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { CliError } from './cli.ts';
 
 /** Throws a CliError naming `--flag` when `path` cannot be written (it may exist as a file: it is appended to or replaced). */
-export function checkOutputPath(flag: string, path: string): void {
+export function checkOutputPath(flag: string, path: string, example = `${flag}.out`): void {
   const full = resolve(path);
   const stat = statSync(full, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) throw new CliError(`--${flag} ${path} is a directory: give a file path, e.g. ${path.replace(/\/+$/, '')}/${flag}.out`);
+  if (stat?.isDirectory()) throw new CliError(`--${flag} ${path} is a directory: give a file path, e.g. ${path.replace(/\/+$/, '')}/${example}`);
   const folder = dirname(full);
   const folderStat = statSync(folder, { throwIfNoEntry: false });
   if (!folderStat?.isDirectory()) throw new CliError(`--${flag} ${path}: the folder ${dirname(path)} does not exist; create it or choose another path`);
