@@ -37,7 +37,7 @@ main(
       'npm start -- --keep --port 4010',
       'npm start -- --keep --seed scripts/local-tenant/seeds/pending.json',
       'npm start -- --json',
-      'npm start -- --keep --json',
+      'npm start --silent -- --keep --json',
     ],
   },
   async (flags) => {

@@ -1,8 +1,10 @@
 // The files an admin expects next to the code: the CI workflow (valid YAML, calling only commands that exist), .env.example
 // (parseable, naming only settings the scripts read), the licence and the security policy.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getFileInfo } from 'prettier';
 import { parse } from 'yaml';
 import { readConfig } from '../actions/config.ts';
 import { DERIVED_SECRETS, SECRET_SOURCES } from '../scripts/lib/deploy/secrets.ts';
@@ -49,6 +51,51 @@ describe('.github/workflows/ci.yml', () => {
     expect(setup?.with?.['node-version-file']).toBe('.nvmrc');
     const major = readFileSync('.nvmrc', 'utf8').trim();
     expect(pkg.engines.node).toContain(`>=${major}.`);
+  });
+});
+
+describe('.ci/run', () => {
+  it('runs the same npm commands as .github/workflows/ci.yml, in the same order', () => {
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const fromWorkflow = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .flatMap((step) => (step.run ?? '').split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('npm '));
+    const fromScript = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('npm '));
+    expect(fromScript).toEqual(fromWorkflow);
+    expect(fromScript).toEqual(['npm ci', 'npm run typecheck', 'npm run format:check', 'npm run build', 'npm test']);
+  });
+});
+
+describe('files the documented commands write in the working directory', () => {
+  // Reports (which may hold emails), the journal, the exports of docs/pipelines.md, a0deploy's config, a generated tenant.
+  const written = [
+    'plan.csv',
+    'links.csv',
+    'declines.csv',
+    'backfill-demo-tenant.local.journal.ndjson',
+    'tenant/actions/auto-link.json',
+    'tenant/actions/auto-link/code.js',
+    'tenant/triggers/triggers.json',
+    'tenant-yaml/tenant.yaml',
+    'infra/auto-link.tf',
+    'infra/auto-link.js',
+    'config.json',
+    'tenant.ndjson.gz',
+  ];
+
+  it('are git-ignored, so that none shows up as untracked', () => {
+    const run = spawnSync('git', ['check-ignore', '--no-index', ...written], { encoding: 'utf8' });
+    expect(written.filter((f) => !run.stdout.split('\n').includes(f))).toEqual([]);
+  });
+
+  it('are ignored by prettier, so that format:check passes after them', async () => {
+    const checked = await Promise.all(written.map(async (f) => ((await getFileInfo(f, { ignorePath: '.prettierignore' })).ignored ? undefined : f)));
+    expect(checked.filter(Boolean)).toEqual([]);
   });
 });
 
