@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { loadSeedFile, SeedError } from './local-tenant/seed.ts';
 import { CliError, main, numberFlag } from './lib/cli.ts';
+import { emailShown, maskEmails, SHOW_EMAILS, SHOW_EMAILS_DESCRIPTION } from './lib/email-mask.ts';
 import { checkInputFile } from './lib/output-path.ts';
 import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
@@ -23,6 +24,7 @@ main(
       keep: { type: 'boolean' },
       port: { type: 'string' },
       seed: { type: 'string' },
+      ...SHOW_EMAILS,
     },
     values: { port: '<port>', seed: '<file>' },
     descriptions: {
@@ -30,6 +32,7 @@ main(
         'keep the tenant and the linking page running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
         'or curl at it and how to try confirmed linking (with --json: one line of JSON first, naming the URLs, the applications and the users)',
       port: 'loopback port (default: a free one); the linking page listens on the next one',
+      'show-emails': `${SHOW_EMAILS_DESCRIPTION}; the made-up users --keep prints to sign in with are shown in full`,
       seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. scripts/local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
     },
     examples: [
@@ -56,20 +59,22 @@ main(
       ok: true,
       tenant: { domain: DEMO_DOMAIN, url: run.server.url },
       deploy: run.deploy,
-      logins: run.rows,
+      logins: flags['show-emails'] ? run.rows : maskEmails(run.rows),
       calls: run.calls,
       users: run.users,
     };
     if (!flags.keep) {
       await run.close();
-      return { summary: startSummary(run), result };
+      return { summary: startSummary(run, emailShown(flags['show-emails'])), result };
     }
     const signIn = await startSignInDemo(run);
     const details = keepDetails(run, signIn);
     if (flags.json) process.stdout.write(`${JSON.stringify(details)}\n`);
     else {
       const seededLine = seeded ? `\nSeeded ${seeded.users} more accounts from ${flags.seed}: npm run backfill lists what they need.` : '';
-      process.stdout.write(`${startSummary(run)}${seededLine}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`);
+      process.stdout.write(
+        `${startSummary(run, emailShown(flags['show-emails']))}${seededLine}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`,
+      );
     }
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await signIn.close();
