@@ -1,6 +1,7 @@
 // `npm run generate`: writes a synthetic tenant as a gzipped users-export NDJSON file and/or a JSON seed.
 import { relative } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
+import { checkOutputPath } from './lib/output-path.ts';
 import { createProgress } from './lib/progress.ts';
 import { exportLine } from './local-tenant/export-format.ts';
 import {
@@ -86,6 +87,9 @@ main(
       since: flags.since,
       until: flags.until,
     };
+    // Before any work: a folder, or a path in a missing folder, is one line naming the flag.
+    if (flags.out !== undefined) checkOutputPath('out', flags.out, 'tenant.ndjson.gz');
+    if (flags['seed-json'] !== undefined) checkOutputPath('seed-json', flags['seed-json'], 'seed.json');
     if (flags.seed !== undefined) options.seed = numberFlag('seed', flags.seed, 0, { min: 0, integer: true });
     try {
       resolveOptions(options);

@@ -2,11 +2,15 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { loadSeedFile, SeedError } from './local-tenant/seed.ts';
-import { CliError, main, numberFlag, UsageError } from './lib/cli.ts';
+import { CliError, main, numberFlag } from './lib/cli.ts';
+import { emailShown, maskEmails, SHOW_EMAILS, SHOW_EMAILS_DESCRIPTION } from './lib/email-mask.ts';
+import { checkInputFile } from './lib/output-path.ts';
 import { startSummary, runStart, type StartRun } from './lib/start/run.ts';
 import { keepDetails } from './lib/start/keep.ts';
 import { signInInstructions, startSignInDemo } from './lib/start/sign-in.ts';
-import { DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN, setDemoPasswords } from './lib/start/tenant.ts';
+import { createDemoTenant, DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN, setDemoPasswords } from './lib/start/tenant.ts';
+
+const SEED_EXAMPLE = 'a seed file (JSON or NDJSON), e.g. scripts/local-tenant/seeds/pending.json';
 
 main(
   {
@@ -20,6 +24,7 @@ main(
       keep: { type: 'boolean' },
       port: { type: 'string' },
       seed: { type: 'string' },
+      ...SHOW_EMAILS,
     },
     values: { port: '<port>', seed: '<file>' },
     descriptions: {
@@ -27,6 +32,7 @@ main(
         'keep the tenant and the linking page running afterwards, with a demo app to sign in to in a browser, and print how to point the SDK, npm run deploy ' +
         'or curl at it and how to try confirmed linking (with --json: one line of JSON first, naming the URLs, the applications and the users)',
       port: 'loopback port (default: a free one); the linking page listens on the next one',
+      'show-emails': `${SHOW_EMAILS_DESCRIPTION}; the made-up users --keep prints to sign in with are shown in full`,
       seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. scripts/local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
     },
     examples: [
@@ -34,11 +40,13 @@ main(
       'npm start -- --keep --port 4010',
       'npm start -- --keep --seed scripts/local-tenant/seeds/pending.json',
       'npm start -- --json',
-      'npm start -- --keep --json',
+      'npm start --silent -- --keep --json',
     ],
   },
   async (flags) => {
     const port = numberFlag('port', flags.port, 0, { min: 0, max: 65534, integer: true });
+    // Before the demo runs: a bad --seed would otherwise be reported only after it.
+    if (flags.seed !== undefined) await checkSeed(flags.seed);
     const run = await runStart({ port, quiet: flags.json ?? false }).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'EADDRINUSE')
         throw new CliError(
@@ -51,20 +59,22 @@ main(
       ok: true,
       tenant: { domain: DEMO_DOMAIN, url: run.server.url },
       deploy: run.deploy,
-      logins: run.rows,
+      logins: flags['show-emails'] ? run.rows : maskEmails(run.rows),
       calls: run.calls,
       users: run.users,
     };
     if (!flags.keep) {
       await run.close();
-      return { summary: startSummary(run), result };
+      return { summary: startSummary(run, emailShown(flags['show-emails'])), result };
     }
     const signIn = await startSignInDemo(run);
     const details = keepDetails(run, signIn);
     if (flags.json) process.stdout.write(`${JSON.stringify(details)}\n`);
     else {
       const seededLine = seeded ? `\nSeeded ${seeded.users} more accounts from ${flags.seed}: npm run backfill lists what they need.` : '';
-      process.stdout.write(`${startSummary(run)}${seededLine}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`);
+      process.stdout.write(
+        `${startSummary(run, emailShown(flags['show-emails']))}${seededLine}\n\n${keepInstructions(run)}\n\n${signInInstructions(details)}\n`,
+      );
     }
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await signIn.close();
@@ -90,19 +100,34 @@ function keepInstructions(run: StartRun): string {
   ].join('\n');
 }
 
+/** Checks `--seed` before the demo: a readable file that loads into a scratch demo tenant (in memory, nothing served). */
+async function checkSeed(file: string): Promise<void> {
+  checkInputFile('seed', file, SEED_EXAMPLE);
+  const scratch = await createDemoTenant();
+  await loadSeedFile(scratch.tenant.state, file).catch((error: unknown) => {
+    throw seedProblem(file, error);
+  });
+}
+
 /** Loads `--seed` into the demo tenant after its logins, so its accounts are still to link; a bad file is one line. */
 async function seedKept(run: StartRun, file: string): Promise<{ file: string; users: number }> {
-  if (!existsSync(file)) {
-    await run.close();
-    throw new UsageError(`--seed ${file}: no such file`);
-  }
   try {
     const { users } = await loadSeedFile(run.demo.tenant.state, file);
     setDemoPasswords(run.demo.tenant.state);
     return { file, users };
   } catch (error) {
     await run.close();
-    if (error instanceof SeedError) throw new CliError(error.message.split('\n').slice(0, 2).join('; '));
-    throw error;
+    throw seedProblem(file, error);
   }
+}
+
+/** A seed that does not load, as one line: its first problem and how many more. */
+function seedProblem(file: string, error: unknown): Error {
+  if (error instanceof SeedError) {
+    const [first, ...more] = error.problems;
+    return new CliError(`--seed ${file} cannot be loaded: ${first}${more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''}`);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code) return new CliError(`--seed ${file} cannot be read (${code}); give ${SEED_EXAMPLE}`);
+  return error as Error;
 }

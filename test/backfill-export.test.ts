@@ -28,7 +28,7 @@ describe('backfill through a users export', () => {
   it('exports, polls the job and plans every user as the policy does; --apply then leaves nothing to link', async () => {
     const { tenant, client } = get();
     const expected = planGroups([...tenant.state.allUsers()], TRUST).groups.filter((g) => g.secondaries.length > 0);
-    const dry = await backfill(envFor(tenant, client), ['--json']);
+    const dry = await backfill(envFor(tenant, client), ['--json', '--show-emails']);
     expect(dry.code).toBe(0);
     expect(dry.json).toMatchObject({ via: 'export', totals: { users: 1500 } });
     const groups = dry.json!.groups as PlannedGroup[];

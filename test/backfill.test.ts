@@ -107,7 +107,7 @@ describe('backfill dry run', () => {
     const { tenant, client } = get();
     const u = people(tenant.state);
     const before = snapshot(tenant.state);
-    const run = await backfill(envFor(tenant, client), ['--json']);
+    const run = await backfill(envFor(tenant, client), ['--json', '--show-emails']);
     expect(run.code).toBe(0);
     const result = run.json as { mode: string; via: string; totals: unknown; groups: PlannedGroup[]; skipped: SkippedRef[]; confirm: ConfirmRef[] };
     expect(result).toMatchObject({ mode: 'dry-run', via: 'paging' });
@@ -155,7 +155,7 @@ describe('backfill dry run', () => {
     const { tenant, client } = get();
     const u = people(tenant.state);
     const csv = join(tempDir(), 'plan.csv');
-    const run = await backfill(envFor(tenant, client), ['--csv', csv]);
+    const run = await backfill(envFor(tenant, client), ['--csv', csv, '--show-emails']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Groups to link:\s+1/);
     expect(run.stdout).toMatch(new RegExp(`primary\\s+${u.ann1.user_id.replace('|', '\\|')}\\s+${DATABASE}\\s+2019-01-01\\s+oldest eligible account`));
@@ -194,6 +194,22 @@ describe('backfill dry run', () => {
     expect(Object.keys(tenant.requests.byRoute()).filter((route) => route.includes('/identities'))).toEqual([]);
   });
 
+  it('masks emails in the table, --json and --csv unless asked with --show-emails', async () => {
+    const { tenant, client } = get();
+    people(tenant.state);
+    const csv = join(tempDir(), 'plan.csv');
+    const table = await backfill(envFor(tenant, client), ['--csv', csv]);
+    const json = await backfill(envFor(tenant, client), ['--json']);
+    const address = /[\w.+-]+@[\w-]+\.[\w.]+/;
+    for (const text of [table.stdout, json.stdout, readFileSync(csv, 'utf8')]) {
+      expect(text).not.toMatch(address);
+      expect(text).toMatch(/a…@example\.com/);
+    }
+    expect(json.json!.groups).toEqual([expect.objectContaining({ email: 'a…@example.com' })]);
+    const shown = await backfill(envFor(tenant, client), ['--show-emails']);
+    expect(shown.stdout).toMatch(/^ann@example\.com$/m);
+  });
+
   it("honours the person's unlink on the linking page: that account stays out, with its reason in --json and the table", async () => {
     const { tenant, client } = get();
     const at = (year: number) => `${year}-01-01T00:00:00.000Z`;
@@ -213,13 +229,13 @@ describe('backfill dry run', () => {
       user_metadata: { theme: 'dark', ...unlinkedPatch('google-oauth2', 'kim-google', NOW) },
     });
     const github = tenant.state.createUser({ connection: 'github', email: 'kim@example.com', email_verified: true, created_at: at(2022) });
-    const json = await backfill(envFor(tenant, client), ['--json']);
+    const json = await backfill(envFor(tenant, client), ['--json', '--show-emails']);
     expect(json.code).toBe(0);
     const result = json.json as { groups: PlannedGroup[]; skipped: SkippedRef[] };
     expect(asIds(result.groups)).toEqual([
       { email: 'kim@example.com', primary: kim.user_id, secondaries: [github.user_id], skipped: [[google.user_id, 'unlinked-by-person']] },
     ]);
-    const table = await backfill(envFor(tenant, client), []);
+    const table = await backfill(envFor(tenant, client), ['--show-emails']);
     expect(table.stdout).toMatch(/skip\s+google-oauth2\|kim-google\s+google-oauth2\s+2021-01-01\s+unlinked by the person on the linking page/);
     const journal = join(tempDir(), 'journal.ndjson');
     expect((await backfill(envFor(tenant, client), ['--apply', '--journal', journal])).code).toBe(0);
@@ -246,7 +262,7 @@ describe('backfill dry run', () => {
       created_at: at(2019),
       app_metadata: { [recordKey(google.user_id)]: record },
     });
-    const json = await backfill(envFor(tenant, client), ['--json']);
+    const json = await backfill(envFor(tenant, client), ['--json', '--show-emails']);
     expect(json.code).toBe(0);
     const result = json.json as { groups: PlannedGroup[]; skipped: SkippedRef[] };
     expect(result.groups.filter((g) => g.email === 'lee@example.com')).toEqual([]);
@@ -286,8 +302,8 @@ describe('backfill plan = the Action policy', () => {
     const options: PolicyOptions = { trust: { connections: undefined } };
     const expected = policyGroups(tenant.state, options);
     expect(expected.length).toBeGreaterThan(10);
-    const inMemory = await backfill(envFor(tenant, client), ['--json']);
-    const partitioned = await backfill(envFor(tenant, client), ['--json'], { run: { partitions: 3 } });
+    const inMemory = await backfill(envFor(tenant, client), ['--json', '--show-emails']);
+    const partitioned = await backfill(envFor(tenant, client), ['--json', '--show-emails'], { run: { partitions: 3 } });
     expect(asIds(inMemory.json!.groups as PlannedGroup[])).toEqual(expected);
     expect(partitioned.json!.groups).toEqual(inMemory.json!.groups);
     expect(partitioned.json!.skipped).toEqual(inMemory.json!.skipped);
@@ -308,7 +324,7 @@ describe('backfill plan = the Action policy', () => {
   it('trusts what TRUSTED_CONNECTIONS and PRIMARY_CONNECTION say, as the Action does', async () => {
     const { tenant, client } = get();
     const env = envFor(tenant, client, { TRUSTED_CONNECTIONS: `${DATABASE},google-oauth2,contoso-azure`, PRIMARY_CONNECTION: 'google-oauth2' });
-    const run = await backfill(env, ['--json']);
+    const run = await backfill(env, ['--json', '--show-emails']);
     const options: PolicyOptions = { trust: { connections: new Set([DATABASE, 'google-oauth2', 'contoso-azure']) }, primaryConnection: 'google-oauth2' };
     expect(asIds(run.json!.groups as PlannedGroup[])).toEqual(policyGroups(tenant.state, options));
     expect((run.json!.groups as PlannedGroup[]).some((g) => g.why === 'primary-connection')).toBe(true);
@@ -345,7 +361,7 @@ describe('backfill --apply', () => {
 
     const again = await backfill(envFor(tenant, client), ['--apply', '--journal', journal]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('records a finished run');
+    expect(again.stdout).toContain('records a backfill that finished at');
     const dry = await backfill(envFor(tenant, client), ['--json']);
     expect(dry.json!.groups).toEqual([]);
   });

@@ -10,10 +10,11 @@ import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.t
 import { buildAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec } from '../scripts/lib/deploy/command.ts';
 import { loadEnv, type Env } from '../scripts/lib/env.ts';
+import { linksCommand, linksSpec } from '../scripts/lib/links/command.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
-import { createTestTenant, DATABASE, useInProcessTenant } from './support/tenant.ts';
+import { createTestTenant, DATABASE, useHttpTenant, useInProcessTenant } from './support/tenant.ts';
 
 const CREDENTIALS = { AUTH0_DOMAIN: 'my-tenant.eu.auth0.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret-value-1234' };
 
@@ -154,6 +155,53 @@ describe('a server that is not Auth0', () => {
   });
 });
 
+describe('advice that points at the setting to fix', () => {
+  const get = useHttpTenant();
+
+  it('credentials of one tenant with AUTH0_DOMAIN of another: the domain is named, not a scope', async () => {
+    const { server, client } = get();
+    const env = {
+      AUTH0_DOMAIN: 'other-tenant.local',
+      AUTH0_BASE_URL: server.url,
+      AUTH0_CLIENT_ID: client.client_id,
+      AUTH0_CLIENT_SECRET: client.client_secret,
+    };
+    const run = await runCli(linksSpec, linksCommand({ env, progressStream: quiet }), []);
+    expect(run.code).toBe(1);
+    const line = oneLine(run.stderr);
+    expect(line).toContain('Service not enabled within domain');
+    expect(line).toContain("AUTH0_DOMAIN is not the canonical domain of the application's tenant");
+    expect(line).not.toContain('scope');
+  });
+
+  it('unlink --journal <a directory> names the flag before any request, not the domain or the network', async () => {
+    const dir = tempDir();
+    const run = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', dir]);
+    expect(run.code).toBe(1);
+    const line = oneLine(run.stderr);
+    expect(line).toBe(`error: --journal ${dir} is a directory: give the journal file of a backfill --apply, e.g. backfill-<domain>.journal.ndjson`);
+    const missing = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', join(dir, 'nope')]);
+    expect(oneLine(missing.stderr)).toContain(`--journal ${join(dir, 'nope')}: no such file`);
+  });
+
+  it('an AUTH0_BASE_URL that answers an empty 404 is one line naming AUTH0_BASE_URL, not Auth0', async () => {
+    const bare = await listen((_req, res) => {
+      res.writeHead(404, { 'content-length': '0' });
+      res.end();
+    });
+    for (const run of [
+      await backfill({ ...CREDENTIALS, AUTH0_BASE_URL: bare.url }, []),
+      await runCli(linksSpec, linksCommand({ env: { ...CREDENTIALS, AUTH0_BASE_URL: bare.url }, progressStream: quiet }), []),
+    ]) {
+      expect(run.code).toBe(1);
+      const line = oneLine(run.stderr);
+      expect(line).toContain(`AUTH0_BASE_URL ${bare.url} answered POST /oauth/token with HTTP 404 and no body, not Auth0's JSON`);
+      expect(line).toContain('fix or unset AUTH0_BASE_URL');
+      expect(line).not.toContain('Auth0 answered');
+    }
+  });
+});
+
 function unlinkAt(baseUrl: string) {
   return runCli(unlinkSpec, unlinkCommand({ env: { ...CREDENTIALS, AUTH0_BASE_URL: baseUrl }, progressStream: quiet }), ['--since', '2020-01-01']);
 }
@@ -175,7 +223,7 @@ describe('output paths are checked before any work, naming the flag', () => {
 describe('reruns with nothing to do', () => {
   const get = useInProcessTenant();
 
-  it('a rerun of a finished --apply exits 0 with "nothing to do"; a dry run with nothing to do does not ask for --apply', async () => {
+  it('a rerun on a finished journal checks the credentials, says it applied nothing and how to start afresh; a dry run with nothing to do does not ask for --apply', async () => {
     const { tenant, client } = get();
     tenant.state.createUser({ connection: DATABASE, email: 'ann@example.com', email_verified: true, created_at: '2019-01-01T00:00:00.000Z' });
     tenant.state.createUser({ connection: 'google-oauth2', email: 'ann@example.com', email_verified: true, created_at: '2020-01-01T00:00:00.000Z' });
@@ -183,12 +231,29 @@ describe('reruns with nothing to do', () => {
     const journal = join(tempDir(), 'journal.ndjson');
     expect((await backfill(env, ['--apply', '--journal', journal])).code).toBe(0);
 
-    const before = tenant.requests.count();
+    const wrong = await backfill({ ...env, AUTH0_CLIENT_SECRET: 'a-wrong-secret-value' }, ['--apply', '--journal', journal]);
+    expect(wrong.code).toBe(1);
+    expect(oneLine(wrong.stderr)).toContain('checking the credentials against the tenant failed: Auth0 answered 401');
+    expect(wrong.stdout).toBe('');
+
     const again = await backfill(env, ['--apply', '--journal', journal]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Nothing to do: ${journal} records a finished run.`);
-    expect(tenant.requests.count()).toBe(before);
-    expect((await backfill(env, ['--apply', '--journal', journal, '--json'])).json).toMatchObject({ ok: true, nothingToDo: true });
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^${journal.replace(/[.]/g, '\\.')} records a backfill that finished at \\d{4}-.*nothing is left to apply from it, and nothing was changed\\.$`,
+        'm',
+      ),
+    );
+    expect(again.stdout).toContain(
+      'To link accounts made since, plan afresh with `npm run backfill`, then apply with a new journal: npm run backfill -- --apply --journal ',
+    );
+    // The old plan is not printed as if it were the tenant's now.
+    expect(again.stdout).not.toMatch(/Groups|Links planned/);
+    expect((await backfill(env, ['--apply', '--journal', journal, '--json'])).json).toMatchObject({
+      ok: true,
+      nothingToDo: true,
+      finishedBefore: expect.any(String),
+    });
 
     const dry = await backfill(env, []);
     expect(dry.code).toBe(0);
@@ -241,6 +306,34 @@ describe('scripts', () => {
     const run = spawnSync('npm', ['run', '-s', 'generate', '--', '--help'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Usage: npm run generate -- --users <n>');
+  });
+
+  it('npm start --seed and npm run generate --out check their paths up front: one line, before any work', () => {
+    const dir = tempDir();
+    const badSeed = join(dir, 'bad.json');
+    writeFileSync(badSeed, '{"users": [{"connection": "x"}]}');
+    const start = (seed: string) => spawnSync(process.execPath, ['scripts/start.ts', '--seed', seed], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    for (const [seed, message] of [
+      [dir, `error: --seed ${dir} is a directory: give a seed file (JSON or NDJSON), e.g. scripts/local-tenant/seeds/pending.json`],
+      [join(dir, 'nope.json'), `error: --seed ${join(dir, 'nope.json')}: no such file; give a seed file`],
+      [badSeed, `error: --seed ${badSeed} cannot be loaded: "connections" must be an array`],
+    ] as const) {
+      const run = start(seed);
+      expect(run.status).toBe(1);
+      expect(oneLine(run.stderr)).toContain(message);
+      expect(run.stderr).not.toContain(':;');
+      // Nothing of the demo ran.
+      expect(run.stdout).toBe('');
+    }
+    const generate = (args: string[]) => spawnSync('npm', ['run', '-s', 'generate', '--', '--users', '10', ...args], { encoding: 'utf8' });
+    const folder = generate(['--out', dir]);
+    expect(folder.status).toBe(1);
+    expect(oneLine(folder.stderr)).toBe(`error: --out ${dir} is a directory: give a file path, e.g. ${dir}/tenant.ndjson.gz`);
+    const missing = generate(['--seed-json', join(dir, 'missing', 'seed.json')]);
+    expect(missing.status).toBe(1);
+    expect(oneLine(missing.stderr)).toBe(
+      `error: --seed-json ${join(dir, 'missing', 'seed.json')}: the folder ${join(dir, 'missing')} does not exist; create it or choose another path`,
+    );
   });
 
   it('npm start --port on a port in use says so and exits 1', async () => {

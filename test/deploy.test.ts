@@ -217,7 +217,7 @@ describe('deploy (in-process tenant)', () => {
     const limited = tenant.state.addClient({ name: 'limited', scopes: ['read:actions', 'update:actions', 'read:connections'] });
     const noCreate = await deploy({ ...deployEnv(tenant, client), AUTH0_CLIENT_ID: limited.client_id, AUTH0_CLIENT_SECRET: limited.client_secret });
     expect(noCreate.code).toBe(1);
-    expect(noCreate.stderr).toMatch(/403: Insufficient scope, expected any of: create:actions; grant the named scope/);
+    expect(noCreate.stderr).toMatch(/403: Insufficient scope, expected any of: create:actions; grant create:actions to the application/);
     const wrong = await deploy({ ...deployEnv(tenant, client), AUTH0_CLIENT_SECRET: 'not-the-secret' });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('401: Unauthorized; check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET');

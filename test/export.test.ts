@@ -1,7 +1,7 @@
 // `npm run export`: the deploy-cli export round-trips through the real auth0-deploy-cli (a0deploy) into the local tenant —
 // merged into a0deploy's own export of the tenant, another team's Action and binding survive, and a second import leaves
 // the tenant as it was; the YAML format keeps the file's other content; the Terraform module parses as HCL.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
@@ -9,10 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { exportCommand, exportSpec } from '../scripts/lib/export/command.ts';
+import { routedFetch } from '../scripts/common/routed-fetch.ts';
 import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
+import { loginThroughFlow } from '../scripts/local-tenant/login.ts';
+import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
+import { loadSeedFile } from '../scripts/local-tenant/seed.ts';
 import { tempDir } from './support/backfill.ts';
 import { runCli } from './support/cli.ts';
 import { deployOtherAction } from './support/deploy.ts';
+import { addPageApp } from './support/link-page.ts';
 import { createTestTenant, spedUpClock, useHttpTenant } from './support/tenant.ts';
 
 let built: BuiltAction;
@@ -24,6 +29,9 @@ const exportTo = (argv: string[], env: Record<string, string> = {}) => runCli(ex
 
 const A0DEPLOY = resolve('node_modules/auth0-deploy-cli/lib/index.js');
 const PRELOAD = resolve('scripts/common/routed-fetch-preload.cjs');
+
+/** How docs/pipelines.md tells a pipeline to derive LINK_SECRET from the page application's client secret (never on a command line). */
+const DERIVE_LINK_SECRET = `node -e 'process.stdout.write(require("crypto").createHmac("sha256", process.env.LINK_PAGE_CLIENT_SECRET).update("auto-link link secret v1").digest("base64url"))'`;
 
 /** Runs the real a0deploy with a hermetic config (--env false), pointed at the local tenant by the fetch preload. */
 function a0deploy(args: string[], env: { domain: string; baseUrl: string }): Promise<{ code: number | null; out: string }> {
@@ -71,10 +79,27 @@ describe('npm run export --format directory, imported by the real auth0-deploy-c
   it('merges into a0deploy’s own export, imports with the keywords filled, keeps the other Action, and a second import changes nothing', async () => {
     const { tenant, server, client } = get();
     await deployOtherTeamsAction(tenant);
+    // Confirmed linking on, as with npm run deploy: the page's application exists, and people still have accounts to link.
+    const pageBase = 'http://127.0.0.1:9';
+    const page = addPageApp(tenant, pageBase);
+    await loadSeedFile(tenant.state, 'scripts/local-tenant/seeds/pending.json');
     const deployer = tenant.state.listClients().find((c) => c.name === 'deployer')!;
     const dir = tempDir();
     const config = join(dir, 'config.json');
-    const secrets = { AUTO_LINK_AUTH0_DOMAIN: tenant.domain, AUTO_LINK_AUTH0_CLIENT_ID: client.client_id, AUTO_LINK_AUTH0_CLIENT_SECRET: client.client_secret };
+    expect(readFileSync('docs/pipelines.md', 'utf8')).toContain(DERIVE_LINK_SECRET);
+    const derived = spawnSync('bash', ['-c', DERIVE_LINK_SECRET], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, LINK_PAGE_CLIENT_SECRET: page.client_secret },
+    });
+    expect(derived.status, derived.stderr).toBe(0);
+    const secrets = {
+      AUTO_LINK_AUTH0_DOMAIN: tenant.domain,
+      AUTO_LINK_AUTH0_CLIENT_ID: client.client_id,
+      AUTO_LINK_AUTH0_CLIENT_SECRET: client.client_secret,
+      AUTO_LINK_LINK_PAGE_URL: `${pageBase}/link`,
+      AUTO_LINK_LINK_PAGE_CLIENT_ID: page.client_id,
+      AUTO_LINK_LINK_SECRET: derived.stdout,
+    };
     writeFileSync(
       config,
       JSON.stringify({
@@ -95,7 +120,7 @@ describe('npm run export --format directory, imported by the real auth0-deploy-c
       'post-login': [{ action_name: 'mfa-guard', display_name: 'MFA guard' }],
     });
 
-    const run = await exportTo(['--format', 'directory', '--out', repo, '--json']);
+    const run = await exportTo(['--format', 'directory', '--out', repo, '--json'], { LINK_PAGE_URL: 'set in the pipeline; only the name is read' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.json).toMatchObject({ ok: true, postLogin: ['auto-link', 'mfa-guard'] });
     const file = readFileSync(join(repo, 'actions', 'auto-link.json'), 'utf8');
@@ -104,6 +129,9 @@ describe('npm run export --format directory, imported by the real auth0-deploy-c
       { name: 'AUTH0_DOMAIN', value: '##AUTO_LINK_AUTH0_DOMAIN##' },
       { name: 'AUTH0_CLIENT_ID', value: '##AUTO_LINK_AUTH0_CLIENT_ID##' },
       { name: 'AUTH0_CLIENT_SECRET', value: '##AUTO_LINK_AUTH0_CLIENT_SECRET##' },
+      { name: 'LINK_PAGE_URL', value: '##AUTO_LINK_LINK_PAGE_URL##' },
+      { name: 'LINK_PAGE_CLIENT_ID', value: '##AUTO_LINK_LINK_PAGE_CLIENT_ID##' },
+      { name: 'LINK_SECRET', value: '##AUTO_LINK_LINK_SECRET##' },
     ]);
 
     const first = await a0deploy(['import', '-c', config, '--input_file', repo], target);
@@ -114,8 +142,17 @@ describe('npm run export --format directory, imported by the real auth0-deploy-c
       AUTH0_DOMAIN: tenant.domain,
       AUTH0_CLIENT_ID: client.client_id,
       AUTH0_CLIENT_SECRET: client.client_secret,
+      LINK_PAGE_URL: `${pageBase}/link`,
+      LINK_PAGE_CLIENT_ID: page.client_id,
+      LINK_SECRET: derived.stdout,
     });
     expect(store.deployedVersion(ours)?.code).toBe(built.code);
+
+    // The imported Action links as the deployed one does: Gina's Google login links her older database account.
+    const runtime = createActionsRuntime({ state: tenant.state, fetch: routedFetch(tenant.domain, server.url), timeoutMs: 10_000 });
+    const login = await loginThroughFlow(store, runtime, { identity: { provider: 'google-oauth2', user_id: '108800112233445566770' } });
+    if (login.outcome !== 'success') throw new Error(login.reason);
+    expect(login.idTokenClaims['https://auto-link/linked']).toEqual(['google-oauth2|108800112233445566770']);
     const after = tenantState(tenant);
     expect(after.postLogin).toEqual(['auto-link (auto-link)', 'mfa-guard (MFA guard)']);
     expect(after.actions.map((a) => a.name).sort()).toEqual(['auto-link', 'mfa-guard']);

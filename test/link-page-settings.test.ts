@@ -1,6 +1,11 @@
-// The page's settings: `npm run link-page` with a missing or malformed variable stops with one line naming it and exit 2.
+// The page's settings, and `npm run link-page` following the scripts' convention: --help, unknown flags (exit 2), .env,
+// and a missing or malformed variable, a port in use or a bad HOST as one line and exit 1.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './support/backfill.ts';
 import { SettingsError } from '../link-page/errors.ts';
 import { readSettings } from '../link-page/settings.ts';
 import { connectionLabel } from '../link-page/views/connection-label.ts';
@@ -68,13 +73,64 @@ describe('link-page settings', () => {
     expect((error as Error).message).not.toContain('short');
   });
 
-  it('npm run link-page with a short LINK_SECRET prints one line and exits 2, never the value', () => {
-    const run = spawnSync(process.execPath, ['link-page/main.ts'], {
-      env: { PATH: process.env.PATH, ...GOOD, LINK_SECRET: 'too-short-secret' },
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual(['link-page: LINK_SECRET is malformed: use at least 32 characters (see docs/linking-page.md)']);
+  it('npm run link-page with a short LINK_SECRET prints one line and exits 1, never the value', () => {
+    const run = page([], { ...GOOD, LINK_SECRET: 'too-short-secret' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'error: LINK_SECRET is malformed: use at least 32 characters (set in the environment or .env; see docs/linking-page.md)',
+    ]);
     expect(run.stdout + run.stderr).not.toContain('too-short-secret');
+  });
+});
+
+const MAIN = resolve('link-page/main.ts');
+
+/** `node link-page/main.ts` (what `npm run link-page` runs) in `cwd`, with only `env` and PATH. */
+function page(args: string[], env: Record<string, string>, cwd = process.cwd()) {
+  return spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('npm run link-page follows the scripts’ convention', () => {
+  it('--help prints usage and exits 0; an unknown flag is a usage error, exit 2', () => {
+    const help = page(['--help'], {});
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run link-page');
+    expect(help.stdout).toContain('LINK_PAGE_CLIENT_SECRET');
+    const unknown = page(['--port', '80'], GOOD);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe("error: Unknown option '--port'");
+  });
+
+  it('a missing setting exits 1 as the scripts do; the settings are read from .env in the working directory too', () => {
+    const missing = page([], { ...GOOD, LINK_PAGE_CLIENT_ID: '' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe('error: LINK_PAGE_CLIENT_ID is missing (set in the environment or .env; see docs/linking-page.md)');
+    // Everything but the secret from .env, the rest from the environment (which wins): it gets as far as listening.
+    const dir = tempDir();
+    const { LINK_SECRET, ...fromFile } = GOOD;
+    writeFileSync(
+      join(dir, '.env'),
+      Object.entries({ ...fromFile, AUTH0_DOMAIN: 'from-file.example.com', HOST: 'no-such-host.invalid' })
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
+    const run = page([], { LINK_SECRET, AUTH0_DOMAIN: GOOD.AUTH0_DOMAIN }, dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^error: HOST no-such-host\.invalid is not an address of this machine \(\w+\): set HOST to one, e\.g\. 127\.0\.0\.1 or 0\.0\.0\.0$/,
+    );
+  });
+
+  it('a port in use is one line naming PORT, exit 1, not a stack trace', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const run = page([], { ...GOOD, PORT: String(port) });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe(`error: port ${port} on 127.0.0.1 is in use: stop that process, or set PORT to another port`);
+    } finally {
+      await new Promise((done) => busy.close(done));
+    }
   });
 });

@@ -1,10 +1,15 @@
 // The files an admin expects next to the code: the CI workflow (valid YAML, calling only commands that exist), .env.example
 // (parseable, naming only settings the scripts read), the licence and the security policy.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getFileInfo } from 'prettier';
 import { parse } from 'yaml';
+import { readConfig } from '../actions/config.ts';
+import { DERIVED_SECRETS, SECRET_SOURCES } from '../scripts/lib/deploy/secrets.ts';
 import { parseDotenv } from '../scripts/lib/env.ts';
+import { DEPLOYER_SCOPES, SCRIPT_SETTINGS } from '../scripts/lib/settings.ts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; license?: string; engines: { node: string } };
 
@@ -49,6 +54,51 @@ describe('.github/workflows/ci.yml', () => {
   });
 });
 
+describe('.ci/run', () => {
+  it('runs the same npm commands as .github/workflows/ci.yml, in the same order', () => {
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const fromWorkflow = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .flatMap((step) => (step.run ?? '').split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('npm '));
+    const fromScript = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('npm '));
+    expect(fromScript).toEqual(fromWorkflow);
+    expect(fromScript).toEqual(['npm ci', 'npm run typecheck', 'npm run format:check', 'npm run build', 'npm test']);
+  });
+});
+
+describe('files the documented commands write in the working directory', () => {
+  // Reports (which may hold emails), the journal, the exports of docs/pipelines.md, a0deploy's config, a generated tenant.
+  const written = [
+    'plan.csv',
+    'links.csv',
+    'declines.csv',
+    'backfill-demo-tenant.local.journal.ndjson',
+    'tenant/actions/auto-link.json',
+    'tenant/actions/auto-link/code.js',
+    'tenant/triggers/triggers.json',
+    'tenant-yaml/tenant.yaml',
+    'infra/auto-link.tf',
+    'infra/auto-link.js',
+    'config.json',
+    'tenant.ndjson.gz',
+  ];
+
+  it('are git-ignored, so that none shows up as untracked', () => {
+    const run = spawnSync('git', ['check-ignore', '--no-index', ...written], { encoding: 'utf8' });
+    expect(written.filter((f) => !run.stdout.split('\n').includes(f))).toEqual([]);
+  });
+
+  it('are ignored by prettier, so that format:check passes after them', async () => {
+    const checked = await Promise.all(written.map(async (f) => ((await getFileInfo(f, { ignorePath: '.prettierignore' })).ignored ? undefined : f)));
+    expect(checked.filter(Boolean)).toEqual([]);
+  });
+});
+
 describe('.env.example', () => {
   it('parses as the scripts read .env, and names only settings some script reads', () => {
     const example = parseDotenv(readFileSync('.env.example', 'utf8'), '.env.example');
@@ -61,6 +111,41 @@ describe('.env.example', () => {
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(sources))).toEqual([]);
     // No credential in the example: the secrets are empty.
     expect([example.AUTH0_CLIENT_SECRET, example.ACTION_CLIENT_SECRET]).toEqual(['', '']);
+  });
+
+  it('names every setting of the one list (scripts/lib/settings.ts), and every scope the deployer needs', () => {
+    const text = readFileSync('.env.example', 'utf8');
+    const names = Object.keys(parseDotenv(text, '.env.example'));
+    expect(SCRIPT_SETTINGS.filter((name) => !names.includes(name))).toEqual([]);
+    expect(text).toContain(`deploy: ${DEPLOYER_SCOPES.deploy.join(' ')}`);
+    expect(text).toContain(`--create-client also ${DEPLOYER_SCOPES.createClient.join(' ')}`);
+    expect(text).toContain(`LINK_PAGE_URL also ${DEPLOYER_SCOPES.linkPage.join(' ')}`);
+    // The README's configuration table names them too.
+    const readme = readFileSync('README.md', 'utf8');
+    expect(SCRIPT_SETTINGS.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
+describe("the Action's secrets", () => {
+  it('are all in the list the deploy, the export and .env.example share: every secret the config reader reads', () => {
+    // A full, valid set, so that every branch of readConfig reads what it reads; whatever else it reads is recorded.
+    const values: Record<string, string> = {
+      AUTH0_DOMAIN: 'my-tenant.eu.auth0.com',
+      AUTH0_CLIENT_ID: 'id',
+      AUTH0_CLIENT_SECRET: 'x'.repeat(40),
+      LINK_PAGE_URL: 'https://link.example.com/link',
+      LINK_SECRET: 'y'.repeat(43),
+    };
+    const read = new Set<string>();
+    const secrets = new Proxy(values, {
+      get: (target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return typeof name === 'string' ? target[name] : undefined;
+      },
+    });
+    expect(readConfig(secrets)).toMatchObject({ status: 'ready' });
+    const listed = [...Object.keys(SECRET_SOURCES), ...Object.keys(DERIVED_SECRETS)];
+    expect([...read].filter((name) => !listed.includes(name))).toEqual([]);
   });
 });
 

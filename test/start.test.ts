@@ -84,7 +84,9 @@ describe('npm start', () => {
     });
     expect(code).toBe(0);
     expect(stderr).toContain('Action "auto-link": created');
-    expect(stdout).toMatch(/^\s+1\s+google-oauth2\s+Ana\.Silva@Example\.com\s.*github \+ google-oauth2\s+auth0\|65f0a1b2c3d4e5f601234567\s+\d+$/m);
+    // Emails are masked unless asked for (--show-emails): the case of the address still shows.
+    expect(stdout).toMatch(/^\s+1\s+google-oauth2\s+A…@Example\.com\s.*github \+ google-oauth2\s+auth0\|65f0a1b2c3d4e5f601234567\s+\d+$/m);
+    expect(stdout).not.toMatch(/[\w.]+@[\w.]+\.\w+/);
     expect(stdout).toContain('0 logins failed');
     expect(`${stdout}${stderr}`).not.toMatch(/AUTH0_CLIENT_SECRET=|client_secret/);
   });

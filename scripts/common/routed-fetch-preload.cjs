@@ -1,10 +1,25 @@
 // A --require preload that points tools nobody here wrote (auth0-deploy-cli) at the local tenant, as the scripts are:
-// the global fetch sends https://$AUTH0_DOMAIN/… to $AUTH0_BASE_URL (routedFetch). Does nothing when either is unset.
+// the global fetch sends https://$AUTH0_DOMAIN/… to $AUTH0_BASE_URL. Does nothing when either is unset.
 //   NODE_OPTIONS="--require ./scripts/common/routed-fetch-preload.cjs" AUTH0_DOMAIN=… AUTH0_BASE_URL=… npx a0deploy import …
-const { routedFetch } = require('./routed-fetch.ts');
+// Plain CommonJS on purpose: NODE_OPTIONS reaches every Node process the line starts, npx itself included, which runs on
+// the machine's Node (20 here), and Node 20 cannot load TypeScript. The rule is routedFetch's (routed-fetch.ts), which
+// test/docs-commands.test.ts and test/export.test.ts exercise through the real a0deploy.
+'use strict';
 
 const domain = process.env.AUTH0_DOMAIN?.trim()
   .replace(/^https:\/\//i, '')
   .replace(/\/+$/, '');
 const baseUrl = process.env.AUTH0_BASE_URL?.trim();
-if (domain && baseUrl) globalThis.fetch = routedFetch(domain, baseUrl, globalThis.fetch);
+
+if (domain && baseUrl && typeof globalThis.fetch === 'function') {
+  const inner = globalThis.fetch;
+  const from = `https://${domain}/`;
+  const to = `${new URL(baseUrl).origin}/`;
+  const route = (url) => (url.startsWith(from) ? to + url.slice(from.length) : url);
+  globalThis.fetch = (input, init) => {
+    if (typeof input === 'string') return inner(route(input), init);
+    if (input instanceof URL) return inner(route(input.href), init);
+    const routed = route(input.url);
+    return inner(routed === input.url ? input : new Request(routed, input), init);
+  };
+}

@@ -1,5 +1,6 @@
 // A fetch that sends requests meant for https://{domain} to another origin (the local tenant on loopback), like a hosts-file entry.
 // The `auth0` SDK and the Action only know `https://{domain}`; AUTH0_BASE_URL names where that domain is really served.
+// routed-fetch-preload.cjs repeats this rule in plain CommonJS for tools started with NODE_OPTIONS on any Node.
 
 export type Fetch = typeof fetch;
 

@@ -9,6 +9,7 @@ import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts
 import { endSessionsFromEnv, policyFromEnv } from './settings.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import { checkOutputPath } from '../output-path.ts';
+import { emailShown, maskEmails, SHOW_EMAILS, SHOW_EMAILS_DESCRIPTION } from '../email-mask.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SHOWN_GROUPS = 50;
@@ -20,6 +21,7 @@ const options = {
   csv: { type: 'string' },
   concurrency: { type: 'string' },
   show: { type: 'string' },
+  ...SHOW_EMAILS,
 } as const;
 
 export const backfillSpec: CommandSpec<typeof options> = {
@@ -37,6 +39,7 @@ export const backfillSpec: CommandSpec<typeof options> = {
     'dry-run': 'report only (the default; cannot be combined with --apply)',
     journal: 'with --apply: the journal file; an existing unfinished one is resumed (default backfill-<domain>.journal.ndjson)',
     csv: 'also write every account of the plan (email, role, user_id, connection, created_at, why) to this CSV file',
+    'show-emails': SHOW_EMAILS_DESCRIPTION,
     concurrency: `groups linked at once, at most (default ${DEFAULT_CONCURRENCY}; the rate limit paces requests further)`,
     show: `groups listed in the human report (default ${DEFAULT_SHOWN_GROUPS}; --json and --csv list all)`,
   },
@@ -107,17 +110,25 @@ export function backfillCommand(deps: BackfillDeps): (flags: BackfillFlags) => P
     if (flags.csv !== undefined) {
       if (!result.plan)
         throw new CliError(`--csv writes the plan, and a resumed run takes its plan from ${journalPath}: run the dry run with --csv for the file`);
-      await writePlanCsv(flags.csv, result.plan, policy.primaryConnection);
+      await writePlanCsv(flags.csv, result.plan, policy.primaryConnection, emailShown(flags['show-emails']));
     }
-    return commandReport(result, shown, policy.primaryConnection, flags.csv);
+    const report = commandReport(result, shown, policy.primaryConnection, flags.csv, emailShown(flags['show-emails']));
+    return flags['show-emails'] ? report : { ...report, result: maskEmails(report.result) };
   };
 }
 
-function commandReport(result: BackfillResult, shown: number, primaryConnection: string | undefined, csv: string | undefined): CommandReport {
+function commandReport(
+  result: BackfillResult,
+  shown: number,
+  primaryConnection: string | undefined,
+  csv: string | undefined,
+  email: (email: string) => string,
+): CommandReport {
+  if (result.finishedBefore !== undefined) return finishedReport(result);
   const applied = result.applied;
   const read = `Read via ${result.via === 'journal' ? `the plan in ${result.journal} (resumed)` : result.via === 'export' ? 'a users-export job' : 'paging'}.`;
   if (!applied) {
-    const lines = [planText(result.plan!, { maxGroups: shown, primaryConnection }), '', read];
+    const lines = [planText(result.plan!, { maxGroups: shown, primaryConnection, email }), '', read];
     if (csv) lines.push(`Every account written to ${csv}.`);
     lines.push(
       result.totals.links === 0
@@ -147,8 +158,6 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
   } else if (applied.failures.length > 0) {
     exitCode = 1;
     lines.push(`${applied.failures.length} groups failed: run the same command again to retry them (the journal keeps what is done).`);
-  } else if (result.finishedBefore) {
-    lines.push(`Nothing to do: ${result.journal} records a finished run. To link accounts made since, run with a new --journal.`);
   } else if (result.totals.links === 0) {
     lines.push('Nothing to do: no group has an account to link.');
   } else {
@@ -161,12 +170,33 @@ function commandReport(result: BackfillResult, shown: number, primaryConnection:
       mode: 'apply',
       via: result.via,
       journal: result.journal,
-      nothingToDo: result.finishedBefore === true || result.totals.links === 0,
+      nothingToDo: result.totals.links === 0,
       totals: result.totals,
       applied,
       requests: result.requests,
       seconds: result.seconds,
     },
     exitCode,
+  };
+}
+
+/** A rerun on a finished journal: nothing applied, the old plan not shown as if it were the tenant's, and how to start afresh. */
+function finishedReport(result: BackfillResult): CommandReport {
+  const fresh = `${result.journal!.replace(/(\.journal)?\.ndjson$/, '')}-${new Date().toISOString().slice(0, 10)}.journal.ndjson`;
+  const lines = [
+    `${result.journal} records a backfill that finished at ${result.finishedBefore}: nothing is left to apply from it, and nothing was changed.`,
+    `The tenant was not read again (one request checked the credentials). To link accounts made since, plan afresh with \`npm run backfill\`, then apply with a new journal: npm run backfill -- --apply --journal ${fresh}`,
+  ];
+  return {
+    summary: lines.join('\n'),
+    result: {
+      ok: true,
+      mode: 'apply',
+      journal: result.journal,
+      finishedBefore: result.finishedBefore,
+      nothingToDo: true,
+      requests: result.requests,
+      seconds: result.seconds,
+    },
   };
 }

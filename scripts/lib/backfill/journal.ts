@@ -50,6 +50,8 @@ export interface JournalState {
   /** The checked mark each patched primary had before the backfill's first patch (null: none). */
   checkedBefore: Map<string, CheckedMark | null>;
   finished: boolean;
+  /** When the run finished, from its `finished` line. */
+  finishedAt: string | undefined;
 }
 
 /** Reads a whole journal into its state. */
@@ -62,6 +64,7 @@ export async function loadJournal(path: string): Promise<JournalState> {
     links: [],
     checkedBefore: new Map(),
     finished: false,
+    finishedAt: undefined,
   };
   for await (const record of readJournal(path)) {
     switch (record.type) {
@@ -85,6 +88,7 @@ export async function loadJournal(path: string): Promise<JournalState> {
         break;
       case 'finished':
         state.finished = true;
+        state.finishedAt = record.at;
         break;
       default:
         break;

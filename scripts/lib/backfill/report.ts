@@ -2,6 +2,7 @@
 import type { IneligibleReason } from '../../../actions/policy.ts';
 import type { ApplySummary } from './apply.ts';
 import { writeCsv } from '../csv.ts';
+import { maskEmail } from '../email-mask.ts';
 import { columns } from '../columns.ts';
 import type { PacerStats } from '../management/pacer.ts';
 import type { AccountRef, TenantPlan, PlannedGroup, PlanTotals, PrimaryReason } from './plan.ts';
@@ -26,13 +27,14 @@ function primaryReasonText(why: PrimaryReason, primaryConnection: string | undef
 }
 
 /** The human view of a plan: totals, then up to `maxGroups` groups with each account's role. */
-export function planText(plan: TenantPlan, options: { maxGroups: number; primaryConnection: string | undefined }): string {
+export function planText(plan: TenantPlan, options: { maxGroups: number; primaryConnection: string | undefined; email?: (email: string) => string }): string {
+  const email = options.email ?? maskEmail;
   const lines = [...totalsText(plan.totals), ''];
   const shown = plan.groups.slice(0, options.maxGroups);
   if (shown.length > 0) lines.push(`Groups to link (${plan.groups.length}${shown.length < plan.groups.length ? `, first ${shown.length} shown` : ''}):`);
   const rows: string[][] = [];
   for (const group of shown) {
-    rows.push([group.email, '', '', '', '']);
+    rows.push([email(group.email), '', '', '', '']);
     rows.push(accountRow('  primary', group.primary, primaryReasonText(group.why, options.primaryConnection)));
     for (const secondary of group.secondaries) rows.push(accountRow('  link', secondary, ''));
     for (const skipped of group.skipped) rows.push(accountRow('  skip', skipped, REASON_TEXT[skipped.reason]));
@@ -68,13 +70,19 @@ export function applyText(summary: ApplySummary, stats: PacerStats, seconds: num
 }
 
 /** Writes one row per account of the plan: email, role, user_id, connection, created_at, why. */
-export async function writePlanCsv(path: string, plan: TenantPlan, primaryConnection: string | undefined): Promise<void> {
-  await writeCsv(path, ['email', 'role', 'user_id', 'connection', 'created_at', 'why'], planRows(plan, primaryConnection));
+export async function writePlanCsv(
+  path: string,
+  plan: TenantPlan,
+  primaryConnection: string | undefined,
+  email: (email: string) => string = maskEmail,
+): Promise<void> {
+  await writeCsv(path, ['email', 'role', 'user_id', 'connection', 'created_at', 'why'], planRows(plan, primaryConnection, email));
 }
 
-function* planRows(plan: TenantPlan, primaryConnection: string | undefined): Generator<Array<string | undefined>> {
+function* planRows(plan: TenantPlan, primaryConnection: string | undefined, email: (email: string) => string): Generator<Array<string | undefined>> {
+  const shown = (value: string | undefined) => (value === undefined ? undefined : email(value));
   const account = (group: PlannedGroup | undefined, role: string, a: AccountRef, why: string) => [
-    group?.email ?? a.email,
+    shown(group?.email ?? a.email),
     role,
     a.user_id,
     a.connection,

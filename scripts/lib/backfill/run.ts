@@ -44,8 +44,8 @@ export interface BackfillResult {
   /** The full plan, when the tenant was read (not on a resume). */
   plan: TenantPlan | undefined;
   journal: string | undefined;
-  /** The journal already recorded a finished run: nothing was left to do. */
-  finishedBefore?: boolean;
+  /** The journal already recorded a finished run (at this time): nothing was applied, only the credentials checked. */
+  finishedBefore?: string;
   applied: ApplySummary | undefined;
   requests: PacerStats;
   seconds: number;
@@ -83,6 +83,15 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
     seconds: 0,
   };
   if (!options.apply) return { ...result, seconds: (Date.now() - started) / 1000 };
+  if (resumed?.finished) {
+    // Nothing is left to apply from a finished journal, and its plan is not the tenant's now. One request still checks
+    // that the credentials reach this tenant, so a wrong secret fails here as it would on a fresh run.
+    await api.listUsers(0, 1, ['user_id']).catch((error: unknown) => {
+      if (isTenantFailure(error)) throw new CliError(describeApiError(error, 'checking the credentials against the tenant'));
+      throw error;
+    });
+    return { ...result, finishedBefore: resumed.finishedAt ?? 'an unknown time', seconds: (Date.now() - started) / 1000 };
+  }
   if (options.journalPath === undefined) throw new Error('runBackfill: apply needs a journalPath (resuming and undo depend on it)');
 
   const journal = resumed ? Journal.reopen(options.journalPath) : Journal.create(options.journalPath);
@@ -109,9 +118,8 @@ export async function runBackfill(api: TenantApi, options: BackfillOptions): Pro
       },
     );
     bar.finish();
-    if (!resumed?.finished && !applied.interrupted && applied.failures.length === 0)
-      journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
-    return { ...result, applied, ...(resumed?.finished ? { finishedBefore: true } : {}), seconds: (Date.now() - started) / 1000 };
+    if (!applied.interrupted && applied.failures.length === 0) journal.append({ type: 'finished', at: new Date().toISOString() }, { durable: true });
+    return { ...result, applied, seconds: (Date.now() - started) / 1000 };
   } finally {
     journal.close();
   }
@@ -162,6 +170,6 @@ async function resumable(path: string, options: BackfillOptions): Promise<Awaite
       `journal ${path} was planned with other trust settings (${state.header.settings}); set TRUSTED_CONNECTIONS / PRIMARY_CONNECTION as then, or use another --journal`,
     );
   }
-  // A finished run is resumed too: every group is settled, so nothing is sent and the rerun reports nothing to do.
+  // A finished run is returned too: runBackfill applies nothing from it and says so.
   return state;
 }

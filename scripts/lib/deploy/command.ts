@@ -13,6 +13,7 @@ import { setUpLinkPage } from './link-page.ts';
 import { parsePosition } from './plan.ts';
 import { deployReport, deploySummary, rollbackSummary } from './report.ts';
 import { actionSecrets, refuseDerivedInEnv } from './secrets.ts';
+import { DEPLOYER_SCOPES } from '../settings.ts';
 
 export const DEFAULT_ACTION_NAME = 'auto-link';
 const DEFAULT_BUILD_TIMEOUT_S = 120;
@@ -55,9 +56,9 @@ export const deploySpec: CommandSpec<typeof options> = {
     'build-timeout': `seconds to wait for the tenant to build the Action (default ${DEFAULT_BUILD_TIMEOUT_S})`,
   },
   environment: [
-    'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: read:actions create:actions update:actions read:connections',
-    '  (with --create-client also create:clients read:clients read:client_keys create:client_grants read:client_grants;',
-    '  with LINK_PAGE_URL also create:clients read:clients read:client_keys update:clients)',
+    `AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: ${DEPLOYER_SCOPES.deploy.join(' ')}`,
+    `  (with --create-client also ${DEPLOYER_SCOPES.createClient.join(' ')};`,
+    `  with LINK_PAGE_URL also ${DEPLOYER_SCOPES.linkPage.join(' ')})`,
     "LINK_PAGE_URL   the linking page's confirm URL (…/link): deploy finds or creates the page's application and sets LINK_PAGE_URL, LINK_PAGE_CLIENT_ID, LINK_SECRET",
     "ACTION_CLIENT_ID, ACTION_CLIENT_SECRET   the Action's own application (read:users update:users delete:sessions delete:grants), unless --create-client",
     'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE, DORMANT_DAYS, LINK_LATER_DAYS   optional Action settings',

@@ -32,6 +32,12 @@ export const DERIVED_SECRETS = {
 
 export type DerivedSecretName = keyof typeof DERIVED_SECRETS;
 
+/** The setting whose value makes the deploy set each derived secret: the export carries them when it is set. */
+export const DERIVED_WITH: Record<DerivedSecretName, SecretName> = { LINK_PAGE_CLIENT_ID: 'LINK_PAGE_URL', LINK_SECRET: 'LINK_PAGE_URL' };
+
+/** The secrets the Action cannot run without; the others are sent only when their variable is set. */
+export const REQUIRED_SECRETS: readonly SecretName[] = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'];
+
 export type SecretName = keyof typeof SECRET_SOURCES;
 
 /** The Action's own M2M credentials when they come from --create-client rather than the environment. */

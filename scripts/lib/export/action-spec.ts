@@ -1,20 +1,17 @@
 // What every export describes: the built Action, its secrets by NAME with a keyword for each value, and its post-login
 // binding. Secret values never enter an export: deploy-cli fills them by keyword replacement, Terraform from variables.
 import type { Env } from '../env.ts';
-import { SECRET_SOURCES, type SecretName } from '../deploy/secrets.ts';
-
-/** The secrets the Action always needs; the optional ones are exported only when their variable is set (as deploy sends them). */
-const REQUIRED: readonly SecretName[] = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'];
+import { DERIVED_SECRETS, DERIVED_WITH, REQUIRED_SECRETS, SECRET_SOURCES, type DerivedSecretName, type SecretName } from '../deploy/secrets.ts';
 
 export interface ExportedSecret {
-  name: SecretName;
+  name: SecretName | DerivedSecretName;
   /**
    * The keyword that stands for its value: prefixed, because deploy-cli run without `--env false` feeds all of
    * process.env to its keyword replacement, where AUTH0_CLIENT_SECRET is the deployer's own secret.
    */
   keyword: string;
-  /** The environment variable `npm run deploy` would read it from. */
-  variable: string;
+  /** Where its value comes from: the environment variable `npm run deploy` reads, or what the deploy derives it from. */
+  source: string;
 }
 
 export interface ActionExport {
@@ -25,8 +22,18 @@ export interface ActionExport {
   secrets: ExportedSecret[];
 }
 
+/**
+ * The secrets `npm run deploy` would set with this environment, by name, from the deploy's one list (SECRET_SOURCES and
+ * DERIVED_SECRETS): the required ones, each optional one whose variable is set, and the derived ones of a set variable
+ * (LINK_PAGE_URL brings LINK_PAGE_CLIENT_ID and LINK_SECRET, without which the Action would skip every login).
+ */
 export function exportedSecrets(env: Env): ExportedSecret[] {
-  return (Object.keys(SECRET_SOURCES) as SecretName[])
-    .filter((name) => REQUIRED.includes(name) || Boolean(env[SECRET_SOURCES[name]]?.trim()))
-    .map((name) => ({ name, keyword: `AUTO_LINK_${name}`, variable: SECRET_SOURCES[name] }));
+  const set = (variable: string): boolean => Boolean(env[variable]?.trim());
+  const sent = (Object.keys(SECRET_SOURCES) as SecretName[])
+    .filter((name) => REQUIRED_SECRETS.includes(name) || set(SECRET_SOURCES[name]))
+    .map((name) => ({ name, keyword: `AUTO_LINK_${name}`, source: `npm run deploy reads it from ${SECRET_SOURCES[name]}` }));
+  const derived = (Object.keys(DERIVED_SECRETS) as DerivedSecretName[])
+    .filter((name) => set(SECRET_SOURCES[DERIVED_WITH[name]]))
+    .map((name) => ({ name, keyword: `AUTO_LINK_${name}`, source: `npm run deploy derives it from ${DERIVED_SECRETS[name]}` }));
+  return [...sent, ...derived];
 }

@@ -5,6 +5,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { ActionBuildError, buildAction, type BuiltAction } from '../build-action.ts';
 import { CliError, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import { DEFAULT_ACTION_NAME } from '../deploy/command.ts';
+import { DERIVED_SECRETS, REQUIRED_SECRETS, SECRET_SOURCES, type SecretName } from '../deploy/secrets.ts';
 import { parsePosition } from '../deploy/plan.ts';
 import type { Env } from '../env.ts';
 import { exportedSecrets, type ActionExport } from './action-spec.ts';
@@ -42,8 +43,9 @@ export const exportSpec: CommandSpec<typeof options> = {
     minify: 'minify the bundle (default off: the deployed code stays readable in the dashboard)',
   },
   environment: [
-    'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE   when set, their secret names are exported too',
-    '(AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET are always exported; no value is read)',
+    `${optionalVariables().join(', ')}   when set, their secrets are exported too (by name: no value is read)`,
+    `LINK_PAGE_URL   also exports ${Object.keys(DERIVED_SECRETS).join(' and ')}, which the deploy derives (docs/pipelines.md says how)`,
+    `(${REQUIRED_SECRETS.join(', ')} are always exported)`,
   ],
   examples: [
     'npm run export -- --format directory --out tenant/',
@@ -51,6 +53,11 @@ export const exportSpec: CommandSpec<typeof options> = {
     'npm run export -- --format terraform --out infra/auto-link',
   ],
 };
+
+/** The variables of the optional secrets, from the deploy's list. */
+function optionalVariables(): string[] {
+  return (Object.keys(SECRET_SOURCES) as SecretName[]).filter((name) => !REQUIRED_SECRETS.includes(name)).map((name) => SECRET_SOURCES[name]);
+}
 
 export type ExportFlags = ParsedValues<typeof options>;
 
@@ -103,6 +110,12 @@ export function exportCommand(deps: ExportDeps): (flags: ExportFlags) => Promise
       format === 'terraform'
         ? `Set their values as variables ${action.secrets.map((s) => `TF_VAR_${name.replace(/[^A-Za-z0-9_]/g, '_')}_${s.name.toLowerCase()}`).join(', ')}.`
         : `Give their values in AUTH0_KEYWORD_REPLACE_MAPPINGS: ${action.secrets.map((s) => s.keyword).join(', ')}.`,
+      ...(action.secrets.some((s) => s.name === 'LINK_SECRET')
+        ? [
+            "LINK_SECRET and LINK_PAGE_CLIENT_ID come from the linking page's application (create it first); " +
+              'LINK_SECRET is derived from its client secret: see docs/pipelines.md, "Confirmed linking".',
+          ]
+        : []),
       written.postLogin
         ? `post-login flow in the export: ${written.postLogin.join(' → ')}`
         : 'post-login: bound with auth0_trigger_action (appended; other bindings untouched).',

@@ -30,7 +30,7 @@ export function terraformModule(action: ActionExport): string {
     '',
     ...action.secrets.flatMap((s) => [
       `variable "${variable(s.name)}" {`,
-      `  description = "The ${action.name} Action's secret ${s.name} (npm run deploy reads it from ${s.variable})"`,
+      `  description = "The ${action.name} Action's secret ${s.name} (${s.source})"`,
       '  type        = string',
       '  sensitive   = true',
       '}',

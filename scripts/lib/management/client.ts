@@ -90,16 +90,32 @@ export function describeApiError(error: unknown, doing: string): string {
   if (problem) return `${doing} failed: ${problem.message}`;
   if (!(error instanceof ManagementError)) {
     const cause = (error as { cause?: { code?: string } })?.cause?.code;
-    return `${doing} failed: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}; check AUTH0_DOMAIN and the network`;
+    const message = `${doing} failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}${cause ? ` (${cause})` : ''}`;
+    // Only a failed connection points at the domain and the network; any other error is named as it is.
+    return cause !== undefined || (error instanceof TypeError && error.message === 'fetch failed') ? `${message}; check AUTH0_DOMAIN and the network` : message;
   }
   const body = error.body as { message?: string; error_description?: string; error?: string } | undefined;
-  const detail = body?.message ?? body?.error_description ?? body?.error ?? error.message;
-  const hint = HINTS[error.statusCode ?? 0] ?? '';
+  // One line: the SDK's own messages (a failed token request) run over several.
+  const detail = String(body?.message ?? body?.error_description ?? body?.error ?? error.message)
+    .split('\n')[0]!
+    .trim();
+  const hint = hintFor(error.statusCode, detail);
   return `${doing} failed: Auth0 answered ${error.statusCode ?? 'with an error'}: ${detail}${hint ? `; ${hint}` : ''}`;
 }
 
-const HINTS: Record<number, string> = {
-  401: 'check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET (a wrong secret, or an application without a grant on the Management API)',
-  403: 'grant the named scope to the application (Applications > APIs > Auth0 Management API)',
-  429: 'the tenant rate limit was hit; run again later or lower the concurrency',
-};
+/** What to do about an answer: the setting it points at, not a guess that sends the admin elsewhere. */
+function hintFor(status: number | undefined, detail: string): string {
+  if (status === 401) return 'check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET (a wrong secret, or an application without a grant on the Management API)';
+  if (status === 403 && /service not enabled within domain/i.test(detail)) {
+    // The token endpoint's answer when the audience https://{AUTH0_DOMAIN}/api/v2/ is not this tenant's API.
+    return "AUTH0_DOMAIN is not the canonical domain of the application's tenant (another tenant, or a custom domain): set it to the tenant's domain, e.g. my-tenant.eu.auth0.com";
+  }
+  if (status === 403) {
+    const scope = /expected (?:any|all) of: ([\w:, ]+)/i.exec(detail)?.[1]?.trim();
+    return scope
+      ? `grant ${scope} to the application (Applications > APIs > Auth0 Management API)`
+      : 'the application may not do this: check its grant on the Management API (Applications > APIs > Auth0 Management API)';
+  }
+  if (status === 429) return 'the tenant rate limit was hit; run again later or lower the concurrency';
+  return '';
+}

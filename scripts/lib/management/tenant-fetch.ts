@@ -47,14 +47,15 @@ export function tenantFetch(target: TenantTarget, inner: Fetch = globalThis.fetc
     if (!url.startsWith(apiPrefix) || !isAuth0Endpoint(new URL(url).pathname)) return response;
     const type = response.headers.get('content-type') ?? '';
     const empty = response.status === 204 || response.headers.get('content-length') === '0';
-    if (empty || /\bjson\b/i.test(type)) return response;
+    // Auth0 answers every error with a JSON body: an empty error (a bare 404 of some other server) is not Auth0's.
+    if ((empty && response.ok) || /\bjson\b/i.test(type)) return response;
     await response.body?.cancel().catch(() => undefined);
     const server = response.headers
       .get('server')
       ?.replace(/[^\x20-\x7e]/g, '')
       .slice(0, 40);
     throw new NotAuth0Error(
-      `${where} answered ${method} ${new URL(url).pathname} with HTTP ${response.status} ${type.split(';')[0] || 'without a content type'}` +
+      `${where} answered ${method} ${new URL(url).pathname} with HTTP ${response.status} ${type.split(';')[0] || (empty ? 'and no body' : 'without a content type')}` +
         `${server ? ` from "${server}"` : ''}, not Auth0's JSON: that is not an Auth0 tenant; ${target.baseUrl ? 'fix or unset AUTH0_BASE_URL' : 'check AUTH0_DOMAIN (the canonical domain, not a custom one)'}`,
     );
   };

@@ -104,13 +104,13 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
 }
 
 /** The table and a few lines on what it shows. */
-export function startSummary(run: StartRun): string {
+export function startSummary(run: StartRun, email?: (email: string) => string): string {
   const linked = run.rows.reduce((sum, row) => sum + row.linked.length, 0);
   const quiet = run.rows.filter((row) => /^returning|refresh/.test(row.note));
   const failed = run.rows.filter((row) => row.outcome !== 'ok');
   return [
     '',
-    loginTable(run.rows),
+    loginTable(run.rows, email),
     '',
     `${run.rows.length} logins: ${linked} accounts linked, ${run.users.before} accounts → ${run.users.after} users; ${failed.length} logins failed.`,
     `HTTP calls by the Action: ${run.calls.logins} in all, ${quiet.reduce((sum, row) => sum + row.httpCalls, 0)} on the ${quiet.length} returning logins and refreshes. The deploy made ${run.calls.deploy}.`,

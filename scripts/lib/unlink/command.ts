@@ -1,7 +1,8 @@
 // `npm run unlink`: flags, credentials, finding the links to take back and unlinking them (unlinkAccounts), for scripts/unlink.ts and tests.
 import { CliError, dateFlag, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
-import { credentialsFromEnv, describeApiError } from '../management/client.ts';
+import { credentialsFromEnv, describeApiError, isTenantFailure } from '../management/client.ts';
+import { checkInputFile } from '../output-path.ts';
 import { createProgress } from '../progress.ts';
 import type { Fetch } from '../../common/routed-fetch.ts';
 import type { Pacer } from '../management/pacer.ts';
@@ -67,6 +68,8 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
     if (flags.apply && flags['dry-run']) throw new UsageError('--apply and --dry-run exclude each other: drop one');
     const dryRun = !flags.apply;
     const concurrency = numberFlag('concurrency', flags.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 64, integer: true });
+    // Before any request: a journal that is not a file would otherwise fail after the token request, as if the tenant had.
+    if ('journal' in selector) checkInputFile('journal', selector.journal, 'the journal file of a backfill --apply, e.g. backfill-<domain>.journal.ndjson');
     const credentials = credentialsFromEnv(deps.env, 'npm run unlink');
     const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
     const progress = (label: string, total: number) =>
@@ -94,6 +97,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
     } catch (error) {
       if (error instanceof CliError || error instanceof UsageError) throw error;
       if (deps.signal?.aborted) throw new CliError('interrupted: run the same command again to finish (what is done is skipped)');
+      if (!isTenantFailure(error)) throw error;
       throw new CliError(describeApiError(error, 'the undo'));
     }
   };
