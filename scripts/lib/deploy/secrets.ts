@@ -20,6 +20,7 @@ export const SECRET_SOURCES = {
   DORMANT_DAYS: 'DORMANT_DAYS',
   LINK_LATER_DAYS: 'LINK_LATER_DAYS',
   LINK_PAGE_URL: 'LINK_PAGE_URL',
+  END_SESSIONS: 'END_SESSIONS',
   // Added to the custom databases the deploy finds on the tenant (custom-databases.ts).
   CUSTOM_DATABASES: 'CUSTOM_DATABASES',
 } as const;
