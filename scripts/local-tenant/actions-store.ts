@@ -133,6 +133,11 @@ export class ActionsStore {
     this.now = options.now ?? Date.now;
   }
 
+  /** The store's clock, epoch ms (the tenant's). */
+  clock(): number {
+    return this.now();
+  }
+
   /** Builds from now on take `ms` (Infinity: they never finish, to test a deploy's timeout). */
   setBuildDelay(ms: number): void {
     this.buildDelayMs = checkedDelay('buildDelayMs', ms);
@@ -162,7 +167,8 @@ export class ActionsStore {
 
   require(id: string): StoredAction {
     const action = this.actions.get(id);
-    if (!action) throw new ApiError(404, 'The action does not exist.', 'not_found');
+    // A real tenant's words, and no errorCode (auth0/go-auth0 test/data/recordings, TestActionManager_Delete.yaml).
+    if (!action) throw new ApiError(404, 'That action does not exist.');
     return action;
   }
 
