@@ -199,8 +199,8 @@ export class TenantState {
 
   /**
    * Issues an access token for a client (and a user, for a user token): an RS256 JWT signed with the tenant's key, with
-   * the claims Auth0's access tokens carry (`iss`, `sub`, `aud`, `iat`, `exp`, `scope`, `azp`, and `gty` for client
-   * credentials; `sub` is `{client_id}@clients` there). The tenant also keeps what it granted, so a token it forgot is
+   * the claims of Auth0's token profile (`iss`, `sub`, `aud`, `azp`, `exp`, `iat`, `scope`; `gty` for client credentials,
+   * whose `sub` is `{client_id}@clients`: secure/tokens/access-tokens/access-token-profiles.mdx). The tenant also keeps what it granted, so a token it forgot is
    * refused although its signature holds.
    */
   async issueToken(clientId: string, scopes: readonly string[], options: TokenOptions = {}): Promise<{ token: string; issued: TokenGrant }> {
@@ -221,6 +221,7 @@ export class TenantState {
         aud: issued.audiences.length === 1 ? issued.audiences[0]! : [...issued.audiences],
         iat,
         exp: iat + lifetime,
+        // Not in Auth0's token profile (secure/tokens/access-tokens/access-token-profiles.mdx): keeps every token distinct.
         jti: randomBytes(16).toString('base64url'),
         scope: scopes.join(' '),
         ...(options.subject === undefined ? { gty: 'client-credentials' } : {}),

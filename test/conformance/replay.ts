@@ -103,7 +103,13 @@ function compareAnswer(interaction: Interaction, answer: Answer, context: Replay
   const out: Difference[] = [];
   if (answer.status !== response.status) {
     // Another status is one difference: its body says why, and is not compared key by key with the recorded one.
-    out.push({ interaction: interaction.name, path: 'status', kind: 'status', recorded: response.status, actual: answer.text.slice(0, 300) });
+    out.push({
+      interaction: interaction.name,
+      path: 'status',
+      kind: 'status',
+      recorded: response.status,
+      actual: `${answer.status} ${answer.text.slice(0, 300)}`,
+    });
     return out;
   }
   if (normalType(answer.contentType) !== normalType(response.contentType)) {
