@@ -23,6 +23,8 @@ export interface ActionTrigger {
 export interface ActionDependency {
   name: string;
   version: string;
+  /** Echoed while the draft builds, then dropped, as a real tenant does (routes/actions.ts). */
+  registry_url?: string;
 }
 
 interface Secret {
@@ -374,7 +376,7 @@ export class ActionsStore {
       number: action.versions.length + 1,
       code: from.code,
       runtime: from.runtime,
-      dependencies: [...from.dependencies],
+      dependencies: from.dependencies.map(({ name, version }) => ({ name, version })),
       supported_triggers: from.supported_triggers.map((t) => ({ ...t })),
       secrets: from.secrets.map((s) => ({ ...s })),
       created_at: this.iso(),
@@ -448,9 +450,9 @@ function runtimeOf(value: unknown): string {
 
 function dependenciesOf(value: unknown): ActionDependency[] {
   if (!Array.isArray(value)) throw invalid('dependencies must be an array');
-  return value.map((d: { name?: unknown; version?: unknown }) => {
+  return value.map((d: { name?: unknown; version?: unknown; registry_url?: unknown }) => {
     if (typeof d?.name !== 'string' || typeof d.version !== 'string') throw invalid('each dependency needs a name and a version');
-    return { name: d.name, version: d.version };
+    return typeof d.registry_url === 'string' ? { name: d.name, version: d.version, registry_url: d.registry_url } : { name: d.name, version: d.version };
   });
 }
 

@@ -20,12 +20,6 @@ const HAND_WRITTEN =
 export const DECLARED: readonly Declared[] = [
   // --- Actions -------------------------------------------------------------------------------------------------------
   {
-    interactions: /^TestActionManager_/,
-    path: /\.dependencies\[\]\.registry_url$/,
-    kind: 'missing',
-    reason: "Auth0 echoes a dependency's registry_url until the build ends; the tenant installs no dependency and drops it (nothing here sends one)",
-  },
-  {
     interactions: /^TestActionManager_CreateWithDeploy#[012]$/,
     path: 'status',
     reason:

@@ -149,7 +149,9 @@ function actionJson(store: ActionsStore, action: StoredAction): Record<string, u
   return {
     ...actionBase(action),
     code: action.code,
-    dependencies: action.dependencies,
+    // A dependency's registry_url is echoed until the build ends, and gone from the built Action and its versions
+    // (auth0/go-auth0 test/data/recordings, TestActionManager_Bindings.yaml #0–#3).
+    dependencies: store.status(action) === 'built' ? action.dependencies.map(({ name, version }) => ({ name, version })) : action.dependencies,
     runtime: action.runtime,
     secrets: secretNames(action.secrets),
     ...(current ? { current_version: currentVersionJson(current) } : {}),
