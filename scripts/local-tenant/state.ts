@@ -34,6 +34,11 @@ export interface Client {
    * `jwt_configuration`, `refresh_token`, …), as the last POST or PATCH set them (routes/clients.ts ECHOED_SETTINGS).
    */
   settings?: Record<string, unknown>;
+  /**
+   * Created through the Management API without `app_type`: Auth0 gives it none and answers none (routes/clients.ts). A
+   * client a seed or test adds without app_type is a machine-to-machine application, answered as `non_interactive`.
+   */
+  untyped?: true;
   created_at: string;
 }
 
@@ -183,6 +188,7 @@ export class TenantState {
       created_at: this.now().toISOString(),
       ...(input.description === undefined ? {} : { description: input.description }),
       ...(input.settings === undefined ? {} : { settings: structuredClone(input.settings) }),
+      ...(input.untyped ? { untyped: true as const } : {}),
       ...structuredClone(Object.fromEntries(Object.entries(input).filter(([key]) => LOGIN_APP_FIELDS.has(key)))),
     };
     this.clients.set(client.client_id, client);

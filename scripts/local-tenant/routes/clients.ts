@@ -87,6 +87,7 @@ export const clientRoutes: RouteGroup = [
         ...settings,
         ...(typeof body.description === 'string' ? { description: body.description } : {}),
         settings: echoedSettings({}, body),
+        ...(appType === undefined ? { untyped: true as const } : {}),
       });
       return { status: 201, body: clientJson(client, true) };
     },
@@ -100,7 +101,7 @@ export const clientRoutes: RouteGroup = [
       const { perPage, start } = pageParams(url);
       const appType = url.searchParams.get('app_type');
       const select = fieldSelector(url);
-      const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(c.app_type ?? 'non_interactive'));
+      const all = state.listClients().filter((c) => appType === null || appType.split(',').includes(appTypeOf(c) ?? ''));
       const clients = all.slice(start, start + perPage).map((c) => select(clientJson(c, mayReadKeys(context))));
       if (!boolParam(url, 'include_totals', false)) return { body: clients };
       return { body: { total: all.length, start, limit: perPage, clients } };
@@ -139,6 +140,7 @@ export const clientRoutes: RouteGroup = [
       }
       // A PATCH sets each field it names, lists whole; the rest stays.
       Object.assign(client, loginSettings(body));
+      if (body.app_type !== undefined) delete client.untyped;
       if (typeof body.name === 'string') client.name = body.name;
       if (typeof body.description === 'string') client.description = body.description;
       client.settings = echoedSettings(client.settings ?? {}, body);
@@ -201,7 +203,7 @@ function clientJson(client: Client, withSecret: boolean): Record<string, unknown
     ...(client.description === undefined ? {} : { description: client.description }),
     client_id: client.client_id,
     ...(withSecret ? { client_secret: client.client_secret } : {}),
-    ...(client.app_type === undefined ? {} : { app_type: client.app_type }),
+    ...(appTypeOf(client) === undefined ? {} : { app_type: appTypeOf(client) }),
     ...settings,
     ...(client.callbacks === undefined ? {} : { callbacks: client.callbacks }),
     ...(client.allowed_logout_urls === undefined ? {} : { allowed_logout_urls: client.allowed_logout_urls }),
@@ -218,6 +220,11 @@ function echoedSettings(current: Record<string, unknown>, body: Record<string, u
     next[key] = key === 'jwt_configuration' && value !== null && typeof value === 'object' ? { secret_encoded: false, ...value } : value;
   }
   return next;
+}
+
+/** The app_type answered: its own, none for one created through the API without it, else non_interactive (an M2M client). */
+function appTypeOf(client: Client): string | undefined {
+  return client.app_type ?? (client.untyped ? undefined : 'non_interactive');
 }
 
 function grantJson(domain: string, client: Client): Record<string, unknown> {
