@@ -56,9 +56,9 @@ describe('ID tokens', () => {
 });
 
 describe('user access tokens', () => {
-  it('carry the user as subject, the client as azp and only the current_user scopes on the Management API', () => {
+  it('carry the user as subject, the client as azp and only the current_user scopes on the Management API', async () => {
     const { state } = tenantAt(Date.now());
-    const issued = issueUserAccessToken(state, {
+    const issued = await issueUserAccessToken(state, {
       userId: 'auth0|1',
       clientId: 'app-1',
       audience: 'https://signing.local/api/v2/',

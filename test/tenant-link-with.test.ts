@@ -38,8 +38,8 @@ function fixture(): Fixture {
 }
 
 /** What a sign-in to `app` as `userId` gives the app: its Management API access token. */
-function userToken(f: Fixture, userId: string, scopes = USER_SCOPES, app: Client = f.app): string {
-  return issueUserAccessToken(f.tenant.state, { userId, clientId: app.client_id, scopes, audience: f.tenant.audience }).token;
+async function userToken(f: Fixture, userId: string, scopes = USER_SCOPES, app: Client = f.app): Promise<string> {
+  return (await issueUserAccessToken(f.tenant.state, { userId, clientId: app.client_id, scopes, audience: f.tenant.audience })).token;
 }
 
 function idToken(f: Fixture, userId: string, audience = f.app.client_id): Promise<string> {
@@ -82,7 +82,7 @@ function expectNotLinked(f: Fixture): void {
 describe("a user's access token on the Management API", () => {
   it('reads and updates its own user only; another user is a 403 insufficient_scope', async () => {
     const f = fixture();
-    const token = userToken(f, f.primary);
+    const token = await userToken(f, f.primary);
     const own = `/api/v2/users/${encodeURIComponent(f.primary)}`;
     const other = `/api/v2/users/${encodeURIComponent(f.secondary)}`;
     expect((await call(f, 'GET', own, token)).body.user_id).toBe(f.primary);
@@ -98,7 +98,7 @@ describe("a user's access token on the Management API", () => {
 
   it('changes user_metadata only, reaches no route without a current-user scope, and needs the Management API audience', async () => {
     const f = fixture();
-    const token = userToken(f, f.primary);
+    const token = await userToken(f, f.primary);
     const own = `/api/v2/users/${encodeURIComponent(f.primary)}`;
     for (const body of [{ app_metadata: { role: 'admin' } }, { email_verified: true }, { user_metadata: {}, blocked: false }]) {
       expect(await call(f, 'PATCH', own, token, body)).toMatchObject({ status: 403, body: { message: 'Insufficient scope, expected any of: update:users' } });
@@ -106,9 +106,9 @@ describe("a user's access token on the Management API", () => {
     expect(f.tenant.state.getUser(f.primary)!.app_metadata).toEqual({});
     expect((await call(f, 'GET', `/api/v2/users-by-email?email=ana@x.io`, token)).status).toBe(403);
     expect((await call(f, 'GET', `/api/v2/users`, token)).status).toBe(403);
-    const userinfoOnly = issueUserAccessToken(f.tenant.state, { userId: f.primary, clientId: f.app.client_id, scopes: USER_SCOPES }).token;
+    const userinfoOnly = (await issueUserAccessToken(f.tenant.state, { userId: f.primary, clientId: f.app.client_id, scopes: USER_SCOPES })).token;
     expect(await call(f, 'GET', own, userinfoOnly)).toMatchObject({ status: 401, body: { message: 'Invalid token' } });
-    const reader = userToken(f, f.primary, ['openid', 'read:current_user']);
+    const reader = await userToken(f, f.primary, ['openid', 'read:current_user']);
     expect((await call(f, 'PATCH', own, reader, { user_metadata: { a: 1 } })).status).toBe(403);
   });
 });
@@ -116,8 +116,8 @@ describe("a user's access token on the Management API", () => {
 describe("a person's unlink choice, written with their own token (the linking page's connected accounts)", () => {
   it('lands in their own user_metadata only: not in the unlinked account, not in app_metadata, and nothing of a refused body is applied', async () => {
     const f = fixture();
-    expect((await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary))).status).toBe(201);
-    const token = userToken(f, f.primary);
+    expect((await linkWith(f, await userToken(f, f.primary), await idToken(f, f.secondary))).status).toBe(201);
+    const token = await userToken(f, f.primary);
     const unlinked = await call(f, 'DELETE', `${identitiesOf(f.primary)}/google-oauth2/${f.secondary.slice('google-oauth2|'.length)}`, token);
     expect(unlinked.status).toBe(200);
     const choice = unlinkedPatch('google-oauth2', f.secondary.slice('google-oauth2|'.length), new Date());
@@ -131,7 +131,7 @@ describe("a person's unlink choice, written with their own token (the linking pa
     }
     expect(f.tenant.state.getUser(f.primary)).toMatchObject({ app_metadata: {}, user_metadata: { theme: 'dark' } });
     // Without update:current_user_metadata the token cannot write it even on its own user.
-    const linker = userToken(f, f.primary, ['openid', 'read:current_user', 'update:current_user_identities']);
+    const linker = await userToken(f, f.primary, ['openid', 'read:current_user', 'update:current_user_identities']);
     expect((await call(f, 'PATCH', own, linker, { user_metadata: choice })).status).toBe(403);
     const written = await call(f, 'PATCH', own, token, { user_metadata: choice });
     expect(written.status).toBe(200);
@@ -142,28 +142,29 @@ describe("a person's unlink choice, written with their own token (the linking pa
 describe('POST /api/v2/users/:id/identities with link_with', () => {
   it("links the ID token's user into the token's own user, with Auth0's semantics", async () => {
     const f = fixture();
-    const answer = await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary));
+    const answer = await linkWith(f, await userToken(f, f.primary), await idToken(f, f.secondary));
     expect(answer.status).toBe(201);
     expect(answer.body.map((i: { provider: string }) => i.provider)).toEqual(['auth0', 'google-oauth2']);
-    expect(answer.body[1].profileData).toMatchObject({ email: 'ana@x.io', name: 'Ana' });
+    expect(answer.body[1].profileData).toMatchObject({ email: 'ana@x.io', nickname: 'ana' });
+    expect(answer.body[1].profileData).not.toHaveProperty('name');
     expect(f.tenant.state.getUser(f.secondary)).toBeUndefined();
-    const again = await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary));
+    const again = await linkWith(f, await userToken(f, f.primary), await idToken(f, f.secondary));
     expect(again).toMatchObject({ status: 409, body: { message: 'Specified identity already exists.' } });
-    const self = await linkWith(f, userToken(f, f.primary), await idToken(f, f.primary));
+    const self = await linkWith(f, await userToken(f, f.primary), await idToken(f, f.primary));
     expect(self).toMatchObject({ status: 400, body: { message: 'Main identity and the new one are the same.' } });
   });
 
   it("refuses a user token for another user: the token's subject must be the path's user", async () => {
     const f = fixture();
     const third = f.tenant.state.createUser({ connection: 'github', email: 'ana@x.io', email_verified: true }).user_id;
-    const answer = await linkWith(f, userToken(f, third), await idToken(f, f.secondary));
+    const answer = await linkWith(f, await userToken(f, third), await idToken(f, f.secondary));
     expect(answer).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope', message: 'Insufficient scope, expected any of: update:users' } });
     expectNotLinked(f);
   });
 
   it('refuses a user token without update:current_user_identities', async () => {
     const f = fixture();
-    const answer = await linkWith(f, userToken(f, f.primary, ['openid', 'read:current_user']), await idToken(f, f.secondary));
+    const answer = await linkWith(f, await userToken(f, f.primary, ['openid', 'read:current_user']), await idToken(f, f.secondary));
     expect(answer).toMatchObject({
       status: 403,
       body: { message: 'Insufficient scope, expected any of: update:users, update:current_user_identities' },
@@ -178,7 +179,7 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const input = `${b64(header)}.${b64(payload)}`;
     const forged = `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
-    const answer = await linkWith(f, userToken(f, f.primary), forged);
+    const answer = await linkWith(f, await userToken(f, f.primary), forged);
     expect(answer).toMatchObject({ status: 400, body: { errorCode: 'invalid_body' } });
     expect(answer.body.message).toContain('not signed by this tenant');
     expectNotLinked(f);
@@ -188,7 +189,7 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
     const f = fixture();
     const { payload } = jwtParts(await idToken(f, f.secondary));
     const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`;
-    expect((await linkWith(f, userToken(f, f.primary), unsigned)).status).toBe(400);
+    expect((await linkWith(f, await userToken(f, f.primary), unsigned)).status).toBe(400);
     expectNotLinked(f);
   });
 
@@ -199,7 +200,7 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
     const pem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     const input = `${b64({ ...header, alg: 'HS256' })}.${b64(payload)}`;
     const confused = `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
-    const answer = await linkWith(f, userToken(f, f.primary), confused);
+    const answer = await linkWith(f, await userToken(f, f.primary), confused);
     expect(answer.status).toBe(400);
     expect(answer.body.message).toContain('not signed by this tenant with RS256');
     expectNotLinked(f);
@@ -207,7 +208,7 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
 
   it('refuses an expired ID token, by the tenant clock', async () => {
     const f = fixture();
-    const token = userToken(f, f.primary);
+    const token = await userToken(f, f.primary);
     const secondaryIdToken = await idToken(f, f.secondary);
     const later = new Date(Date.now() + 36_001_000);
     f.tenant.state.setClock(() => later);
@@ -220,17 +221,17 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
   it("refuses an ID token issued to another application than the access token's (aud ≠ azp)", async () => {
     const f = fixture();
     const other = f.tenant.state.addClient({ name: 'other app', scopes: [] });
-    const foreign = await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary, other.client_id));
+    const foreign = await linkWith(f, await userToken(f, f.primary), await idToken(f, f.secondary, other.client_id));
     expect(foreign.status).toBe(400);
     expect(foreign.body.message).toContain('aud is not the application (azp)');
-    const viaOtherApp = await linkWith(f, userToken(f, f.primary, USER_SCOPES, other), await idToken(f, f.secondary));
+    const viaOtherApp = await linkWith(f, await userToken(f, f.primary, USER_SCOPES, other), await idToken(f, f.secondary));
     expect(viaOtherApp.status).toBe(400);
     expectNotLinked(f);
   });
 
   it('refuses provider, user_id or connection_id sent alongside link_with, and a link_with that is not a string', async () => {
     const f = fixture();
-    const token = userToken(f, f.primary);
+    const token = await userToken(f, f.primary);
     const secondaryIdToken = await idToken(f, f.secondary);
     for (const extra of [{ provider: 'google-oauth2' }, { user_id: f.secondary.split('|')[1] }, { connection_id: f.tenant.state.connection(DATABASE)!.id }]) {
       const answer = await call(f, 'POST', identitiesOf(f.primary), token, { link_with: secondaryIdToken, ...extra });
@@ -244,7 +245,7 @@ describe('POST /api/v2/users/:id/identities with link_with', () => {
   it('refuses a user token naming the secondary by provider and user_id (the update:users way)', async () => {
     const f = fixture();
     const [provider, id] = f.secondary.split('|');
-    const answer = await call(f, 'POST', identitiesOf(f.primary), userToken(f, f.primary), { provider, user_id: id });
+    const answer = await call(f, 'POST', identitiesOf(f.primary), await userToken(f, f.primary), { provider, user_id: id });
     expect(answer).toMatchObject({ status: 403, body: { message: 'Insufficient scope, expected any of: update:users' } });
     expectNotLinked(f);
   });
@@ -261,12 +262,12 @@ describe('DELETE /api/v2/users/:id/identities/:provider/:user_id with a user tok
   it('unlinks from its own user only', async () => {
     const f = fixture();
     const third = f.tenant.state.createUser({ connection: 'github', email: 'ana@x.io', email_verified: true }).user_id;
-    expect((await linkWith(f, userToken(f, f.primary), await idToken(f, f.secondary))).status).toBe(201);
+    expect((await linkWith(f, await userToken(f, f.primary), await idToken(f, f.secondary))).status).toBe(201);
     const [provider, id] = f.secondary.split('|');
     const path = `${identitiesOf(f.primary)}/${provider}/${id}`;
-    expect(await call(f, 'DELETE', path, userToken(f, third))).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
+    expect(await call(f, 'DELETE', path, await userToken(f, third))).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
     expect(f.tenant.state.getUser(f.secondary)).toBeUndefined();
-    const unlinked = await call(f, 'DELETE', path, userToken(f, f.primary));
+    const unlinked = await call(f, 'DELETE', path, await userToken(f, f.primary));
     expect(unlinked.status).toBe(200);
     expect(unlinked.body.map((i: { provider: string }) => i.provider)).toEqual(['auth0']);
     expect(f.tenant.state.getUser(f.secondary)).toBeDefined();
@@ -278,7 +279,7 @@ describe('link_with through the unmodified auth0 SDK (ManagementClient with the 
 
   it('links with users.identities.link and unlinks with users.identities.delete', async () => {
     const f = fixture();
-    const sdk = sdkFor(f, userToken(f, f.primary));
+    const sdk = sdkFor(f, await userToken(f, f.primary));
     const linked = await sdk.users.identities.link(f.primary, { link_with: await idToken(f, f.secondary) });
     expect(linked.map((i) => i.provider)).toEqual(['auth0', 'google-oauth2']);
     const [provider, id] = f.secondary.split('|');
@@ -289,7 +290,7 @@ describe('link_with through the unmodified auth0 SDK (ManagementClient with the 
   it('surfaces the refusals as ManagementError with their status', async () => {
     const f = fixture();
     const other = f.tenant.state.addClient({ name: 'other app', scopes: [] });
-    const sdk = sdkFor(f, userToken(f, f.primary));
+    const sdk = sdkFor(f, await userToken(f, f.primary));
     const refused = async (promise: Promise<unknown>) =>
       promise.then(
         () => undefined,
@@ -298,7 +299,7 @@ describe('link_with through the unmodified auth0 SDK (ManagementClient with the 
     const foreign = await refused(sdk.users.identities.link(f.primary, { link_with: await idToken(f, f.secondary, other.client_id) }));
     expect(foreign).toBeInstanceOf(ManagementError);
     expect((foreign as ManagementError).statusCode).toBe(400);
-    const stranger = await refused(sdkFor(f, userToken(f, f.secondary)).users.identities.link(f.primary, { link_with: await idToken(f, f.secondary) }));
+    const stranger = await refused(sdkFor(f, await userToken(f, f.secondary)).users.identities.link(f.primary, { link_with: await idToken(f, f.secondary) }));
     expect((stranger as ManagementError).statusCode).toBe(403);
     expectNotLinked(f);
   });

@@ -23,6 +23,8 @@ export interface ActionTrigger {
 export interface ActionDependency {
   name: string;
   version: string;
+  /** Echoed while the draft builds, then dropped, as a real tenant does (routes/actions.ts). */
+  registry_url?: string;
 }
 
 interface Secret {
@@ -133,6 +135,11 @@ export class ActionsStore {
     this.now = options.now ?? Date.now;
   }
 
+  /** The store's clock, epoch ms (the tenant's). */
+  clock(): number {
+    return this.now();
+  }
+
   /** Builds from now on take `ms` (Infinity: they never finish, to test a deploy's timeout). */
   setBuildDelay(ms: number): void {
     this.buildDelayMs = checkedDelay('buildDelayMs', ms);
@@ -162,7 +169,8 @@ export class ActionsStore {
 
   require(id: string): StoredAction {
     const action = this.actions.get(id);
-    if (!action) throw new ApiError(404, 'The action does not exist.', 'not_found');
+    // A real tenant's words, and no errorCode (auth0/go-auth0 test/data/recordings, TestActionManager_Delete.yaml).
+    if (!action) throw new ApiError(404, 'That action does not exist.');
     return action;
   }
 
@@ -368,7 +376,7 @@ export class ActionsStore {
       number: action.versions.length + 1,
       code: from.code,
       runtime: from.runtime,
-      dependencies: [...from.dependencies],
+      dependencies: from.dependencies.map(({ name, version }) => ({ name, version })),
       supported_triggers: from.supported_triggers.map((t) => ({ ...t })),
       secrets: from.secrets.map((s) => ({ ...s })),
       created_at: this.iso(),
@@ -442,9 +450,9 @@ function runtimeOf(value: unknown): string {
 
 function dependenciesOf(value: unknown): ActionDependency[] {
   if (!Array.isArray(value)) throw invalid('dependencies must be an array');
-  return value.map((d: { name?: unknown; version?: unknown }) => {
+  return value.map((d: { name?: unknown; version?: unknown; registry_url?: unknown }) => {
     if (typeof d?.name !== 'string' || typeof d.version !== 'string') throw invalid('each dependency needs a name and a version');
-    return { name: d.name, version: d.version };
+    return typeof d.registry_url === 'string' ? { name: d.name, version: d.version, registry_url: d.registry_url } : { name: d.name, version: d.version };
   });
 }
 

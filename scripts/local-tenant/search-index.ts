@@ -57,13 +57,20 @@ export class SearchIndex {
   }
 }
 
+/** The fields a `q` may name: the user's own string fields a one-field query compares with. */
+export const SEARCHABLE_FIELDS: ReadonlySet<string> = new Set(['email', 'username', 'user_id', 'name', 'nickname']);
+
 /**
- * The email a `q` asks for, when it is the one query the local tenant models: `email:"…"` (a Lucene phrase, `\` escaping
- * `"` and `\`) or `email:value`. Undefined for any other query.
+ * The one-field query `field:"…"` (a Lucene phrase, `\` escaping `"` and `\`) or `field:value` on a SEARCHABLE_FIELDS
+ * field, as `{field, value}`; undefined for any other query (boolean operators, wildcards, ranges, other fields).
  */
-export function emailQuery(q: string): string | undefined {
-  const phrase = /^\s*email:"((?:[^"\\]|\\.)*)"\s*$/.exec(q);
-  if (phrase) return phrase[1]!.replace(/\\(.)/g, '$1');
-  const bare = /^\s*email:([^\s"\\():*?~^[\]{}!+-][^\s"\\():*?~^[\]{}!]*)\s*$/.exec(q);
-  return bare ? bare[1] : undefined;
+export function fieldQuery(q: string): { field: string; value: string } | undefined {
+  const match = /^\s*([a-z_]+):/.exec(q);
+  if (!match || !SEARCHABLE_FIELDS.has(match[1]!)) return undefined;
+  const field = match[1]!;
+  const rest = q.trimStart().slice(field.length + 1);
+  const phrase = /^"((?:[^"\\]|\\.)*)"\s*$/.exec(rest);
+  if (phrase) return { field, value: phrase[1]!.replace(/\\(.)/g, '$1') };
+  const bare = /^([^\s"\\():*?~^[\]{}!+-][^\s"\\():*?~^[\]{}!]*)\s*$/.exec(rest);
+  return bare ? { field, value: bare[1]! } : undefined;
 }

@@ -1,6 +1,6 @@
 // The local tenant's data and Auth0's semantics over it: users, connections, M2M clients, tokens, link and unlink.
 // Every rule here follows Auth0's documentation as docs/auth0-behaviour.md cites it; where Auth0's docs are silent the choice is named in a comment.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, Identity, Metadata, User } from '../../actions/types.ts';
 import { isSocialStrategy } from '../../actions/strategies.ts';
 import { ApiError } from './api-error.ts';
@@ -31,6 +31,16 @@ export interface Client {
   connections?: string[];
   /** What the Management API answers about the application besides its settings. */
   description?: string;
+  /**
+   * Settings the Management API stores and answers but the tenant does not act on (`organization_usage`,
+   * `jwt_configuration`, `refresh_token`, …), as the last POST or PATCH set them (routes/clients.ts ECHOED_SETTINGS).
+   */
+  settings?: Record<string, unknown>;
+  /**
+   * Created through the Management API without `app_type`: Auth0 gives it none and answers none (routes/clients.ts). A
+   * client a seed or test adds without app_type is a machine-to-machine application, answered as `non_interactive`.
+   */
+  untyped?: true;
   created_at: string;
 }
 
@@ -69,6 +79,10 @@ export interface NewUser {
   name?: string;
   nickname?: string;
   picture?: string;
+  given_name?: string;
+  family_name?: string;
+  username?: string;
+  blocked?: boolean;
   app_metadata?: Metadata;
   user_metadata?: Metadata;
   /** A database user's password, stored hashed (auth/passwords.ts); refused for other connections. */
@@ -91,19 +105,12 @@ export interface UserPatch {
   connection?: string;
 }
 
-/** The profile fields that move into `identities[n].profileData` when a user becomes a secondary. */
-const PROFILE_FIELDS = [
-  'email',
-  'email_verified',
-  'name',
-  'nickname',
-  'picture',
-  'given_name',
-  'family_name',
-  'username',
-  'phone_number',
-  'phone_verified',
-] as const;
+/**
+ * The profile fields that move into `identities[n].profileData` when a user becomes a secondary. Not `name`: a real
+ * tenant's link answer leaves it out of both identities' profileData (auth0/go-auth0 test/data/recordings,
+ * TestUserManager_Link.yaml: users created with a name get profileData without one).
+ */
+const PROFILE_FIELDS = ['email', 'email_verified', 'nickname', 'picture', 'given_name', 'family_name', 'username', 'phone_number', 'phone_verified'] as const;
 
 const LOGIN_APP_FIELDS = new Set(['app_type', 'callbacks', 'allowed_logout_urls', 'grant_types', 'token_endpoint_auth_method', 'connections']);
 
@@ -191,6 +198,8 @@ export class TenantState {
       scopes: [...input.scopes],
       created_at: this.now().toISOString(),
       ...(input.description === undefined ? {} : { description: input.description }),
+      ...(input.settings === undefined ? {} : { settings: structuredClone(input.settings) }),
+      ...(input.untyped ? { untyped: true as const } : {}),
       ...structuredClone(Object.fromEntries(Object.entries(input).filter(([key]) => LOGIN_APP_FIELDS.has(key)))),
     };
     this.clients.set(client.client_id, client);
@@ -205,17 +214,38 @@ export class TenantState {
     return [...this.clients.values()];
   }
 
-  /** Issues an access token for a client (and a user, for a user token); the token's text is opaque but JWT-sized, like Auth0's. */
-  issueToken(clientId: string, scopes: readonly string[], options: TokenOptions = {}): { token: string; issued: TokenGrant } {
+  /**
+   * Issues an access token for a client (and a user, for a user token): an RS256 JWT signed with the tenant's key, with
+   * the claims of Auth0's token profile (`iss`, `sub`, `aud`, `azp`, `exp`, `iat`, `scope`; `gty` for client credentials,
+   * whose `sub` is `{client_id}@clients`: secure/tokens/access-tokens/access-token-profiles.mdx). The tenant also keeps what it granted, so a token it forgot is
+   * refused although its signature holds.
+   */
+  async issueToken(clientId: string, scopes: readonly string[], options: TokenOptions = {}): Promise<{ token: string; issued: TokenGrant }> {
     const lifetime = options.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
+    const now = this.now().getTime();
     const issued: TokenGrant = {
       clientId,
       scopes: new Set(scopes),
-      expiresAt: this.now().getTime() + lifetime * 1000,
+      expiresAt: now + lifetime * 1000,
       audiences: [...(options.audiences ?? [`https://${this.domain}/api/v2/`])],
       ...(options.subject === undefined ? {} : { subject: options.subject }),
     };
-    const token = `${randomBytes(27).toString('base64url')}.${randomBytes(600).toString('base64url')}.${randomBytes(256).toString('base64url')}`;
+    const iat = Math.floor(now / 1000);
+    const token = await this.signingKeys.sign(
+      {
+        iss: `https://${this.domain}/`,
+        sub: options.subject ?? `${clientId}@clients`,
+        aud: issued.audiences.length === 1 ? issued.audiences[0]! : [...issued.audiences],
+        iat,
+        exp: iat + lifetime,
+        // Not in Auth0's token profile (secure/tokens/access-tokens/access-token-profiles.mdx): keeps every token distinct.
+        jti: randomBytes(16).toString('base64url'),
+        scope: scopes.join(' '),
+        ...(options.subject === undefined ? { gty: 'client-credentials' } : {}),
+        azp: clientId,
+      },
+      'JWT',
+    );
     this.tokens.set(token, issued);
     return { token, issued };
   }
@@ -261,10 +291,10 @@ export class TenantState {
       }
     }
     if (input.email_verified !== undefined || input.email !== undefined) user.email_verified = input.email_verified ?? false;
-    if (input.name !== undefined) user.name = input.name;
-    if (input.last_password_reset !== undefined) user.last_password_reset = input.last_password_reset;
-    if (input.nickname !== undefined) user.nickname = input.nickname;
-    if (input.picture !== undefined) user.picture = input.picture;
+    for (const key of ['name', 'nickname', 'picture', 'given_name', 'family_name', 'username', 'blocked', 'last_password_reset'] as const) {
+      if (input[key] !== undefined) (user as unknown as Record<string, unknown>)[key] = input[key];
+    }
+    fillProfileDefaults(user);
     if (input.password !== undefined && provider !== 'auth0') {
       throw new ApiError(400, `Payload validation error: password is only for database connections, not ${connection.name}.`, 'invalid_body');
     }
@@ -312,6 +342,21 @@ export class TenantState {
     for (const id of ids) {
       const shown = this.searchIndex.view(id, this.users.get(id));
       if (shown?.email?.toLowerCase() === lower) found.push(shown);
+    }
+    return found;
+  }
+
+  /**
+   * `GET /api/v2/users?q=field:"…"` on another field than email (search-index.ts SEARCHABLE_FIELDS): users whose field
+   * equals `value` exactly, as the search index shows them. Linear in the tenant's size.
+   */
+  searchByField(field: string, value: string): User[] {
+    if (field === 'email') return this.searchByEmail(value);
+    const ids = new Set([...this.users.keys(), ...this.searchIndex.staleIds()]);
+    const found: User[] = [];
+    for (const id of ids) {
+      const shown = this.searchIndex.view(id, this.users.get(id));
+      if (shown !== undefined && (shown as unknown as Record<string, unknown>)[field] === value) found.push(shown);
     }
     return found;
   }
@@ -460,7 +505,7 @@ export class TenantState {
     this.users.delete(secondaryId);
     if (secondary.email !== undefined) this.unindexEmail(secondary.email, secondaryId);
     primary.updated_at = this.now().toISOString();
-    return primary.identities;
+    return identitiesJson(primary);
   }
 
   /**
@@ -497,9 +542,10 @@ export class TenantState {
       app_metadata: {},
       user_metadata: {},
     };
+    fillProfileDefaults(restored);
     this.insertUser(restored);
     primary.updated_at = now;
-    return primary.identities;
+    return identitiesJson(primary);
   }
 
   // --- email index ----------------------------------------------------------------------------
@@ -554,6 +600,47 @@ export function mergeTopLevel(base: Metadata, patch: Metadata | null): Metadata 
 /** A PATCH of one metadata object: an empty object or null clears it, anything else merges at the top level. */
 function patchMetadata(base: Metadata, patch: Metadata | null): Metadata {
   return patch === null || Object.keys(patch).length === 0 ? {} : mergeTopLevel(base, patch);
+}
+
+/**
+ * A user as the Management API answers it: a metadata object that is empty is left out, as a real tenant leaves out
+ * `app_metadata` / `user_metadata` of a user that has none (auth0/go-auth0 test/data/recordings,
+ * TestJobManager_ImportUsers.yaml, users-by-email; TestUserManager_Create.yaml). The tenant keeps `{}` inside, as the
+ * post-login event has them (PostLoginUser).
+ */
+export function userJson(user: User): User {
+  const empty = (value: Metadata | undefined): boolean => value === undefined || Object.keys(value).length === 0;
+  if (!empty(user.app_metadata) && !empty(user.user_metadata)) return user;
+  const { app_metadata, user_metadata, ...rest } = user;
+  return { ...rest, ...(empty(app_metadata) ? {} : { app_metadata }), ...(empty(user_metadata) ? {} : { user_metadata }) };
+}
+
+/**
+ * The identities a link or unlink answers: the primary's own identity carries the primary's profile as `profileData`
+ * there, as the moved one does (auth0/go-auth0 test/data/recordings, TestUserManager_Link.yaml and
+ * TestUserManager_Unlink.yaml). Only in these answers: `GET /users/{id}` shows the main identity without it.
+ */
+function identitiesJson(primary: User): Identity[] {
+  return primary.identities.map((identity, index) =>
+    index === 0 && identity.profileData === undefined ? { ...identity, profileData: profileOf(primary) } : identity,
+  );
+}
+
+/**
+ * What Auth0 fills in on a user created without them: `name` is the email, `nickname` its local part, `picture` the
+ * Gravatar of the email with Auth0's initials fallback (auth0/go-auth0 test/data/recordings, TestUserManager_Create.yaml:
+ * `chuck@example.com` gets name `chuck@example.com`, nickname `chuck`, picture `https://s.gravatar.com/avatar/<md5>?s=480&r=pg&d=…/ch.png`).
+ */
+function fillProfileDefaults(user: User): void {
+  if (user.email === undefined) return;
+  const local = user.email.split('@')[0]!;
+  user.name ??= user.email;
+  user.nickname ??= local;
+  if (user.picture === undefined) {
+    const hash = createHash('md5').update(user.email.trim().toLowerCase()).digest('hex');
+    const initials = encodeURIComponent(`https://cdn.auth0.com/avatars/${local.slice(0, 2).toLowerCase()}.png`);
+    user.picture = `https://s.gravatar.com/avatar/${hash}?s=480&r=pg&d=${initials}`;
+  }
 }
 
 /** The profile a user carries into `identities[n].profileData` when it is linked as a secondary. */

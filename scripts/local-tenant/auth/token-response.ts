@@ -40,7 +40,7 @@ export async function tokenResponse(
   login: IssuedLogin,
   options: { refreshing?: boolean } = {},
 ): Promise<TokenResponseBody> {
-  const access = issueUserAccessToken(state, {
+  const access = await issueUserAccessToken(state, {
     userId: login.subject,
     clientId: client.client_id,
     scopes: login.scopes,

@@ -52,13 +52,13 @@ export const USER_TOKEN_LIFETIME_SECONDS = 86_400;
  * A user access token. The caller has checked that `audience`, when given, is the Management API: the local tenant
  * has no other API. Scopes outside OIDC's and the current_user set are dropped, as Auth0 drops scopes a user may not get.
  */
-export function issueUserAccessToken(state: TenantState, request: UserTokenRequest): IssuedUserToken {
+export async function issueUserAccessToken(state: TenantState, request: UserTokenRequest): Promise<IssuedUserToken> {
   const management = request.audience !== undefined && request.audience === managementAudienceOf(state);
   const granted = request.scopes.filter(
     (scope, index, all) => all.indexOf(scope) === index && (OIDC_SCOPES.includes(scope) || (management && CURRENT_USER_SCOPES.includes(scope))),
   );
   const audiences = [...(management ? [managementAudienceOf(state)] : []), ...(granted.includes('openid') || !management ? [userinfoAudienceOf(state)] : [])];
-  const { token, issued } = state.issueToken(
+  const { token, issued } = await state.issueToken(
     request.clientId,
     granted.filter((s) => s !== 'offline_access'),
     {

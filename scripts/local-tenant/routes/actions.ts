@@ -138,40 +138,69 @@ export const actionRoutes: RouteGroup = [
   },
 ];
 
-/** The Action as `GET /actions/actions/{id}` answers it. */
+/**
+ * The Action as `GET /actions/actions/{id}` answers it: with `current_version` (a summary of its newest version) once it
+ * has one, and `deployed_version` (the live version, without its `action`) once one is live, as a real tenant answers
+ * (auth0/go-auth0 test/data/recordings, TestActionManager_CreateWithDeploy.yaml).
+ */
 function actionJson(store: ActionsStore, action: StoredAction): Record<string, unknown> {
   const deployed = store.deployedVersion(action);
-  const builtAt = store.builtAt(action);
+  const current = action.versions.at(-1);
   return {
     ...actionBase(action),
     code: action.code,
-    dependencies: action.dependencies,
+    // A dependency's registry_url is echoed until the build ends, and gone from the built Action and its versions
+    // (auth0/go-auth0 test/data/recordings, TestActionManager_Bindings.yaml #0–#3).
+    dependencies: store.status(action) === 'built' ? action.dependencies.map(({ name, version }) => ({ name, version })) : action.dependencies,
     runtime: action.runtime,
     secrets: secretNames(action.secrets),
-    ...(deployed ? { deployed_version: versionJson(store, action, deployed) } : {}),
+    ...(current ? { current_version: currentVersionJson(current) } : {}),
+    ...(deployed ? { deployed_version: versionFields(store, action, deployed) } : {}),
+    // No built_at: a real tenant's built Action has none (TestActionManager_Bindings.yaml #3); its versions do.
     status: store.status(action),
-    ...(builtAt ? { built_at: builtAt } : {}),
   };
 }
 
+/**
+ * A version as the version routes and a deploy answer it: its fields and a summary of its Action whose
+ * `all_changes_deployed` reads false, as every recorded answer of a real tenant shows it, even right after a deploy
+ * (auth0/go-auth0 test/data/recordings, TestActionManager_Deploy.yaml, _Version.yaml, _Versions.yaml).
+ */
 function versionJson(store: ActionsStore, action: StoredAction, version: Version): Record<string, unknown> {
+  return { ...versionFields(store, action, version), action: actionSummary(action) };
+}
+
+/** A version's own fields. `built_at` appears once it is live: a deploy answers without it (the recordings above). */
+function versionFields(store: ActionsStore, action: StoredAction, version: Version): Record<string, unknown> {
+  const deployed = store.deployedVersion(action)?.id === version.id;
   return {
     id: version.id,
-    action_id: action.id,
     code: version.code,
     dependencies: version.dependencies,
-    deployed: store.deployedVersion(action)?.id === version.id,
-    runtime: version.runtime,
-    secrets: secretNames(version.secrets),
-    // Only a built draft can be deployed, so every version is built.
-    status: 'built',
+    deployed,
     number: version.number,
-    errors: [],
-    action: actionBase(action),
-    built_at: version.created_at,
+    // Only a built draft can be deployed, so every version is built.
+    ...(version.liveAt <= store.clock() ? { built_at: new Date(version.liveAt).toISOString() } : {}),
+    secrets: secretNames(version.secrets),
+    status: 'built',
     created_at: version.created_at,
     updated_at: version.created_at,
+    runtime: version.runtime,
     supported_triggers: version.supported_triggers,
+  };
+}
+
+/** `current_version`: the newest version in brief, its status in capitals as Auth0 writes it there. */
+function currentVersionJson(version: Version): Record<string, unknown> {
+  return {
+    id: version.id,
+    code: version.code,
+    runtime: version.runtime,
+    status: 'BUILT',
+    number: version.number,
+    build_time: version.created_at,
+    created_at: version.created_at,
+    updated_at: version.created_at,
   };
 }
 
@@ -187,7 +216,7 @@ function draftJson(store: ActionsStore, action: StoredAction): Record<string, un
     secrets: secretNames(action.secrets),
     status: store.status(action),
     errors: store.buildErrors(action),
-    action: actionBase(action),
+    action: actionSummary(action),
     ...(builtAt ? { built_at: builtAt } : {}),
     created_at: action.updated_at,
     updated_at: action.updated_at,
@@ -200,20 +229,38 @@ function actionBase(action: StoredAction): Record<string, unknown> {
     id: action.id,
     name: action.name,
     supported_triggers: action.supported_triggers,
-    all_changes_deployed: action.allChangesDeployed,
     created_at: action.created_at,
     updated_at: action.updated_at,
+    all_changes_deployed: action.allChangesDeployed,
   };
 }
 
+/** The Action as a version embeds it: no code, and `all_changes_deployed` false (see versionJson). */
+function actionSummary(action: StoredAction): Record<string, unknown> {
+  return { ...actionBase(action), all_changes_deployed: false };
+}
+
+/**
+ * A binding embeds a summary of its Action, not the Action: id, name, triggers, dates, `current_version`,
+ * `deployed_version`, and `all_changes_deployed` that reads false even right after a deploy (auth0/go-auth0
+ * test/data/recordings, TestActionManager_Bindings.yaml).
+ */
 function bindingJson(store: ActionsStore, triggerId: string, binding: Binding & { action: StoredAction }): Record<string, unknown> {
+  const { action } = binding;
+  const deployed = store.deployedVersion(action);
+  const current = action.versions.at(-1);
   return {
     id: binding.id,
     trigger_id: triggerId,
-    display_name: binding.display_name,
-    action: actionJson(store, binding.action),
+    action: {
+      ...actionSummary(action),
+      ...(current ? { current_version: currentVersionJson(current) } : {}),
+      ...(deployed ? { deployed_version: versionFields(store, action, deployed) } : {}),
+      all_changes_deployed: false,
+    },
     created_at: binding.created_at,
     updated_at: binding.updated_at,
+    display_name: binding.display_name,
   };
 }
 
@@ -221,10 +268,14 @@ function secretNames(secrets: ReadonlyArray<{ name: string; updated_at: string }
   return secrets.map(({ name, updated_at }) => ({ name, updated_at }));
 }
 
-/** One page (`page` from 0, `per_page`) of a list, with the paging fields Auth0 answers next to it. */
-function paged<T>(url: URL, all: readonly T[]): { total: number; page: number; per_page: number; items: T[] } {
+/**
+ * One page (`page` from 0, `per_page`) of a list, with the paging fields Auth0 answers next to it: `total` and
+ * `per_page`, and `page` only when the request named one (a real tenant's answer to `?per_page=50` has no `page`:
+ * auth0/go-auth0 test/data/recordings, TestActionManager_List.yaml, _Versions.yaml, _Bindings.yaml).
+ */
+function paged<T>(url: URL, all: readonly T[]): { total: number; page?: number; per_page: number; items: T[] } {
   const { page, perPage, start } = pageParams(url, 1);
-  return { total: all.length, page, per_page: perPage, items: all.slice(start, start + perPage) };
+  return { total: all.length, ...(url.searchParams.has('page') ? { page } : {}), per_page: perPage, items: all.slice(start, start + perPage) };
 }
 
 function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {

@@ -48,7 +48,7 @@ export const tokenRoutes: RouteGroup = [
       if (client.scopes.length === 0) {
         return oauthError(403, 'access_denied', `Client "${client.client_id}" is not authorized to access resource server "${managementAudience}".`);
       }
-      const { token } = state.issueToken(client.client_id, client.scopes);
+      const { token } = await state.issueToken(client.client_id, client.scopes);
       const body: TokenResponse = { access_token: token, expires_in: TOKEN_LIFETIME_SECONDS, scope: client.scopes.join(' '), token_type: 'Bearer' };
       return { body, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } };
     },

@@ -5,8 +5,8 @@ import { ApiError } from '../api-error.ts';
 import { insufficientScope } from '../guard.ts';
 import { boolParam, fieldSelector, pageParams, readJsonObject, requiredParam } from '../request-input.ts';
 import type { RouteGroup } from '../route.ts';
-import { emailQuery } from '../search-index.ts';
-import type { UserPatch } from '../state.ts';
+import { fieldQuery, SEARCHABLE_FIELDS } from '../search-index.ts';
+import { userJson, type UserPatch } from '../state.ts';
 
 /** Auth0 lets `GET /users` page through the first 1000 results only; past that, use an export job. */
 const PAGING_CAP = 1000;
@@ -54,22 +54,28 @@ export const userRoutes: RouteGroup = [
           'invalid_paging',
         );
       }
-      const select = fieldSelector(url);
+      const narrow = fieldSelector(url);
+      const select = (user: User): Partial<User> => narrow(userJson(user));
       const q = url.searchParams.get('q');
       if (q !== null) {
         const engine = url.searchParams.get('search_engine') ?? 'v3';
         if (engine !== 'v3') throw new ApiError(400, `Search engine ${engine} is not available; use search_engine=v3.`, 'invalid_query_string');
-        const email = emailQuery(q);
-        if (email === undefined) {
-          throw new ApiError(400, 'The local tenant models only the search q=email:"…" (a Lucene phrase); other queries are refused.', 'invalid_query_string');
+        const query = fieldQuery(q);
+        if (query === undefined) {
+          // Auth0 answers a query its engine rejects with 400 invalid_query_string; the local tenant also refuses the valid
+          // Lucene it does not model (boolean operators, wildcards, ranges, other fields) rather than answer it wrongly.
+          throw new ApiError(
+            400,
+            `The local tenant models only one-field queries field:"…" on ${[...SEARCHABLE_FIELDS].join(', ')}; other queries are refused.`,
+            'invalid_query_string',
+          );
         }
-        // Search engine v3: email matches ignore case; results come from the eventually consistent index (state.searchByEmail).
-        const found = state
-          .searchByEmail(email)
-          .slice(start, start + perPage)
-          .map(select);
+        // Search engine v3: email matches ignore case, other fields match exactly; results come from the eventually
+        // consistent index (state.searchByField).
+        const all = state.searchByField(query.field, query.value);
+        const found = all.slice(start, start + perPage).map(select);
         if (!boolParam(url, 'include_totals', false)) return { body: found };
-        return { body: { start, limit: perPage, length: found.length, total: state.searchByEmail(email).length, users: found } };
+        return { body: { start, limit: perPage, length: found.length, total: all.length, users: found } };
       }
       const users: Partial<User>[] = [];
       let index = 0;
@@ -90,7 +96,7 @@ export const userRoutes: RouteGroup = [
     handle({ url, state }) {
       const email = requiredParam(url, 'email');
       const select = fieldSelector(url);
-      return { body: state.usersByEmail(email).map(select) };
+      return { body: state.usersByEmail(email).map((user) => select(userJson(user))) };
     },
   },
   {
@@ -99,7 +105,7 @@ export const userRoutes: RouteGroup = [
     scopes: ['read:users'],
     currentUserScopes: ['read:current_user'],
     handle({ url, params, state }) {
-      return { body: fieldSelector(url)(state.requireUser(params.id!)) };
+      return { body: fieldSelector(url)(userJson(state.requireUser(params.id!))) };
     },
   },
   {
@@ -116,7 +122,7 @@ export const userRoutes: RouteGroup = [
       // 403 insufficient_scope, before anything of the body is applied (no public record shows Auth0's exact body).
       const beyondMetadata = Object.keys(patch).filter((key) => key !== 'user_metadata');
       if (grant?.subject !== undefined && beyondMetadata.length > 0) throw insufficientScope(['update:users']);
-      return { body: state.patchUser(params.id!, patch) };
+      return { body: userJson(state.patchUser(params.id!, patch)) };
     },
   },
 ];
