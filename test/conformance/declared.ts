@@ -10,8 +10,6 @@ export interface Declared {
   kind?: DifferenceKind;
   /** Why the difference is accepted; docs/local-tenant.md "Where it differs from Auth0" says the same. */
   reason: string;
-  /** Work under way elsewhere, to drop from this list when it lands. */
-  pending?: true;
 }
 
 const HAND_WRITTEN =
@@ -94,12 +92,6 @@ export const DECLARED: readonly Declared[] = [
     reason: 'Auth0 keeps is_domain_connection through a `fields` narrowing; the tenant narrows to the fields asked for (nothing here narrows connections)',
   },
   // --- Users and jobs ------------------------------------------------------------------------------------------------
-  {
-    interactions: /^TestUserManager_Update#1$/,
-    path: 'status',
-    reason: 'PATCH of a user with `password` (and its `connection`) is being added on another branch; until then the tenant refuses it by name',
-    pending: true,
-  },
   {
     interactions: /^TestJobManager_ImportUsers#2$/,
     path: 'status',
