@@ -45,7 +45,7 @@ export function accountsView(input: {
   const since = (identity: Identity) => {
     const at = linkedAt[`${identity.provider}|${identity.user_id}`];
     const date = at ? formatDate(ui, at) : undefined;
-    return date ? html` <span class="note">${fill(TEXT.linkedOn, { date })}</span>` : '';
+    return date ? html` <span class="note since">${fill(TEXT.linkedOn, { date })}</span>` : '';
   };
   const body = html`
     ${message ? html`<p role="status">${message}</p>` : ''}

@@ -100,7 +100,7 @@ export function addPageApp(tenant: LocalTenant, baseUrl: string): Client {
 export async function pageOnTenant(
   tenant: LocalTenant,
   serverUrl: string,
-  options: { connections?: string; connectionLabels?: string } = {},
+  options: { connections?: string; connectionLabels?: string; env?: Record<string, string> } = {},
 ): Promise<RunningPage & { app: Client }> {
   const baseUrl = await freeBaseUrl();
   const app = addPageApp(tenant, baseUrl);

@@ -57,7 +57,8 @@ export const deploySpec: CommandSpec<typeof options> = {
   environment: [
     'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: read:actions create:actions update:actions read:connections',
     '  (with --create-client also create:clients read:clients read:client_keys create:client_grants read:client_grants;',
-    '  with LINK_PAGE_URL also create:clients read:clients read:client_keys update:clients)',
+    '  with LINK_PAGE_URL also create:clients read:clients read:client_keys update:clients, and read:branding read:tenant_settings',
+    "  for the page's brand settings, which are left out with a warning without them)",
     "LINK_PAGE_URL   the linking page's confirm URL (…/link): deploy finds or creates the page's application and sets LINK_PAGE_URL, LINK_PAGE_CLIENT_ID, LINK_SECRET",
     "ACTION_CLIENT_ID, ACTION_CLIENT_SECRET   the Action's own application (read:users update:users delete:sessions delete:grants), unless --create-client",
     'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE, DORMANT_DAYS, LINK_LATER_DAYS   optional Action settings',
