@@ -4,8 +4,11 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { LinkKeys } from '../actions/link-page-tokens.ts';
 import type { Oidc } from './oidc.ts';
 import { PageStateCodec, STATE_TTL_SECONDS, type PageState } from './page-state.ts';
-import { CONTINUE_CSP } from './security.ts';
+import { logoOrigin } from './brand.ts';
+import type { Lang } from './i18n/catalogue.ts';
+import { continueCsp } from './security.ts';
 import type { Settings } from './settings.ts';
+import { uiOf, type Ui } from './ui.ts';
 
 export interface PageVariables {
   state: PageState;
@@ -14,6 +17,8 @@ export interface PageVariables {
   form: Record<string, string>;
   /** The error code, if any, for the request's log line. */
   logCode: string | undefined;
+  /** The person's language (ui_locales, else Accept-Language, else English). */
+  lang: Lang;
 }
 
 export type PageEnv = { Variables: PageVariables };
@@ -35,6 +40,16 @@ export class Page {
     this.secure = settings.baseUrl.startsWith('https:');
     // __Host- binds the cookie to this exact origin; browsers accept the prefix only with Secure, so not on plain http.
     this.cookieName = this.secure ? '__Host-link-page' : 'link-page';
+  }
+
+  /** The logo's origin, which the CSP's img-src allows. */
+  get logoOrigin(): string | undefined {
+    return logoOrigin(this.settings.brand);
+  }
+
+  /** What the views of this request render with: base URL, language, brand. */
+  ui(c: PageContext): Ui {
+    return uiOf({ baseUrl: this.settings.baseUrl, brand: this.settings.brand, lang: c.get('lang') });
   }
 
   nowSeconds(): number {
@@ -62,7 +77,7 @@ export class Page {
 
   /** The view posting to /continue: the one response whose CSP has no form-action (see security.ts). */
   continueView(c: PageContext, body: string): Response {
-    c.header('content-security-policy', CONTINUE_CSP);
+    c.header('content-security-policy', continueCsp(this.logoOrigin));
     return c.html(body);
   }
 }

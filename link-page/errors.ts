@@ -1,4 +1,9 @@
-// The page's typed errors: a code for the log line, an HTTP status, and one sentence a person can act on (never a secret).
+// The page's typed errors: a code for the log line, an HTTP status, and the catalogue key of one sentence a person can act
+// on, in their language. What went wrong in detail (never a secret, never an email) goes to the log line only.
+import type { en } from './i18n/en.ts';
+
+/** A sentence of the catalogue's `errors` section. */
+export type ErrorKey = keyof typeof en.errors;
 
 export type PageErrorCode =
   | 'offer_invalid'
@@ -28,11 +33,17 @@ const STATUS: Record<PageErrorCode, number> = {
 export class PageError extends Error {
   readonly code: PageErrorCode;
   readonly status: number;
-  constructor(code: PageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** What the person reads. */
+  readonly key: ErrorKey;
+  /** The technical reason, for the log line only (the message is this, or the key). */
+  readonly detail: string | undefined;
+  constructor(code: PageErrorCode, key: ErrorKey, options?: { detail?: string; cause?: unknown }) {
+    super(options?.detail ?? key, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PageError';
     this.code = code;
     this.status = STATUS[code];
+    this.key = key;
+    this.detail = options?.detail;
   }
 }
 
@@ -44,4 +55,9 @@ export class SettingsError extends Error {
     this.name = 'SettingsError';
     this.variable = variable;
   }
+}
+
+/** The log line's code for an error: its code, and its detail when it has one. */
+export function logCodeOf(error: PageError): string {
+  return error.detail ? `${error.code} (${error.detail})` : error.code;
 }

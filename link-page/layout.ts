@@ -1,28 +1,36 @@
-// The one layout every view renders into: language, title, the stylesheet and a main landmark. Rebrand here and in styles.css.
+// The one layout every view renders into: the person's language, the title, the brand's header (name, logo), both
+// stylesheets and a main landmark. Rebrand through the settings (brand.ts) and styles.css's custom properties.
+import { fill } from './i18n/catalogue.ts';
 import { html, type Html } from './html.ts';
+import type { Ui } from './ui.ts';
 
 export interface LayoutOptions {
   title: string;
-  baseUrl: string;
   /** Extra head elements (a meta refresh, the auto-submit script). */
   head?: Html;
 }
 
-export const PRODUCT_NAME = 'Account linking';
-
-export function layout(options: LayoutOptions, body: Html): string {
+export function layout(ui: Ui, options: LayoutOptions, body: Html): string {
+  const { baseUrl, lang, t, brand } = ui;
+  const name = brand.name ?? t.layout.productName;
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        <title>${options.title} · ${PRODUCT_NAME}</title>
-        <link rel="stylesheet" href="${options.baseUrl}/static/styles.css" />
+        <title>${fill(t.layout.titleOf, { title: options.title, brand: name })}</title>
+        <link rel="stylesheet" href="${baseUrl}/static/styles.css" />
+        <link rel="stylesheet" href="${baseUrl}/static/theme.css" />
         ${options.head}
       </head>
       <body>
-        <header class="site"><p class="brand">${PRODUCT_NAME}</p></header>
+        <header class="site">
+          <p class="brand">
+            ${brand.logoUrl ? html`<img class="logo" src="${brand.logoUrl}" alt="${fill(t.layout.logoAlt, { brand: name })}" />` : ''}
+            <span>${name}</span>
+          </p>
+        </header>
         <main id="main">
           <h1>${options.title}</h1>
           ${body}

@@ -25,6 +25,8 @@ export interface StartOptions {
   managementApi?: boolean;
   /** Force a fresh login of that account: every attempt that proves an account does. */
   fresh: boolean;
+  /** The person's language, for Universal Login (`ui_locales`). */
+  uiLocales?: string;
 }
 
 export class Oidc {
@@ -58,6 +60,7 @@ export class Oidc {
     };
     if (options.managementApi) parameters.audience = this.settings.audience;
     if (options.fresh) Object.assign(parameters, { prompt: 'login', max_age: '0' });
+    if (options.uiLocales) parameters.ui_locales = options.uiLocales;
     // No login_hint: it would put the email in the /authorize URL, and so in browser history and server logs.
     if (options.connection) {
       parameters.connection = options.connection;
@@ -82,14 +85,14 @@ export class Oidc {
         ...(fresh ? { maxAge: 0 } : {}),
       });
     } catch (error) {
-      throw new PageError('sign_in_failed', 'The sign-in did not complete, so nothing was changed. You can try again.', { cause: error });
+      throw new PageError('sign_in_failed', 'signInFailed', { detail: errorDetail(error), cause: error });
     }
     const claims = tokens.claims();
     if (!claims || typeof claims.sub !== 'string' || tokens.id_token === undefined) {
-      throw new PageError('sign_in_failed', 'The sign-in returned no identity, so nothing was changed. You can try again.');
+      throw new PageError('sign_in_failed', 'signInFailed', { detail: 'no ID token or sub' });
     }
     if (fresh && !(typeof claims.auth_time === 'number' && claims.auth_time >= attempt.startedAt - AUTH_TIME_SKEW_SECONDS)) {
-      throw new PageError('sign_in_failed', 'The sign-in was not a fresh one, so nothing was changed. You can try again.');
+      throw new PageError('sign_in_failed', 'signInNotFresh', { detail: 'auth_time older than the attempt' });
     }
     const expiresIn = tokens.expiresIn() ?? 0;
     const authTime = typeof claims.auth_time === 'number' ? { authTime: claims.auth_time } : {};
@@ -99,7 +102,7 @@ export class Oidc {
   private configuration(): Promise<client.Configuration> {
     this.config ??= this.discover().catch((error: unknown) => {
       this.config = undefined;
-      throw new PageError('sign_in_failed', 'The sign-in service cannot be reached right now. Try again in a moment.', { cause: error });
+      throw new PageError('sign_in_failed', 'signInUnreachable', { detail: 'discovery failed', cause: error });
     });
     return this.config;
   }
@@ -116,4 +119,11 @@ export class Oidc {
     client.enableNonRepudiationChecks(config);
     return config;
   }
+}
+
+/** The log line's reason for a failed callback: the OAuth error code or openid-client's check, never a description (it may quote anything). */
+function errorDetail(error: unknown): string {
+  const e = error as { error?: unknown; code?: unknown };
+  const parts = [e.code, e.error].filter((v): v is string => typeof v === 'string' && /^[\w.:-]{1,64}$/.test(v));
+  return parts.length > 0 ? parts.join(' ') : 'callback refused';
 }

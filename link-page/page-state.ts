@@ -31,6 +31,8 @@ export interface PageState {
    * SESSION_TTL_SECONDS after the fresh authentication (auth_time), and never after the token.
    */
   session?: { sub: string; accessToken: string; expiresAt: number };
+  /** The language asked for with ui_locales on one of the page's URLs, kept for the views after it (the query is dropped). */
+  lang?: string;
 }
 
 /** An offer the page holds and the Auth0 transaction it resumes. */

@@ -6,13 +6,28 @@ import { PageError } from './errors.ts';
  * cannot keep form-action: Chromium applies it to every redirect after the submission too, and /continue redirects to
  * whichever application started the login. That view gets `continueCsp`, which drops form-action and nothing else.
  */
-const DIRECTIVES = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "base-uri 'none'", "frame-ancestors 'none'"];
-export const PAGE_CSP = [...DIRECTIVES, "form-action 'self'"].join('; ');
-export const CONTINUE_CSP = DIRECTIVES.join('; ');
+function directives(logoOrigin: string | undefined): string[] {
+  // The brand's logo (LINK_PAGE_LOGO_URL, https only) is the one image from elsewhere: its origin, and only it, is allowed.
+  const img = logoOrigin ? `img-src 'self' ${logoOrigin}` : "img-src 'self'";
+  return ["default-src 'none'", "script-src 'self'", "style-src 'self'", img, "base-uri 'none'", "frame-ancestors 'none'"];
+}
 
-export function securityHeaders(secure: boolean): Record<string, string> {
+/** Every view's CSP; `logoOrigin` when the brand has a logo. */
+export function pageCsp(logoOrigin?: string): string {
+  return [...directives(logoOrigin), "form-action 'self'"].join('; ');
+}
+
+/** The CSP of the view posting to /continue: the page's without form-action. */
+export function continueCsp(logoOrigin?: string): string {
+  return directives(logoOrigin).join('; ');
+}
+
+export const PAGE_CSP = pageCsp();
+export const CONTINUE_CSP = continueCsp();
+
+export function securityHeaders(secure: boolean, logoOrigin?: string): Record<string, string> {
   return {
-    'content-security-policy': PAGE_CSP,
+    'content-security-policy': pageCsp(logoOrigin),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
@@ -29,10 +44,10 @@ export function securityHeaders(secure: boolean): Record<string, string> {
 export function checkCsrf(input: { expected: string | undefined; sent: unknown; fetchSite: string | undefined }): void {
   const { expected, sent, fetchSite } = input;
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-    throw new PageError('csrf_refused', 'This form was sent from another site, so it was refused. Start again from this page.');
+    throw new PageError('csrf_refused', 'crossSite', { detail: `Sec-Fetch-Site ${fetchSite}` });
   }
   if (expected === undefined || typeof sent !== 'string' || !sameText(expected, sent)) {
-    throw new PageError('csrf_refused', 'This form has expired or was not sent from this page, so it was refused. Start again.');
+    throw new PageError('csrf_refused', 'formExpired');
   }
 }
 

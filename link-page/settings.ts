@@ -1,6 +1,7 @@
 // The page's settings read from the environment, each variable checked: a malformed one stops the page with one line naming it.
 import { normalizeDomain } from '../actions/config.ts';
 import { isLoopbackHost, linkPageUrlProblem, linkSecretProblem } from '../actions/link-page-tokens.ts';
+import { BRAND_VARIABLES, readBrand, type Brand } from './brand.ts';
 import { SettingsError } from './errors.ts';
 
 export interface Settings {
@@ -20,6 +21,8 @@ export interface Settings {
   connections: string[];
   /** Names people know connections by (LINK_PAGE_CONNECTION_LABELS), e.g. contoso-entra → "Contoso (work account)". */
   connectionLabels: Record<string, string>;
+  /** The company's or application's name, logo and colours (LINK_PAGE_BRAND_NAME, …; see brand.ts). */
+  brand: Brand;
   port: number;
   host: string;
 }
@@ -35,6 +38,7 @@ export const ENV_VARIABLES = [
   'LINK_PAGE_URL',
   'LINK_PAGE_CONNECTIONS',
   'LINK_PAGE_CONNECTION_LABELS',
+  ...BRAND_VARIABLES,
   'PORT',
   'HOST',
 ] as const;
@@ -53,6 +57,7 @@ export function readSettings(env: Env): Settings {
     baseUrl: readBaseUrl(env.LINK_PAGE_URL?.trim()),
     connections: readConnections(env.LINK_PAGE_CONNECTIONS),
     connectionLabels: readConnectionLabels(env.LINK_PAGE_CONNECTION_LABELS),
+    brand: readBrand(env),
     port: readPort(env.PORT),
     host: env.HOST?.trim() || '127.0.0.1',
   };

@@ -9,8 +9,9 @@ export async function verifyOffer(token: string, keys: LinkKeys, issuer: string,
     const { payload } = await jwtVerify(token, new TextEncoder().encode(keys.offerKey), { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) });
     return await readOfferClaims(payload, keys, { issuer, nowSeconds });
   } catch (error) {
+    // The person reads plain words; the reason (a forged, foreign, expired or malformed offer) goes to the log line.
     const why = error instanceof LinkTokenError ? error.message : "the offer is not signed by this tenant's Action or has expired";
-    throw new PageError('offer_invalid', `This linking request cannot be used (${why}). Go back to the application and sign in again.`, { cause: error });
+    throw new PageError('offer_invalid', 'offerInvalid', { detail: why, cause: error });
   }
 }
 

@@ -156,6 +156,51 @@ describe("deploy sets up the linking page's application", () => {
     expect((await page.fetch(new Request(`http://127.0.0.1:3999/link?offer=${forged}&state=s1`))).status).toBe(400);
   });
 
+  it("prints the tenant's brand and connection names as page settings, and only warns when it may not read them", async () => {
+    const { tenant, client } = get();
+    tenant.state.addConnection({ name: 'contoso-entra', strategy: 'waad', display_name: 'Contoso' });
+    tenant.state.branding = { logo_url: 'https://cdn.contoso.example/logo.png', colors: { primary: '#0A6E4F', page_background: '#102a43' } };
+    tenant.state.tenantSettings = { friendly_name: 'Contoso Travel', picture_url: 'https://cdn.contoso.example/picture.png' };
+    const denied = await deploy(deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL }), ['--json']);
+    expect(denied.code).toBe(0);
+    expect((denied.json!.linkPage as { env: Record<string, string> }).env).toEqual({
+      AUTH0_DOMAIN: tenant.domain,
+      LINK_PAGE_URL: PAGE_URL,
+      LINK_PAGE_CLIENT_ID: pageApp(tenant)!.client_id,
+      LINK_PAGE_CONNECTION_LABELS: 'contoso-entra=Contoso',
+    });
+    expect(denied.json!.warnings).toEqual([
+      "the deployer may not read the Universal Login branding (grant it read:branding): the linking page's settings leave it out",
+      "the deployer may not read the tenant settings (grant it read:tenant_settings): the linking page's settings leave it out",
+    ]);
+
+    const deployer = tenant.state.addClient({ name: 'deployer with branding', scopes: [...DEPLOYER, 'read:branding', 'read:tenant_settings'] });
+    const run = await deploy(
+      deployEnv(tenant, client, { LINK_PAGE_URL: PAGE_URL, AUTH0_CLIENT_ID: deployer.client_id, AUTH0_CLIENT_SECRET: deployer.client_secret }),
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      [
+        '    LINK_PAGE_BRAND_NAME=Contoso Travel',
+        '    LINK_PAGE_LOGO_URL=https://cdn.contoso.example/logo.png',
+        '    LINK_PAGE_PRIMARY_COLOR=#0A6E4F',
+        '    LINK_PAGE_BACKGROUND_COLOR=#102a43',
+        '    LINK_PAGE_CONNECTION_LABELS=contoso-entra=Contoso',
+      ].join('\n'),
+    );
+    expect(run.stdout).not.toContain('warning');
+    // The page takes what was printed: the name, the logo (its origin allowed for images), the colours.
+    const printed = Object.fromEntries([...run.stdout.matchAll(/^ {4}([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const settings = readSettings({ ...printed, LINK_PAGE_CLIENT_SECRET: 'x' });
+    expect(settings.brand).toEqual({
+      name: 'Contoso Travel',
+      logoUrl: 'https://cdn.contoso.example/logo.png',
+      primaryColor: '#0a6e4f',
+      backgroundColor: '#102a43',
+    });
+    expect(settings.connectionLabels).toEqual({ 'contoso-entra': 'Contoso' });
+  });
+
   it('reuses an application of that name, adding only what the page needs and keeping its other callbacks', async () => {
     const { tenant, client } = get();
     const existing = tenant.state.addClient({

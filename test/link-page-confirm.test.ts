@@ -128,7 +128,7 @@ describe('a pending offer is replaced only by the person', () => {
     const html = await (await agent.get(`${page.url}/link`)).text();
     const text = visibleText(html);
     expect(text).toContain('Earlier request: signing in with Contoso (work account) as c•••@c•••.com');
-    expect(text).toContain('New request: signing in with Fabrikam as a•••@e•••.com');
+    expect(text).toContain('New request: signing in with Fabrikam (work account) as a•••@e•••.com');
     expect(text).not.toContain('Sign in with Google to link');
     expect((await agent.post(`${page.url}/link/choose`, { choice: 'earlier', csrf })).headers.get('location')).toBe(`${page.url}/link`);
     expect(visibleText(await (await agent.get(`${page.url}/link`)).text())).toContain('You are signing in with Contoso (work account)');
@@ -145,7 +145,7 @@ describe('a pending offer is replaced only by the person', () => {
     expect(visibleText(await (await agent.get(`${page.url}/link`)).text())).toContain('Earlier request');
 
     expect((await agent.post(`${page.url}/link/choose`, { choice: 'new', csrf })).status).toBe(303);
-    expect(visibleText(await (await agent.get(`${page.url}/link`)).text())).toContain('You are signing in with Fabrikam as a•••@e•••.com.');
+    expect(visibleText(await (await agent.get(`${page.url}/link`)).text())).toContain('You are signing in with Fabrikam (work account) as a•••@e•••.com.');
     const answered = await (await agent.post(`${page.url}/link/decline`, { decision: 'later', csrf })).text();
     expect(await proofIn(answered)).toMatchObject({ sub: 'okta|mallory', state: 'tx-mallory' });
   });

@@ -4,19 +4,12 @@ import type { Hono } from 'hono';
 import type { Page, PageContext, PageEnv } from '../context.ts';
 import { unlinkedAsBefore, unlinkedPatch } from '../../actions/unlink-choice.ts';
 import { withoutRecord } from '../audit.ts';
-import { PageError } from '../errors.ts';
+import { logCodeOf, PageError } from '../errors.ts';
+import { userMetadataRecords } from '../audit.ts';
 import { UserApi, ManagementError } from '../management.ts';
 import type { PageState } from '../page-state.ts';
 import { signedOutUrl } from '../settings.ts';
-import {
-  accountsView,
-  identityLabel,
-  SESSION_ENDED,
-  signedOutEverywhereView,
-  signedOutOfPageView,
-  signedOutView,
-  unlinkConfirmView,
-} from '../views/accounts.ts';
+import { accountsView, identityLabel, signedOutEverywhereView, signedOutOfPageView, signedOutView, unlinkConfirmView } from '../views/accounts.ts';
 import { redirectView } from '../views/redirect.ts';
 
 export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
@@ -25,10 +18,14 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
   app.get('/accounts', async (c) => {
     const state = c.get('state');
     const session = liveSession(page, state);
-    if (!session) return page.view(c, signedOutView({ baseUrl, csrf: state.csrf }));
+    const ui = page.ui(c);
+    if (!session) return page.view(c, signedOutView({ ui, csrf: state.csrf }));
     try {
       const user = await userApi(page, session.accessToken).getUser(session.sub);
-      return page.view(c, accountsView({ baseUrl, csrf: state.csrf, identities: user.identities, ...emailOf(user), connections, labels }));
+      return page.view(
+        c,
+        accountsView({ ui, csrf: state.csrf, identities: user.identities, ...emailOf(user), connections, labels, linkedAt: linkedAtOf(user) }),
+      );
     } catch (error) {
       return signedOutAfter(c, page, error);
     }
@@ -37,20 +34,23 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
   // Always a fresh sign-in (prompt=login, max_age=0, auth_time checked at the callback): on a shared browser, a tenant
   // session someone left behind must not open the view that links and unlinks their accounts.
   app.post('/accounts/sign-in', async (c) => {
-    const { url, attempt } = await page.oidc.start({ purpose: 'sign-in', managementApi: true, fresh: true }, page.nowSeconds());
+    const { url, attempt } = await page.oidc.start({ purpose: 'sign-in', managementApi: true, fresh: true, uiLocales: c.get('lang') }, page.nowSeconds());
     await page.saveState(c, { ...c.get('state'), attempt });
-    return page.view(c, redirectView({ baseUrl, url }));
+    return page.view(c, redirectView({ ui: page.ui(c), url }));
   });
 
   app.post('/accounts/link', async (c) => {
     requireSession(page, c.get('state'));
     const connection = c.get('form').connection;
     if (connections.length > 0 ? !connection || !connections.includes(connection) : connection !== undefined) {
-      throw new PageError('bad_request', 'Choose one of the accounts shown.');
+      throw new PageError('bad_request', 'chooseAccount');
     }
-    const { url, attempt } = await page.oidc.start({ purpose: 'link', fresh: true, ...(connection ? { connection } : {}) }, page.nowSeconds());
+    const { url, attempt } = await page.oidc.start(
+      { purpose: 'link', fresh: true, uiLocales: c.get('lang'), ...(connection ? { connection } : {}) },
+      page.nowSeconds(),
+    );
     await page.saveState(c, { ...c.get('state'), attempt });
-    return page.view(c, redirectView({ baseUrl, url }));
+    return page.view(c, redirectView({ ui: page.ui(c), url }));
   });
 
   // The unlink button asks first, naming the identity; only the confirmation's own POST unlinks.
@@ -60,7 +60,7 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
     const api = userApi(page, session.accessToken);
     try {
       const { target } = await unlinkTarget(api, session.sub, c.get('form'));
-      return page.view(c, unlinkConfirmView({ baseUrl, csrf: state.csrf, identity: target, labels }));
+      return page.view(c, unlinkConfirmView({ ui: page.ui(c), csrf: state.csrf, identity: target, labels }));
     } catch (error) {
       return signedOutAfter(c, page, error);
     }
@@ -77,7 +77,7 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
       // The person's choice first, on this account (their token writes its user_metadata only): were the unlink made and
       // this write lost, the Action would find the two by email at the next login and link them back.
       const chose = unlinkedPatch(provider, identityUserId, new Date(page.nowSeconds() * 1000));
-      await api.setUserMetadata(session.sub, chose, 'record your choice, so nothing was unlinked');
+      await api.setUserMetadata(session.sub, chose, 'recordChoice');
       const remaining = await api.unlink(session.sub, provider, identityUserId).catch(async (error: unknown) => {
         // A refusal proves nothing was unlinked: the choice goes back as it was. Without an answer it may be unlinked: it stays.
         if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
@@ -87,10 +87,20 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
       });
       // The record would let an undo unlink it again; it is a standalone account now.
       await api.setUserMetadata(session.sub, withoutRecord(user.user_metadata, provider, identityUserId)).catch(() => undefined);
-      const name = identityLabel(target, labels);
+      const ui = page.ui(c);
+      const name = identityLabel(ui, target, labels);
       return page.view(
         c,
-        accountsView({ baseUrl, csrf: state.csrf, identities: remaining, ...emailOf(user), connections, labels, notice: { kind: 'unlinked', name } }),
+        accountsView({
+          ui,
+          csrf: state.csrf,
+          identities: remaining,
+          ...emailOf(user),
+          connections,
+          labels,
+          linkedAt: linkedAtOf(user),
+          notice: { kind: 'unlinked', name },
+        }),
       );
     } catch (error) {
       if (error instanceof ManagementError && error.httpStatus === 401) return signedOutAfter(c, page, error);
@@ -106,13 +116,13 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
   // The page's session has ended; the tenant's may live on, so the view offers its /v2/logout too.
   app.get('/accounts/signed-out', async (c) => {
     await endSession(c, page);
-    return page.view(c, signedOutOfPageView({ baseUrl, logoutUrl: tenantLogoutUrl(page) }));
+    return page.view(c, signedOutOfPageView({ ui: page.ui(c), logoutUrl: tenantLogoutUrl(page) }));
   });
 
   // The returnTo of the tenant's /v2/logout (in the application's Allowed Logout URLs).
   app.get('/signed-out', async (c) => {
     await endSession(c, page);
-    return page.view(c, signedOutEverywhereView({ baseUrl }));
+    return page.view(c, signedOutEverywhereView({ ui: page.ui(c) }));
   });
 }
 
@@ -137,11 +147,11 @@ function emailOf(user: { email?: string }): { email?: string } {
 /** The linked identity the form names, read again from the user: never the main one, never one the user does not hold. */
 async function unlinkTarget(api: UserApi, userId: string, form: Record<string, string>) {
   const { provider, user_id: identityUserId } = form;
-  if (!provider || !identityUserId) throw new PageError('bad_request', 'Choose one of the accounts shown.');
+  if (!provider || !identityUserId) throw new PageError('bad_request', 'chooseAccount');
   const user = await api.getUser(userId);
   const [, ...linked] = user.identities;
   const target = linked.find((i) => i.provider === provider && String(i.user_id) === identityUserId);
-  if (!target) throw new PageError('last_identity', 'That account is not one you can unlink here: your main account and your last way to sign in stay.');
+  if (!target) throw new PageError('last_identity', 'cannotUnlink');
   return { user, target };
 }
 
@@ -156,16 +166,22 @@ export function liveSession(page: Page, state: PageState): PageState['session'] 
 
 export function requireSession(page: Page, state: PageState): NonNullable<PageState['session']> {
   const session = liveSession(page, state);
-  if (!session) throw new PageError('session_missing', SESSION_ENDED);
+  if (!session) throw new PageError('session_missing', 'sessionEnded');
   return session;
 }
 
 /** A token the tenant no longer accepts ends the page's session; the person signs in again. */
 async function signedOutAfter(c: PageContext, page: Page, error: unknown): Promise<Response> {
   if (!(error instanceof ManagementError) || (error.httpStatus !== 401 && error.httpStatus !== 403)) throw error;
-  c.set('logCode', error.code);
+  c.set('logCode', logCodeOf(error));
   const state = { ...c.get('state') };
   delete state.session;
   await page.saveState(c, state);
-  return page.view(c, signedOutView({ baseUrl: page.settings.baseUrl, csrf: state.csrf, problem: SESSION_ENDED }), 401);
+  const ui = page.ui(c);
+  return page.view(c, signedOutView({ ui, csrf: state.csrf, problem: ui.t.errors.sessionEnded }), 401);
+}
+
+/** When the page linked each identity (its records in user_metadata), for the list: `provider|user_id` → ISO time. */
+export function linkedAtOf(user: { user_metadata?: Record<string, unknown> }): Record<string, string> {
+  return Object.fromEntries(userMetadataRecords(user.user_metadata).map((r) => [`${r.provider}|${r.identity_user_id}`, r.linked_at]));
 }

@@ -4,19 +4,19 @@ import type { Page, PageContext, PageEnv } from '../context.ts';
 import { offeredAccountOf } from '../../actions/link-page-tokens.ts';
 import { relinkedPatch } from '../../actions/unlink-choice.ts';
 import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
-import { PageError } from '../errors.ts';
+import { logCodeOf, PageError } from '../errors.ts';
 import { ManagementError } from '../management.ts';
 import { SESSION_TTL_SECONDS, type Attempt, type PageState } from '../page-state.ts';
-import { accountsView, SESSION_ENDED, signedOutView } from '../views/accounts.ts';
+import { accountsView, signedOutView } from '../views/accounts.ts';
 import { confirmView } from '../views/confirm.ts';
-import { requireSession, userApi } from './accounts.ts';
+import { linkedAtOf, requireSession, userApi } from './accounts.ts';
 import { answer } from './confirm.ts';
 
 export function callbackRoutes(app: Hono<PageEnv>, page: Page): void {
   app.get('/callback', async (c) => {
     const state = c.get('state');
     const attempt = state.attempt;
-    if (!attempt) throw new PageError('state_missing', 'This sign-in was not started here or has already been used. Start again.');
+    if (!attempt) throw new PageError('state_missing', 'signInUnknown');
     // One use: whatever happens next, this attempt's code, nonce and verifier are spent.
     const rest: PageState = { ...state };
     delete rest.attempt;
@@ -38,12 +38,16 @@ export function callbackRoutes(app: Hono<PageEnv>, page: Page): void {
 async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
   const state = c.get('state');
   const confirm = state.confirm;
-  if (!confirm) throw new PageError('state_missing', 'This linking request has ended. Go back to the application and sign in again.');
+  if (!confirm) throw new PageError('state_missing', 'requestEnded');
   const again = async (error: PageError): Promise<Response> => {
-    c.set('logCode', error.code);
+    c.set('logCode', logCodeOf(error));
     await page.saveState(c, state);
-    const { baseUrl, connectionLabels: labels } = page.settings;
-    return page.view(c, confirmView({ baseUrl, csrf: state.csrf, offer: confirm.offer, labels, problem: error.message }), error.status);
+    const ui = page.ui(c);
+    return page.view(
+      c,
+      confirmView({ ui, csrf: state.csrf, offer: confirm.offer, labels: page.settings.connectionLabels, problem: ui.t.errors[error.key] }),
+      error.status,
+    );
   };
   let sub: string;
   try {
@@ -53,7 +57,7 @@ async function proveOffered(c: PageContext, page: Page, attempt: Attempt, url: U
     throw error;
   }
   if (!(await offeredAccountOf(page.keys, confirm.offer, sub))) {
-    return again(new PageError('not_offered', 'You signed in to an account that is not the one offered for linking, so nothing was linked.'));
+    return again(new PageError('not_offered', 'notOffered'));
   }
   return answer(c, page, 'link', sub);
 }
@@ -76,10 +80,11 @@ async function signIn(c: PageContext, page: Page, attempt: Attempt, url: URL): P
 async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: URL): Promise<Response> {
   const state = c.get('state');
   await page.saveState(c, state);
-  const { baseUrl, connections, connectionLabels: labels } = page.settings;
+  const { connections, connectionLabels: labels } = page.settings;
+  const ui = page.ui(c);
   const session = requireSession(page, state);
   const other = await page.oidc.finish(url, attempt, true, page.nowSeconds());
-  if (other.sub === session.sub) throw new PageError('same_account', 'You signed in to the account you are already using; there is nothing to link.');
+  if (other.sub === session.sub) throw new PageError('same_account', 'sameAccount');
   const api = userApi(page, session.accessToken);
   try {
     const user = await api.getUser(session.sub);
@@ -94,15 +99,24 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
     });
     // Linked back by the person: an earlier "keep apart" for these identities no longer names another account. Best effort:
     // a leftover entry names only identities this user holds, which refuses no link.
-    await api.setUserMetadata(session.sub, relinkedPatch(user.user_metadata, identities), 'clear your earlier unlink').catch(() => undefined);
+    await api.setUserMetadata(session.sub, relinkedPatch(user.user_metadata, identities), 'recordLink').catch(() => undefined);
     return page.view(
       c,
-      accountsView({ baseUrl, csrf: state.csrf, identities, ...(user.email ? { email: user.email } : {}), connections, labels, notice: { kind: 'linked' } }),
+      accountsView({
+        ui,
+        csrf: state.csrf,
+        identities,
+        ...(user.email ? { email: user.email } : {}),
+        connections,
+        labels,
+        linkedAt: { ...linkedAtOf(user), [other.sub]: new Date(page.nowSeconds() * 1000).toISOString() },
+        notice: { kind: 'linked' },
+      }),
     );
   } catch (error) {
     if (error instanceof ManagementError && error.httpStatus === 401) {
-      c.set('logCode', error.code);
-      return page.view(c, signedOutView({ baseUrl, csrf: state.csrf, problem: SESSION_ENDED }), 401);
+      c.set('logCode', logCodeOf(error));
+      return page.view(c, signedOutView({ ui, csrf: state.csrf, problem: ui.t.errors.sessionEnded }), 401);
     }
     throw error;
   }

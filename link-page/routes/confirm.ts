@@ -6,8 +6,7 @@ import type { Page, PageContext, PageEnv } from '../context.ts';
 import { PageError } from '../errors.ts';
 import type { PageState, PendingOffer } from '../page-state.ts';
 import { signProof, verifyOffer } from '../tokens.ts';
-import { connectionLabel } from '../views/connection-label.ts';
-import { chooseOfferView, confirmView, offeredWhere } from '../views/confirm.ts';
+import { chooseOfferView, confirmView, loginLabel, offeredWhere } from '../views/confirm.ts';
 import { continueView, type Outcome } from '../views/continue.ts';
 import { redirectView } from '../views/redirect.ts';
 
@@ -23,11 +22,12 @@ export function confirmRoutes(app: Hono<PageEnv>, page: Page): void {
     if (offerToken === undefined && transaction === undefined) {
       // Reached again after the offer was read (a reload): the URL no longer carries it.
       const { confirm, incoming, csrf } = state;
-      if (confirm && incoming) return page.view(c, chooseOfferView({ baseUrl, csrf, earlier: confirm.offer.login, newer: incoming.offer.login, labels }));
-      if (!confirm) throw new PageError('offer_invalid', 'There is no linking request to answer. Go back to the application and sign in again.');
-      return page.view(c, confirmView({ baseUrl, csrf, offer: confirm.offer, labels }));
+      const ui = page.ui(c);
+      if (confirm && incoming) return page.view(c, chooseOfferView({ ui, csrf, earlier: confirm.offer.login, newer: incoming.offer.login, labels }));
+      if (!confirm) throw new PageError('offer_invalid', 'noRequest');
+      return page.view(c, confirmView({ ui, csrf, offer: confirm.offer, labels }));
     }
-    if (!offerToken || !transaction) throw new PageError('offer_invalid', 'This linking request is incomplete. Go back to the application and sign in again.');
+    if (!offerToken || !transaction) throw new PageError('offer_invalid', 'requestIncomplete');
     const arriving: PendingOffer = { offer: await verifyOffer(offerToken, page.keys, tenantHost, page.nowSeconds()), state: transaction };
     await page.saveState(c, received(state, arriving, page.nowSeconds()));
     // The offer is kept in the cookie; a clean URL keeps it out of history and of anything that logs URLs later.
@@ -37,15 +37,15 @@ export function confirmRoutes(app: Hono<PageEnv>, page: Page): void {
   app.post('/link/choose', async (c) => {
     const state = c.get('state');
     const incoming = state.incoming;
-    if (!incoming) throw new PageError('state_missing', 'There is no other linking request to choose. Go back to the application and sign in again.');
+    if (!incoming) throw new PageError('state_missing', 'noOtherRequest');
     const choice = c.get('form').choice;
-    if (choice !== 'new' && choice !== 'earlier') throw new PageError('bad_request', 'Choose one of the two requests.');
+    if (choice !== 'new' && choice !== 'earlier') throw new PageError('bad_request', 'chooseRequest');
     const next: PageState = { ...state };
     delete next.incoming;
     if (choice === 'new') {
       if (incoming.offer.exp <= page.nowSeconds()) {
         await page.saveState(c, next);
-        throw new PageError('offer_invalid', 'The new linking request has expired. Go back to the application and sign in again.');
+        throw new PageError('offer_invalid', 'newRequestExpired');
       }
       next.confirm = incoming;
       delete next.attempt;
@@ -57,17 +57,20 @@ export function confirmRoutes(app: Hono<PageEnv>, page: Page): void {
   app.post('/link/sign-in', async (c) => {
     const state = c.get('state');
     const confirm = state.confirm;
-    if (!confirm) throw new PageError('state_missing', 'This linking request has ended. Go back to the application and sign in again.');
+    if (!confirm) throw new PageError('state_missing', 'requestEnded');
     const offered = confirm.offer.offers[Number(c.get('form').account ?? '-1')];
-    if (!offered) throw new PageError('bad_request', 'Choose one of the accounts shown.');
-    const { url, attempt } = await page.oidc.start({ purpose: 'confirm', connection: offered.connection, fresh: true }, page.nowSeconds());
+    if (!offered) throw new PageError('bad_request', 'chooseAccount');
+    const { url, attempt } = await page.oidc.start(
+      { purpose: 'confirm', connection: offered.connection, fresh: true, uiLocales: c.get('lang') },
+      page.nowSeconds(),
+    );
     await page.saveState(c, { ...state, attempt });
-    return page.view(c, redirectView({ baseUrl, url }));
+    return page.view(c, redirectView({ ui: page.ui(c), url }));
   });
 
   app.post('/link/decline', async (c) => {
     const choice = c.get('form').decision;
-    if (choice !== 'later' && choice !== 'never' && choice !== 'not-me') throw new PageError('bad_request', 'Choose Not now or Never ask again.');
+    if (choice !== 'later' && choice !== 'never' && choice !== 'not-me') throw new PageError('bad_request', 'chooseDecline');
     return answer(c, page, DECLINES[choice], undefined, choice === 'not-me');
   });
 }
@@ -91,7 +94,7 @@ function received(state: PageState, arriving: PendingOffer, nowSeconds: number):
 export async function answer(c: PageContext, page: Page, decision: Decision, proven?: string, notMe = false): Promise<Response> {
   const state = c.get('state');
   const confirm = state.confirm;
-  if (!confirm) throw new PageError('state_missing', 'This linking request has ended. Go back to the application and sign in again.');
+  if (!confirm) throw new PageError('state_missing', 'requestEnded');
   const proof = await signProof(page.keys, {
     offer: confirm.offer,
     state: confirm.state,
@@ -106,8 +109,9 @@ export async function answer(c: PageContext, page: Page, decision: Decision, pro
   delete rest.attempt;
   await page.saveState(c, rest);
   const labels = page.settings.connectionLabels;
-  const login = connectionLabel(confirm.offer.login.connection, labels);
-  const where = offeredWhere(confirm.offer.offers, labels);
+  const ui = page.ui(c);
+  const login = loginLabel(ui, confirm.offer.login, labels);
+  const where = offeredWhere(ui, confirm.offer.offers, labels);
   const outcome: Outcome = decision === 'never' ? { kind: notMe ? 'not-me' : 'never', login, where } : { kind: decision };
-  return page.continueView(c, continueView({ baseUrl: page.settings.baseUrl, continueUrl: page.continueUrl(confirm.state), proof, outcome }));
+  return page.continueView(c, continueView({ ui, continueUrl: page.continueUrl(confirm.state), proof, outcome }));
 }

@@ -1,77 +1,52 @@
 // The connected accounts views: sign in (always fresh), the person's identities with unlink for each but the main one and
-// link another by signing in, the unlink confirmation naming the identity, and the two signed-out views.
+// link another by signing in, the unlink confirmation naming the identity, and the two signed-out views. Their words are
+// the catalogue's `accounts` section.
 import type { Identity } from '../../actions/types.ts';
+import { fill } from '../i18n/catalogue.ts';
 import { html } from '../html.ts';
 import { layout, postForm } from '../layout.ts';
+import { formatDate, type Ui } from '../ui.ts';
 import { connectionLabel, identityHint, identityName, type ConnectionLabels } from './connection-label.ts';
 
-/** Every word these views show, in one place (issue 19 moves them to a catalogue). */
-const TEXT = {
-  title: 'Connected accounts',
-  signInIntro: 'Sign in to see the ways you can sign in to your account, link another one or unlink one.',
-  signInFresh:
-    'You will be asked to sign in again, even if you did a moment ago: this page changes who can reach your account. Your sign-in here lasts 10 minutes.',
-  signIn: 'Sign in',
-  ended: 'Your sign-in to this page has ended. Sign in again.',
-  waysHeading: 'Ways you sign in',
-  main: '(main account)',
-  unlink: (name: string) => `Unlink ${name}`,
-  onlyOne: 'Only one way to sign in is linked; it cannot be unlinked.',
-  linkHeading: 'Link another account',
-  linkNote: 'You will sign in to the other account; it then becomes part of this one. Its own saved settings are not kept.',
-  linkAny: 'Sign in with another account',
-  link: (label: string) => `Link ${label}`,
-  signOut: 'Sign out of this page',
-  linked: 'The account was linked. You can now sign in with it too.',
-  unlinked: (name: string) =>
-    `The account was unlinked: ${name} is a separate account again, and you can no longer sign in to this account with it. It will not be linked back automatically; you can link it again here.`,
-  unlinkTitle: (name: string) => `Unlink ${name}?`,
-  unlinkWhat: (name: string) =>
-    `After this you can no longer sign in to this account with ${name}. It becomes a separate account again, and it will not be linked back automatically.`,
-  unlinkUndo: 'You can link it again later on this page, by signing in with it.',
-  unlinkKeep: 'Keep it linked',
-  signedOutTitle: 'Signed out of this page',
-  signedOut: 'You are signed out of this page.',
-  tenantStill:
-    'This browser may still be signed in to the sign-in service of this site, so its applications could sign you in without asking for your password. On a shared or public computer, sign out of that too.',
-  tenantSignOut: 'Sign out of the sign-in service too',
-  signInAgain: 'Sign in to this page again',
-  everywhereTitle: 'Signed out',
-  everywhere: 'You are signed out of this page and of the sign-in service of this site in this browser.',
-} as const;
-
-export function signedOutView(input: { baseUrl: string; csrf: string; problem?: string }): string {
-  const { baseUrl, csrf, problem } = input;
+export function signedOutView(input: { ui: Ui; csrf: string; problem?: string }): string {
+  const { ui, csrf, problem } = input;
+  const TEXT = ui.t.accounts;
   const body = html`
     ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
     <p>${TEXT.signInIntro}</p>
     <p class="note">${TEXT.signInFresh}</p>
-    ${postForm(`${baseUrl}/accounts/sign-in`, csrf, {}, html`<button class="primary" type="submit">${TEXT.signIn}</button>`)}
+    ${postForm(`${ui.baseUrl}/accounts/sign-in`, csrf, {}, html`<button class="primary" type="submit">${TEXT.signIn}</button>`)}
   `;
-  return layout({ title: TEXT.title, baseUrl }, body);
+  return layout(ui, { title: TEXT.title }, body);
 }
 
-/** The problem shown when the page's sign-in ended. */
-export const SESSION_ENDED = TEXT.ended;
-
 /** How the views name an identity: its connection's label and, where its profile has one, a masked identifier. */
-export function identityLabel(identity: Pick<Identity, 'connection' | 'profileData'>, labels: ConnectionLabels, email?: string): string {
-  return identityName(connectionLabel(identity.connection, labels), identityHint(identity, email));
+export function identityLabel(ui: Ui, identity: Pick<Identity, 'connection' | 'provider' | 'profileData'>, labels: ConnectionLabels, email?: string): string {
+  return identityName(connectionLabel(identity.connection, labels, { t: ui.t, provider: identity.provider }), identityHint(identity, email));
 }
 
 export function accountsView(input: {
-  baseUrl: string;
+  ui: Ui;
   csrf: string;
   identities: readonly Identity[];
   /** The user's email: the main identity's, which has no profileData. */
   email?: string;
   connections: readonly string[];
   labels: ConnectionLabels;
+  /** When each linked identity was linked here (`provider|user_id` → ISO time), from the page's own records. */
+  linkedAt?: Readonly<Record<string, string>>;
   notice?: { kind: 'linked' } | { kind: 'unlinked'; name: string };
 }): string {
-  const { baseUrl, csrf, identities, email, connections, labels, notice } = input;
+  const { ui, csrf, identities, email, connections, labels, linkedAt = {}, notice } = input;
+  const { baseUrl } = ui;
+  const TEXT = ui.t.accounts;
   const [main, ...linked] = identities;
-  const message = notice === undefined ? undefined : notice.kind === 'linked' ? TEXT.linked : TEXT.unlinked(notice.name);
+  const message = notice === undefined ? undefined : notice.kind === 'linked' ? TEXT.linked : fill(TEXT.unlinked, { name: notice.name });
+  const since = (identity: Identity) => {
+    const at = linkedAt[`${identity.provider}|${identity.user_id}`];
+    const date = at ? formatDate(ui, at) : undefined;
+    return date ? html` <span class="note since">${fill(TEXT.linkedOn, { date })}</span>` : '';
+  };
   const body = html`
     ${message ? html`<p role="status">${message}</p>` : ''}
     <h2>${TEXT.waysHeading}</h2>
@@ -79,19 +54,19 @@ export function accountsView(input: {
       ${
         main
           ? html`<li>
-              <span>${identityLabel(main, labels, email)} <span class="note">${TEXT.main}</span></span>
+              <span class="who">${identityLabel(ui, main, labels, email)} <span class="note">${TEXT.main}</span></span>
             </li>`
           : ''
       }
       ${linked.map(
         (identity) =>
           html`<li>
-            <span>${identityLabel(identity, labels)}</span>
+            <span class="who">${identityLabel(ui, identity, labels)}${since(identity)}</span>
             ${postForm(
               `${baseUrl}/accounts/unlink`,
               csrf,
               { provider: identity.provider, user_id: String(identity.user_id) },
-              html`<button class="danger" type="submit">${TEXT.unlink(identityLabel(identity, labels))}</button>`,
+              html`<button class="danger" type="submit">${fill(TEXT.unlink, { name: identityLabel(ui, identity, labels) })}</button>`,
             )}
           </li>`,
       )}
@@ -108,59 +83,62 @@ export function accountsView(input: {
                 `${baseUrl}/accounts/link`,
                 csrf,
                 { connection },
-                html`<button class="primary" type="submit">${TEXT.link(connectionLabel(connection, labels))}</button>`,
+                html`<button class="primary" type="submit">${fill(TEXT.link, { label: connectionLabel(connection, labels, { t: ui.t }) })}</button>`,
               ),
             )
       }
     </div>
     ${postForm(`${baseUrl}/accounts/sign-out`, csrf, {}, html`<button type="submit">${TEXT.signOut}</button>`)}
   `;
-  return layout({ title: TEXT.title, baseUrl }, body);
+  return layout(ui, { title: TEXT.title }, body);
 }
 
 /** "Unlink Google (j•••@g•••.com)?": nothing is unlinked until the person posts this view's form. */
 export function unlinkConfirmView(input: {
-  baseUrl: string;
+  ui: Ui;
   csrf: string;
   identity: Pick<Identity, 'provider' | 'user_id' | 'connection' | 'profileData'>;
   labels: ConnectionLabels;
 }): string {
-  const { baseUrl, csrf, identity, labels } = input;
-  const name = identityLabel(identity, labels);
+  const { ui, csrf, identity, labels } = input;
+  const TEXT = ui.t.accounts;
+  const name = identityLabel(ui, identity, labels);
   const body = html`
-    <p>${TEXT.unlinkWhat(name)}</p>
+    <p>${fill(TEXT.unlinkWhat, { name })}</p>
     <p class="note">${TEXT.unlinkUndo}</p>
     <div class="choices">
       ${postForm(
-        `${baseUrl}/accounts/unlink/confirm`,
+        `${ui.baseUrl}/accounts/unlink/confirm`,
         csrf,
         { provider: identity.provider, user_id: String(identity.user_id) },
-        html`<button class="danger" type="submit">${TEXT.unlink(name)}</button>`,
+        html`<button class="danger" type="submit">${fill(TEXT.unlink, { name })}</button>`,
       )}
-      <p><a class="button" href="${baseUrl}/accounts">${TEXT.unlinkKeep}</a></p>
+      <p><a class="button" href="${ui.baseUrl}/accounts">${TEXT.unlinkKeep}</a></p>
     </div>
   `;
-  return layout({ title: TEXT.unlinkTitle(name), baseUrl }, body);
+  return layout(ui, { title: fill(TEXT.unlinkTitle, { name }) }, body);
 }
 
 /** After the page's own sign-out: offers to end the tenant's session too (/v2/logout, back to the page's signed-out view). */
-export function signedOutOfPageView(input: { baseUrl: string; logoutUrl: string }): string {
-  const { baseUrl, logoutUrl } = input;
+export function signedOutOfPageView(input: { ui: Ui; logoutUrl: string }): string {
+  const { ui, logoutUrl } = input;
+  const TEXT = ui.t.accounts;
   const body = html`
     <p role="status">${TEXT.signedOut}</p>
     <p>${TEXT.tenantStill}</p>
     <p><a class="button primary" href="${logoutUrl}">${TEXT.tenantSignOut}</a></p>
-    <p><a href="${baseUrl}/accounts">${TEXT.signInAgain}</a></p>
+    <p><a href="${ui.baseUrl}/accounts">${TEXT.signInAgain}</a></p>
   `;
-  return layout({ title: TEXT.signedOutTitle, baseUrl }, body);
+  return layout(ui, { title: TEXT.signedOutTitle }, body);
 }
 
 /** Where the tenant's /v2/logout returns to. */
-export function signedOutEverywhereView(input: { baseUrl: string }): string {
-  const { baseUrl } = input;
+export function signedOutEverywhereView(input: { ui: Ui }): string {
+  const { ui } = input;
+  const TEXT = ui.t.accounts;
   const body = html`
     <p role="status">${TEXT.everywhere}</p>
-    <p><a href="${baseUrl}/accounts">${TEXT.signInAgain}</a></p>
+    <p><a href="${ui.baseUrl}/accounts">${TEXT.signInAgain}</a></p>
   `;
-  return layout({ title: TEXT.everywhereTitle, baseUrl }, body);
+  return layout(ui, { title: TEXT.everywhereTitle }, body);
 }

@@ -2,24 +2,44 @@
 // ones by their brand, any other by its connection name. And a masked identifier for an identity, from its profileData.
 import { maskedEmail } from '../../actions/email.ts';
 import type { Identity } from '../../actions/types.ts';
+import { fill, type Catalogue } from '../i18n/catalogue.ts';
+import { en } from '../i18n/en.ts';
 
+/** The well-known connections by their brand, the same in every language. */
 const LABELS: Record<string, string> = {
   'google-oauth2': 'Google',
   github: 'GitHub',
   apple: 'Apple',
-  windowslive: 'Microsoft account',
   facebook: 'Facebook',
   linkedin: 'LinkedIn',
-  email: 'a code sent by email',
-  'Username-Password-Authentication': 'email and password',
 };
+
+/** Connections named by generic words, which each catalogue translates (its `connections` section). */
+const GENERIC: Record<string, keyof Catalogue['connections']> = {
+  email: 'email',
+  'Username-Password-Authentication': 'database',
+  windowslive: 'windowslive',
+};
+
+/** Enterprise strategies (the identity's provider): their label reads "Contoso (work account)" in the person's language. */
+const ENTERPRISE = new Set(['waad', 'adfs', 'samlp', 'okta', 'oidc', 'pingfederate', 'google-apps', 'ad', 'auth0-adldap', 'office365']);
 
 /** Connection name → label, as the page's settings give them. */
 export type ConnectionLabels = Readonly<Record<string, string>>;
 
-export function connectionLabel(connection: string, labels: ConnectionLabels = {}): string {
-  if (Object.hasOwn(labels, connection)) return labels[connection]!;
-  return Object.hasOwn(LABELS, connection) ? LABELS[connection]! : connection;
+/**
+ * What people call a connection: its label from the settings (the tenant's display name, which the deploy passes), or a
+ * well-known brand, or the catalogue's generic words, or else its name. A label of an enterprise connection (by the
+ * identity's `provider`) gets the catalogue's "(work account)" unless it already says something in brackets.
+ */
+export function connectionLabel(connection: string, labels: ConnectionLabels = {}, words: { t?: Catalogue; provider?: string } = {}): string {
+  const t = words.t ?? en;
+  if (Object.hasOwn(labels, connection)) {
+    const label = labels[connection]!;
+    return words.provider && ENTERPRISE.has(words.provider) && !/\(.*\)/.test(label) ? fill(t.connections.enterprise, { name: label }) : label;
+  }
+  if (Object.hasOwn(LABELS, connection)) return LABELS[connection]!;
+  return Object.hasOwn(GENERIC, connection) ? t.connections[GENERIC[connection]!] : connection;
 }
 
 /**

@@ -1,10 +1,11 @@
-// A view with one message: an error a person can act on, or a short confirmation, with an optional way on.
-import { html, type Html } from '../html.ts';
+// A view with one message: an error a person can act on, or a short confirmation, and a way on (a link back).
+import { html } from '../html.ts';
 import { layout } from '../layout.ts';
+import type { Ui } from '../ui.ts';
 
-export function messageView(input: { baseUrl: string; title: string; message: string; error?: boolean; next?: Html }): string {
-  const { baseUrl, title, message, error, next } = input;
+export function messageView(input: { ui: Ui; title: string; message: string; error?: boolean; back?: { href: string; label: string } }): string {
+  const { ui, title, message, error, back } = input;
   const body = html`<p class="${error ? 'error' : ''}" ${error ? html`role="alert"` : ''}>${message}</p>
-    ${next}`;
-  return layout({ title, baseUrl }, body);
+    ${back ? html`<p><a class="button" href="${back.href}">${back.label}</a></p>` : ''}`;
+  return layout(ui, { title }, body);
 }

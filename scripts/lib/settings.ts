@@ -16,4 +16,6 @@ export const DEPLOYER_SCOPES = {
   createClient: ['create:clients', 'read:clients', 'read:client_keys', 'create:client_grants', 'read:client_grants'],
   /** LINK_PAGE_URL: the linking page's application, whose client secret LINK_SECRET is derived from. */
   linkPage: ['create:clients', 'read:clients', 'read:client_keys', 'update:clients'],
+  /** LINK_PAGE_URL, optional: the page's brand settings from Universal Login's branding and the tenant settings. */
+  brand: ['read:branding', 'read:tenant_settings'],
 } as const;

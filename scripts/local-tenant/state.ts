@@ -141,6 +141,12 @@ export class TenantState {
   readonly searchIndex: SearchIndex;
   /** The subscription plan: Enterprise-only endpoints (session and refresh-token management) refuse other plans (plan.ts). */
   plan: TenantPlan;
+  /** Universal Login's branding, as GET /api/v2/branding answers it (routes/branding.ts); a new tenant has none set. */
+  branding: { logo_url?: string; colors?: { primary?: string; page_background?: string | Record<string, unknown> } } = {};
+  /** The tenant settings GET /api/v2/tenants/settings answers (only the fields the project reads). */
+  tenantSettings: { friendly_name?: string; picture_url?: string; support_email?: string; support_url?: string } = {};
+  /** Connections' display_name (Auth0 answers it with the connection when one is set). */
+  private readonly displayNames = new Map<string, string>();
   private clock: () => Date;
 
   constructor(options: { domain?: string; now?: () => Date; searchIndexDelayMs?: number; plan?: TenantPlan } = {}) {
@@ -162,12 +168,13 @@ export class TenantState {
   // --- connections -------------------------------------------------------------------------
 
   /** `options` are merged over what Auth0 gives a new connection of that strategy (defaultConnectionOptions). */
-  addConnection(input: { name: string; strategy: string; id?: string; options?: ConnectionOptions }): Connection {
+  addConnection(input: { name: string; strategy: string; id?: string; options?: ConnectionOptions; display_name?: string }): Connection {
     if (this.connectionsByName.has(input.name)) throw new ApiError(409, `A connection with the same name already exists`, 'connection_conflict');
     const connection: Connection = { id: input.id ?? `con_${randomId(16)}`, name: input.name, strategy: input.strategy };
     this.connectionsByName.set(connection.name, connection);
     this.connectionsById.set(connection.id, connection);
     this.optionsByName.set(connection.name, { ...defaultConnectionOptions(input.strategy), ...structuredClone(input.options ?? {}) });
+    if (input.display_name) this.displayNames.set(connection.name, input.display_name);
     return connection;
   }
 
@@ -182,6 +189,11 @@ export class TenantState {
 
   connectionById(id: string): Connection | undefined {
     return this.connectionsById.get(id);
+  }
+
+  /** The connection's display_name, when one was set. */
+  connectionDisplayName(name: string): string | undefined {
+    return this.displayNames.get(name);
   }
 
   listConnections(): Connection[] {

@@ -21,6 +21,8 @@ export function pageSettings(input: {
   clientSecret?: string;
   connections?: string;
   connectionLabels?: string;
+  /** More of the page's variables, e.g. the brand's (LINK_PAGE_BRAND_NAME, …). */
+  env?: Record<string, string | undefined>;
 }): Settings {
   const baseUrl = input.baseUrl ?? 'http://127.0.0.1:1';
   return readSettings({
@@ -33,6 +35,7 @@ export function pageSettings(input: {
     LINK_PAGE_CONNECTIONS: input.connections,
     LINK_PAGE_CONNECTION_LABELS: input.connectionLabels,
     PORT: new URL(baseUrl).port,
+    ...input.env,
   });
 }
 
@@ -97,7 +100,7 @@ export function addPageApp(tenant: LocalTenant, baseUrl: string): Client {
 export async function pageOnTenant(
   tenant: LocalTenant,
   serverUrl: string,
-  options: { connections?: string; connectionLabels?: string } = {},
+  options: { connections?: string; connectionLabels?: string; env?: Record<string, string> } = {},
 ): Promise<RunningPage & { app: Client }> {
   const baseUrl = await freeBaseUrl();
   const app = addPageApp(tenant, baseUrl);

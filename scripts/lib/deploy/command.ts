@@ -58,7 +58,8 @@ export const deploySpec: CommandSpec<typeof options> = {
   environment: [
     `AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   the deployer application: ${DEPLOYER_SCOPES.deploy.join(' ')}`,
     `  (with --create-client also ${DEPLOYER_SCOPES.createClient.join(' ')};`,
-    `  with LINK_PAGE_URL also ${DEPLOYER_SCOPES.linkPage.join(' ')})`,
+    `  with LINK_PAGE_URL also ${DEPLOYER_SCOPES.linkPage.join(' ')}, and ${DEPLOYER_SCOPES.brand.join(' ')}`,
+    "  for the page's brand settings, which are left out with a warning without them)",
     "LINK_PAGE_URL   the linking page's confirm URL (…/link): deploy finds or creates the page's application and sets LINK_PAGE_URL, LINK_PAGE_CLIENT_ID, LINK_SECRET",
     "ACTION_CLIENT_ID, ACTION_CLIENT_SECRET   the Action's own application (read:users update:users delete:sessions delete:grants), unless --create-client",
     'LINK_MODE, TRUSTED_CONNECTIONS, PRIMARY_CONNECTION, TIME_BUDGET_MS, CLAIM_NAMESPACE, DORMANT_DAYS, LINK_LATER_DAYS   optional Action settings',

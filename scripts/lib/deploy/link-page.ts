@@ -6,6 +6,7 @@ import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/setti
 import { CliError } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { ensureLinkPageApp, type LinkPageApp } from './link-page-app.ts';
+import { readTenantLook } from './link-page-brand.ts';
 
 /** Stands in for LINK_SECRET in a dry run that would create the application: long enough for the Action's check, never sent. */
 const LINK_SECRET_TO_BE_DERIVED = "(derived from the new application's client secret)";
@@ -16,6 +17,8 @@ export interface LinkPageSetup {
   secrets: { LINK_PAGE_URL: string; LINK_PAGE_CLIENT_ID: string; LINK_SECRET: string };
   /** The page's environment (docs/linking-page.md), non-secret values only; its client secret is named, never given. */
   pageEnv: Record<string, string>;
+  /** What the page's look could not take from the tenant (a scope missing, a value the page refuses). */
+  warnings: string[];
 }
 
 /** The linking page set up for the Action, or undefined when LINK_PAGE_URL is unset (no confirmed linking). */
@@ -42,5 +45,8 @@ export async function setUpLinkPage(
   const pageEnv: Record<string, string> = { AUTH0_DOMAIN: input.domain, LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId };
   // The local tenant serves https://{domain} elsewhere; the page must be told where, as the deploy was.
   if (input.baseUrl) pageEnv.AUTH0_BASE_URL = new URL(input.baseUrl).origin;
-  return { app, secrets: { LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId, LINK_SECRET: linkSecret }, pageEnv };
+  // The tenant's brand and connection names, for the page to look like the tenant's login (page settings, never secrets).
+  const look = await readTenantLook(client);
+  Object.assign(pageEnv, look.env);
+  return { app, secrets: { LINK_PAGE_URL: pageUrl, LINK_PAGE_CLIENT_ID: app.clientId, LINK_SECRET: linkSecret }, pageEnv, warnings: look.warnings };
 }

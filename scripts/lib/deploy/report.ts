@@ -42,13 +42,14 @@ export function deployReport(
     bindings: { trigger: 'post-login', before: plan.bindings.before, after: plan.bindings.after, changed: plan.bindings.changed },
     bundleBytes,
     customDatabases: extras.customDatabases,
-    warnings: client?.warnings ?? [],
+    warnings: [...(client?.warnings ?? [])],
   };
   const page = extras.linkPage;
   if (page) {
     const { app } = page;
     report.linkPage = { name: app.name, clientId: app.clientId, created: app.created, changes: app.changes, callbackUrl: app.callbackUrl, env: page.pageEnv };
     if (app.created || app.changes.length > 0) report.changed = true;
+    report.warnings.push(...page.warnings);
   }
   if (result.actionId) report.action.id = result.actionId;
   if (result.version !== undefined) report.action.version = result.version;

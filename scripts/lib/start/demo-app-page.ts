@@ -53,7 +53,8 @@ export function escapeText(text: string): string {
 
 function layout(body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo app — local tenant</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:.75rem;overflow:auto}
 .ok{color:#075e20}.error{color:#9b1c1c}table{border-collapse:collapse}td,th{padding:.25rem .75rem;text-align:left}form{display:inline}</style>
-</head><body>${body}</body></html>`;
+</head><body><main>${body}</main></body></html>`;
 }

@@ -36,6 +36,9 @@ export const LOCAL_ADMIN = {
     'read:client_keys',
     'create:client_grants',
     'read:client_grants',
+    // The deploy prints the linking page's brand from the tenant's Universal Login branding and settings.
+    'read:branding',
+    'read:tenant_settings',
   ],
 } as const;
 

@@ -5,17 +5,17 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A page of the local tenant: no scripts, no external resources; `no-store` as Auth0's login pages are. */
+/** A page of the local tenant: no scripts, no external resources; `no-store` as Auth0's login pages are; landmarks (header, main) and a viewport for phones. */
 export function page(title: string, body: string, status = 200, headers: Record<string, string> = {}): RouteResult {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}form{margin:1rem 0;padding:1rem;border:1px solid #ccc;border-radius:6px}
 label{display:block;margin:.5rem 0}input{width:100%;padding:.4rem;box-sizing:border-box}button{padding:.5rem 1rem;margin-top:.5rem}.local{background:#fff3cd;padding:.5rem;border-radius:4px}.error{color:#b00020}</style>
-</head><body><p class="local">Local Auth0 tenant (for development and tests on this machine: not Auth0).</p>
-<h1>${escapeHtml(title)}</h1>
+</head><body><header><p class="local">Local Auth0 tenant (for development and tests on this machine: not Auth0).</p></header>
+<main><h1>${escapeHtml(title)}</h1>
 ${body}
-</body></html>`;
+</main></body></html>`;
   return { status, body: null, text: html, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers } };
 }
 

@@ -18,6 +18,7 @@ export const connectionRoutes: RouteGroup = [
         .filter((connection) => (strategies.size === 0 || strategies.has(connection.strategy)) && (name === null || connection.name === name))
         .map((connection) => ({
           id: connection.id,
+          ...(state.connectionDisplayName(connection.name) ? { display_name: state.connectionDisplayName(connection.name) } : {}),
           options: state.connectionOptions(connection.name) ?? {},
           strategy: connection.strategy,
           name: connection.name,

@@ -10,6 +10,7 @@ import { standInIdpRoutes } from '../auth/stand-in-idp.ts';
 import { userinfoRoutes } from '../auth/userinfo-routes.ts';
 import type { RouteGroup } from '../route.ts';
 import { actionRoutes } from './actions.ts';
+import { brandingRoutes } from './branding.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { identityRoutes } from './identities.ts';
@@ -25,6 +26,7 @@ export const defaultRouteGroups: readonly RouteGroup[] = [
   userRoutes,
   identityRoutes,
   connectionRoutes,
+  brandingRoutes,
   jobRoutes,
   actionRoutes,
   clientRoutes,
