@@ -47,6 +47,22 @@ async function guarded(event: PostLoginEvent, run: (config: Config) => Promise<O
   }
 }
 
+/** The Management API scope that lets a user's own access token link any identity it signs in to into its user. */
+export const IDENTITIES_SCOPE = 'update:current_user_identities';
+
+/**
+ * Removes update:current_user_identities from the access token of every application but the linking page (and those in
+ * LINK_WITH_CLIENTS). Such a token lives 24 hours and cannot be revoked: held by whoever chose a password account's
+ * password before the owner reset it, it would link their own identity into the account after the owner's link, a
+ * backdoor no ended session closes. The linking page asks for it only after a fresh sign-in, for minutes.
+ */
+function keepIdentityScopeToLinkingPage(event: PostLoginEvent, api: PostLoginApi, config: Config): void {
+  if (!event.transaction?.requested_scopes?.includes(IDENTITIES_SCOPE)) return;
+  const client = event.client?.client_id;
+  if (isLinkPage(event, config) || (client !== undefined && config.linkWithClients.has(client))) return;
+  api.accessToken.removeScope(IDENTITIES_SCOPE);
+}
+
 /** The linking page's own sign-ins: no lookup and no redirect, nothing that could interfere with its transaction. */
 function isLinkPage(event: PostLoginEvent, config: Config): boolean {
   return config.linkPageClientId !== undefined && event.client?.client_id === config.linkPageClientId;
@@ -60,6 +76,7 @@ async function execute(event: PostLoginEvent, api: PostLoginApi, config: Config,
   const unverified = typeof event.user.email === 'string' && event.user.email !== '' && event.user.email_verified !== true;
   const mark = unverified && config.mode === 'link' ? unverifiedLoginMark(event.user, new Date(deps.now())) : undefined;
   if (mark) api.user.setAppMetadata(UNVERIFIED_LOGIN_KEY, mark);
+  keepIdentityScopeToLinkingPage(event, api, config);
   if (isLinkPage(event, config) || isChecked(event.user) || isDeclined(event.user, deps.now())) return QUIET;
   // Only the person can link this user's accounts, and this login cannot take them to the page: nothing to look up.
   if (isPending(event.user) && redirectBlocker(event, config) !== undefined) return QUIET;

@@ -40,6 +40,8 @@ export interface Config {
   linkPageClientId: string | undefined;
   /** What is ended of a password account's sessions before it takes part in a link (END_SESSIONS). */
   endSessions: EndSessions;
+  /** Applications besides the linking page whose access tokens may carry update:current_user_identities (LINK_WITH_CLIENTS). */
+  linkWithClients: ReadonlySet<string>;
 }
 
 export interface LinkPageConfig {
@@ -95,6 +97,7 @@ export function readConfig(secrets: Secrets, now: number = Date.now()): ConfigRe
         linkPage: readLinkPage(secrets),
         linkPageClientId: optional(secrets, 'LINK_PAGE_CLIENT_ID'),
         endSessions: readEndSessions(secrets),
+        linkWithClients: readList(secrets, 'LINK_WITH_CLIENTS') ?? new Set(),
       },
     };
   } catch (error) {

@@ -33,6 +33,13 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
   const candidates = await findCandidates(client, event.user, email);
   const options = { trust: config.trust, primaryConnection: config.primaryConnection };
   const plan = planLogin<User>(event.user, candidates, options);
+  // A reset is evidence only for sign-ins after it: a session from before it may be whoever chose the password, so it
+  // neither links silently nor proves the mailbox for an offer (the login side's evidence is what makes most offers).
+  const self = candidates.find((c) => c.user_id === event.user.user_id) ?? event.user;
+  // Not for already-linked: the login must still move to the holder, or Auth0 fails it.
+  if (plan.kind !== 'already-linked' && sessionsToEnd([self]).length > 0 && !authenticatedSinceReset(self, event.authentication?.methods)) {
+    return { kind: 'stale-session' };
+  }
   const confirm = plan.kind === 'already-linked' ? [] : confirmCandidates<User>(event.user, candidates, options);
   const redirect = confirm.length > 0 ? redirectBlocker(event, config) : undefined;
   // Confirmation first: /continue re-reads the accounts and links the proven one (the silent ones at a later login).
@@ -66,9 +73,6 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
       if (!dryRun) api.idToken.setCustomClaim(config.claimName, [event.user.user_id]);
       return { kind: 'already-linked', primary: plan.primary.user_id, dryRun };
     case 'link': {
-      // A reset is evidence only for sign-ins after it: a session from before it may be whoever chose the password.
-      const self = candidates.find((c) => c.user_id === event.user.user_id) ?? event.user;
-      if (sessionsToEnd([self]).length > 0 && !authenticatedSinceReset(self, event.authentication?.methods)) return { kind: 'stale-session' };
       const login = plan.secondaries.find((s) => s.user_id === event.user.user_id);
       // The login user's link first: the login can then end on the primary even if a later link fails.
       const ordered = login ? [login, ...plan.secondaries.filter((s) => s !== login)] : plan.secondaries;

@@ -162,7 +162,11 @@ export interface PostLoginApi {
     setUserMetadata(key: string, value: unknown): PostLoginApi;
   };
   idToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
-  accessToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
+  accessToken: {
+    setCustomClaim(name: string, value: unknown): PostLoginApi;
+    /** Leaves `scope` out of the access token this login issues (post-login API: api.accessToken.removeScope). */
+    removeScope(scope: string): PostLoginApi;
+  };
   redirect: {
     /** Suspends the flow after this Action and sends the browser to `url` (with `query`, plus Auth0's `state`). */
     sendUserTo(url: string, options?: { query?: Record<string, string> }): PostLoginApi;

@@ -28,6 +28,7 @@ describe('readConfig', () => {
         linkPage: undefined,
         linkPageClientId: undefined,
         endSessions: 'sso-and-refresh',
+        linkWithClients: new Set(),
       },
     });
   });

@@ -21,6 +21,7 @@ export const SECRET_SOURCES = {
   LINK_LATER_DAYS: 'LINK_LATER_DAYS',
   LINK_PAGE_URL: 'LINK_PAGE_URL',
   END_SESSIONS: 'END_SESSIONS',
+  LINK_WITH_CLIENTS: 'LINK_WITH_CLIENTS',
   // Added to the custom databases the deploy finds on the tenant (custom-databases.ts).
   CUSTOM_DATABASES: 'CUSTOM_DATABASES',
 } as const;

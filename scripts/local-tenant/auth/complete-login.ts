@@ -129,8 +129,10 @@ function settle(state: TenantState, transaction: LoginTransaction, result: FlowR
     return callback(request, { error: 'access_denied', error_description: description }, headers);
   }
   const authentication = transaction.authentication!;
+  // What the Actions removed with api.accessToken.removeScope is not granted.
+  const scopes = request.scopes.filter((s) => !result.removedScopes.includes(s));
   // The grant is made at authorisation, for the user the login ends as (the primary after setPrimaryUser).
-  state.authentication.grantFor(result.subject, request.clientId, grantAudience(state, request.audience), request.scopes);
+  state.authentication.grantFor(result.subject, request.clientId, grantAudience(state, request.audience), scopes);
   // Guess (Auth0 does not publish it): the session now belongs to the user the login ended as. A session an Action ended
   // during the flow stays ended: the code is still issued (Auth0 issues it at the end of the flow), the cookie signs no one in.
   const session = state.authentication.session(transaction.sessionId);
@@ -143,7 +145,7 @@ function settle(state: TenantState, transaction: LoginTransaction, result: FlowR
     clientId: request.clientId,
     subject: result.subject,
     identity: authentication.identity,
-    scopes: request.scopes,
+    scopes,
     ...(request.audience === undefined ? {} : { audience: request.audience }),
     ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
     authTime: authentication.authTime,

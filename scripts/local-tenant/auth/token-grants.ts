@@ -87,9 +87,10 @@ async function passwordGrant(state: TenantState, actions: ActionsStore, client: 
     return oauthError(403, 'invalid_grant', 'Wrong email or password.');
   }
   const login = { provider: 'auth0', user_id: identity };
-  const flow = await runFlow(state, actions, client, login, 'oauth2-password');
+  const requested = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
+  const flow = await runFlow(state, actions, client, login, 'oauth2-password', requested);
   if ('error' in flow) return flow.error;
-  const scopes = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
+  const scopes = requested.filter((s) => !flow.removedScopes.includes(s));
   state.authentication.grantFor(flow.subject, client.client_id, grantAudience(state, audience), scopes);
   const issued: IssuedLogin = {
     clientId: client.client_id,
@@ -112,14 +113,18 @@ async function runFlow(
   client: Client,
   identity: { provider: string; user_id: string },
   protocol: TransactionProtocol,
-): Promise<{ subject: string; idTokenClaims: Record<string, unknown>; accessTokenClaims: Record<string, unknown> } | { error: RouteResult }> {
+  requestedScopes?: string[],
+): Promise<
+  { subject: string; idTokenClaims: Record<string, unknown>; accessTokenClaims: Record<string, unknown>; removedScopes: string[] } | { error: RouteResult }
+> {
   if (!state.ownerOfIdentity(identity.provider, identity.user_id)) return { error: oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.') };
-  const result = await loginThroughFlow(actions, signInRuntime(state), { identity, clientId: client.client_id, protocol });
+  const transaction = requestedScopes ? { transaction: { requested_scopes: requestedScopes } } : {};
+  const result = await loginThroughFlow(actions, signInRuntime(state), { identity, clientId: client.client_id, protocol, ...transaction });
   if (result.outcome === 'failure') {
     const description = result.kind === 'denied' ? result.reason.replace(/^denied: /, '') : result.reason;
     return { error: oauthError(403, 'access_denied', description) };
   }
-  return { subject: result.subject, idTokenClaims: result.idTokenClaims, accessTokenClaims: result.accessTokenClaims };
+  return { subject: result.subject, idTokenClaims: result.idTokenClaims, accessTokenClaims: result.accessTokenClaims, removedScopes: result.removedScopes };
 }
 
 /** The database identity id on `connection` whose email is `email`, linked or not. */

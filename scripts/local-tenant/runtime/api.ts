@@ -20,6 +20,8 @@ export interface Commands {
   redirectTo: string | undefined;
   /** api.transaction.setMetadata's entries: the transaction's, kept across a redirect to /continue. */
   transactionMetadata: TransactionMetadata;
+  /** api.accessToken.removeScope: scopes the issued access token leaves out. */
+  removedScopes: string[];
 }
 
 const PRIMARY_USER_ID_MAX = 128;
@@ -35,6 +37,7 @@ export function newCommands(): Commands {
     accessTokenClaims: {},
     redirectTo: undefined,
     transactionMetadata: {},
+    removedScopes: [],
   };
 }
 
@@ -105,7 +108,14 @@ export function createPostLoginApi(
       },
     },
     idToken: { setCustomClaim: (name, value) => record(commands.idTokenClaims, name, value) },
-    accessToken: { setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value) },
+    accessToken: {
+      setCustomClaim: (name, value) => record(commands.accessTokenClaims, name, value),
+      removeScope(scope) {
+        if (typeof scope !== 'string' || scope === '') throw new TypeError('api.accessToken.removeScope: the scope must be a non-empty string');
+        if (isOpen() && !commands.removedScopes.includes(scope)) commands.removedScopes.push(scope);
+        return api;
+      },
+    },
     cache: {
       get: (key) => cache.get(key),
       set: (key, value, options) => (isOpen() ? cache.set(key, value, options) : { type: 'error', code: 'FailedToSetCacheRecord' }),

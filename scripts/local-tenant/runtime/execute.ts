@@ -43,6 +43,8 @@ export interface LoginSuccess extends ExecutionReport {
   /** Custom claims the Actions set on the ID token and the access token. */
   idTokenClaims: Metadata;
   accessTokenClaims: Metadata;
+  /** Scopes the Actions removed from the access token (api.accessToken.removeScope). */
+  removedScopes: string[];
 }
 
 export interface LoginFailure extends ExecutionReport {
@@ -318,7 +320,15 @@ type Applied = Pick<ExecutionReport, 'appMetadataApplied' | 'userMetadataApplied
 const noMetadata: Applied = { appMetadataApplied: undefined, userMetadataApplied: undefined };
 
 function success(subject: string, commands: Commands, report: Omit<ExecutionReport, keyof Applied>, applied: Applied): LoginSuccess {
-  return { outcome: 'success', subject, idTokenClaims: commands.idTokenClaims, accessTokenClaims: commands.accessTokenClaims, ...report, ...applied };
+  return {
+    outcome: 'success',
+    subject,
+    idTokenClaims: commands.idTokenClaims,
+    accessTokenClaims: commands.accessTokenClaims,
+    removedScopes: commands.removedScopes,
+    ...report,
+    ...applied,
+  };
 }
 
 /** A login (not a refresh-token exchange) counts towards the user's logins_count before the Actions run, as on Auth0. */
