@@ -190,7 +190,7 @@ describe('the brand', () => {
     expect((error as Error).message.startsWith(line)).toBe(true);
   });
 
-  it('npm run link-page with an http logo URL prints one line naming the setting and exits 2', () => {
+  it('npm run link-page with an http logo URL prints one line naming the setting and exits 1, as every command does for a bad setting', () => {
     const run = spawnSync(process.execPath, ['link-page/main.ts'], {
       env: {
         PATH: process.env.PATH,
@@ -202,9 +202,9 @@ describe('the brand', () => {
       },
       encoding: 'utf8',
     });
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'link-page: LINK_PAGE_LOGO_URL is malformed: use an https URL of the logo image (see docs/linking-page.md)',
+      'error: LINK_PAGE_LOGO_URL is malformed: use an https URL of the logo image (set in the environment or .env; see docs/linking-page.md)',
     ]);
   });
 
