@@ -52,7 +52,7 @@ describe('npm start -- --keep', () => {
     const again = spawnSync('bash', ['-e', '-c', [...exports, commands[1]!].join('\n')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing changed on the tenant');
-    expect(outputs[2]).toContain('4 links into 3 primaries: 3 by the Action, 1 confirmed on the linking page, 0 on connected accounts, 0 by the backfill.');
+    expect(outputs[2]).toContain('5 links into 4 primaries: 3 by the Action, 2 confirmed on the linking page, 0 on connected accounts, 0 by the backfill.');
     expect(outputs[3]).toContain('Nothing to do');
     expect(outputs.at(-1)).toContain('"user_id":"auth0|65f0a1b2c3d4e5f601234567"');
     expect(outputs.join('\n')).not.toMatch(/client_secret"?\s*[:=]\s*"?[A-Za-z0-9_-]{20,}/);
@@ -73,7 +73,7 @@ describe('npm start -- --keep', () => {
     expect(run('npm run -s backfill -- --json')).toMatchObject({ totals: { groups: 2, links: 2 } });
     const journal = `/tmp/auto-link-keep-${process.pid}.ndjson`;
     expect(run(`npm run -s backfill -- --apply --journal ${journal} --json`)).toMatchObject({ ok: true, applied: { linked: 2 } });
-    expect(run('npm run -s links -- --json')).toMatchObject({ totals: { links: 6, byAction: 3, byConfirmed: 1, byBackfill: 2 } });
+    expect(run('npm run -s links -- --json')).toMatchObject({ totals: { links: 7, byAction: 3, byConfirmed: 2, byBackfill: 2 } });
   }, 300_000);
 
   it('replays one login from the command line as docs/local-tenant.md prints it: a seeded person’s first login links her accounts', async () => {

@@ -65,7 +65,7 @@ describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app
     await page.close();
   });
 
-  it('shows the linked-accounts claim the Action sets when a new Google account of a known person signs in', async () => {
+  it('a new Google account of a known person proves his never-reset password on the page, and the app shows the link', async () => {
     const diego = details.users.find((user) => user.email === 'diego.ramos@example.com')!;
     const page = await browser.context.newPage();
     await page.goto(details.demoAppUrl);
@@ -76,6 +76,10 @@ describe.skipIf(!browserTestsRun)('npm start -- --keep in Chromium: the demo app
     await form.locator('input[name=email]').fill('diego.ramos@example.com');
     await form.locator('input[name=email_verified]').check();
     await form.locator('button[type=submit]').click();
+    // Diego's password account was never reset since signup: nothing shows its password is his, so he proves it.
+    await page.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in with email and password to link' }).click();
+    await signInWithPassword(page, diego.email!, diego.password!);
     await expect.poll(() => page.locator('#sub').textContent()).toBe(diego.user_id);
     expect(JSON.parse((await page.locator('#linked-claim').textContent())!)).toEqual(['google-oauth2|105500660077']);
     expect(JSON.parse((await page.locator('#claims').textContent())!)[LINKED_CLAIM]).toEqual(['google-oauth2|105500660077']);

@@ -48,7 +48,7 @@ describe('npm start -- --keep --json', () => {
     expect(details.domain).toBe('demo-tenant.local');
     expect(details.deployer).toEqual({ clientId: 'local-admin', clientSecret: 'local-only-not-a-secret' });
     expect(details.action.clientId).toBe('local-action');
-    expect(details.users).toHaveLength(10);
+    expect(details.users).toHaveLength(11);
     expect(details.linkPage.confirmUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/link$/);
     expect(details.linkPage.accountsUrl).toBe(details.linkPage.confirmUrl.replace(/link$/, 'accounts'));
     expect(details.users).toContainEqual({
