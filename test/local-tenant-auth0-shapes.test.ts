@@ -127,7 +127,12 @@ describe('applications and tokens as Auth0 answers them', () => {
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     const jwks = (await (await fetch(`https://${tenant.domain}/.well-known/jwks.json`)).json()) as Parameters<typeof createLocalJWKSet>[0];
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: `https://${tenant.domain}/`, audience: tenant.audience });
-    expect(payload).toMatchObject({ sub: `${client.client_id}@clients`, azp: client.client_id, scope: 'read:users update:users delete:sessions delete:grants', gty: 'client-credentials' });
+    expect(payload).toMatchObject({
+      sub: `${client.client_id}@clients`,
+      azp: client.client_id,
+      scope: 'read:users update:users delete:sessions delete:grants',
+      gty: 'client-credentials',
+    });
     expect(payload.exp! - payload.iat!).toBe(86_400);
   });
 });
