@@ -1,6 +1,5 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { loadSeedFile, SeedError } from './local-tenant/seed.ts';
 import { CliError, main, numberFlag } from './lib/cli.ts';
 import { emailShown, maskEmails, SHOW_EMAILS, SHOW_EMAILS_DESCRIPTION } from './lib/email-mask.ts';

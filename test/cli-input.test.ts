@@ -122,7 +122,6 @@ describe('a server that is not Auth0', () => {
       res.writeHead(502, { 'content-type': 'text/html', server: 'nginx/1.25' });
       res.end('<html>\n<body>Bad Gateway</body>\n</html>');
     });
-    const started = Date.now();
     for (const run of [
       await backfill({ ...CREDENTIALS, AUTH0_BASE_URL: nginx.url }, []),
       await deploy({ ...CREDENTIALS, AUTH0_BASE_URL: nginx.url, ACTION_CLIENT_ID: 'a', ACTION_CLIENT_SECRET: 'b'.repeat(32) }, ['--dry-run']),
@@ -133,7 +132,6 @@ describe('a server that is not Auth0', () => {
       expect(line).not.toContain('<html>');
     }
     expect(nginx.requests).toEqual(['POST /oauth/token', 'POST /oauth/token']);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a 200 that is not JSON from the Management API fails fast, not after the pacer’s retries', async () => {

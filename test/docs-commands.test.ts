@@ -1,10 +1,12 @@
 // Every shell command in README.md and docs/*.md, as printed: the runnable ones are run against the local tenant that
 // `npm start -- --keep --port 4010` (itself a documented command) keeps running, with the documented exports, and must
-// exit 0. A block is left out of the run only when a marker before it says why: `real-tenant` and `flags-only` blocks
-// are checked for scripts and flags that exist (against each script's --help), `env-file` blocks must parse as .env,
-// `ci` blocks must be what CI runs, and `tested by` names the test that runs it. `with config.json` blocks are run too,
-// with the a0deploy config.json the page shows written for the kept tenant. Every line runs with the machine's own Node
-// first on PATH (Node 20 here), as a person types it: npm scripts then switch to the project's Node 22 themselves.
+// exit 0. The replay keeps that tenant on free ports (`--port 0`) and puts the ports it printed where the docs print 4010
+// (the tenant) and 4011 (the linking page), so that a run never needs a fixed port. A block is left out of the run only
+// when a marker before it says why: `real-tenant` and `flags-only` blocks are checked for scripts and flags that exist
+// (against each script's --help), `env-file` blocks must parse as .env, `ci` blocks must be what CI runs, and `tested by`
+// names the test that runs it. `with config.json` blocks are run too, with the a0deploy config.json the page shows
+// written for the kept tenant. Every line runs with the machine's own Node first on PATH (Node 20 here), as a person
+// types it: npm scripts then switch to the project's Node 22 themselves.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,13 +78,24 @@ const PATH = (process.env.PATH ?? '')
   .filter((dir) => !dir.endsWith('node_modules/.bin'))
   .join(':');
 
+/** The documented ports, 4010 (the tenant) and 4011 (its linking page), and the free ones the replayed tenant printed instead. */
+interface Ports {
+  tenant: string;
+  page: string;
+}
+
+/** `line` with the documented ports replaced by the kept tenant's. */
+function onPorts(line: string, ports: Ports): string {
+  return line.replaceAll('127.0.0.1:4010', `127.0.0.1:${ports.tenant}`).replaceAll('127.0.0.1:4011', `127.0.0.1:${ports.page}`);
+}
+
 /** a0deploy's config.json (docs/pipelines.md) for the kept tenant: the deployer and the Action's application are its fixed local ones. */
-function writeA0deployConfig(): void {
+function writeA0deployConfig(ports: Ports): void {
   const mappings = {
     AUTO_LINK_AUTH0_DOMAIN: DEMO_DOMAIN,
     AUTO_LINK_AUTH0_CLIENT_ID: LOCAL_ACTION_APP.client_id,
     AUTO_LINK_AUTH0_CLIENT_SECRET: LOCAL_ACTION_APP.client_secret,
-    AUTO_LINK_LINK_PAGE_URL: 'http://127.0.0.1:4011/link',
+    AUTO_LINK_LINK_PAGE_URL: onPorts('http://127.0.0.1:4011/link', ports),
     AUTO_LINK_LINK_PAGE_CLIENT_ID: 'replayed-docs',
     AUTO_LINK_LINK_SECRET: 'replayed-docs-link-secret-long-enough-0123456789',
   };
@@ -168,21 +181,26 @@ describe('commands in README.md and docs/', () => {
     const all = runnable.flatMap((b) => commands(b).map((c, i, list) => ({ where: b.where, command: c, block: b, last: i === list.length - 1 })));
     const keep = all.find((c) => c.command.startsWith('npm start -- --keep'));
     expect(keep, 'the docs print how to keep the local tenant running').toBeDefined();
-    const exports = all.filter((c) => c.command.startsWith('export ')).map((c) => c.command);
-    expect(exports.join('\n')).toContain('AUTH0_BASE_URL=http://127.0.0.1:4010');
+    const documentedExports = all.filter((c) => c.command.startsWith('export ')).map((c) => c.command);
+    expect(documentedExports.join('\n')).toContain('AUTH0_BASE_URL=http://127.0.0.1:4010');
+    expect(keep!.command).toContain('--port 4010');
 
-    await new Promise<void>((resolve, reject) => {
-      kept = spawn('bash', ['-c', `exec ${keep!.command}`], { env: { PATH }, detached: true });
+    // Kept on free ports: the tenant and the page listen first, then print where (the exports of its instructions).
+    const ports = await new Promise<Ports>((resolve, reject) => {
+      kept = spawn('bash', ['-c', `exec ${keep!.command.replace('--port 4010', '--port 0')}`], { env: { PATH }, detached: true });
       let out = '';
       let err = '';
       kept.stdout!.on('data', (d) => {
         out += d;
-        if (out.includes('Ctrl-C stops it')) resolve();
+        const tenant = /AUTH0_BASE_URL=http:\/\/127\.0\.0\.1:(\d+)\s/.exec(out)?.[1];
+        const page = /LINK_PAGE_URL=http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1];
+        if (out.includes('Ctrl-C stops it') && tenant && page) resolve({ tenant, page });
       });
       kept.stderr!.on('data', (d) => (err += d));
       kept.on('close', (code) => reject(new Error(`${keep!.command} exited ${code}:\n${out}\n${err}`)));
     });
 
+    const exports = documentedExports.map((line) => onPorts(line, ports));
     const failures: string[] = [];
     const replayed: string[] = [];
     for (const { where, command: line, block, last } of all) {
@@ -192,9 +210,9 @@ describe('commands in README.md and docs/', () => {
         if (last) clean();
         continue;
       }
-      if (block.marker?.startsWith('with config.json')) writeA0deployConfig();
+      if (block.marker?.startsWith('with config.json')) writeA0deployConfig(ports);
       // Another kept tenant (e.g. --keep --json) runs until stopped: it passes when it prints and keeps running.
-      const run = line.includes('--keep') ? await serves(line) : sh(line, exports);
+      const run = line.includes('--keep') ? await serves(onPorts(line, ports)) : sh(onPorts(line, ports), exports);
       replayed.push(`${line} → ${run.code}`);
       if (run.code !== 0) failures.push(`${where}: ${line} exited ${run.code}\n${run.out.slice(-800)}`);
       if (last) clean();

@@ -7,7 +7,6 @@ import {
   linkSecretFromClientSecret,
   linkSecretProblem,
   LinkTokenError,
-  OFFER_TYP,
   PROOF_TTL_SECONDS,
   PROOF_TYP,
   offerPayload,
@@ -99,7 +98,7 @@ describe('the offer, read by the page', () => {
   });
 
   it.each([
-    ['forged with another secret', async (keys: LinkKeys) => encodeOffer((await deriveLinkKeys(`${SECRET}-other`)).offerKey, {}), 'not signed'],
+    ['forged with another secret', async () => encodeOffer((await deriveLinkKeys(`${SECRET}-other`)).offerKey, {}), 'not signed'],
     ['signed with LINK_SECRET itself, not the offer key', async () => encodeOffer(SECRET, {}), 'not signed'],
     ['expired', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { exp: NOW - 1 }), 'not signed'],
     ['of another typ', async (keys: LinkKeys) => encodeOffer(keys.offerKey, { typ: PROOF_TYP }), 'not an offer'],

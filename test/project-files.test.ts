@@ -42,7 +42,7 @@ describe('.github/workflows/ci.yml', () => {
     const runs = steps.flatMap((step) => (step.run ?? '').split(/\n|&&/)).filter((line) => line.trim() !== '');
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.map(problemWith).filter(Boolean)).toEqual([]);
-    expect(runs.map((r) => r.trim())).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run typecheck', 'npm run format:check']));
+    expect(runs.map((r) => r.trim())).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run typecheck', 'npm run lint', 'npm run format:check']));
   });
 
   it('pins its actions to a major version and takes Node from .nvmrc, which matches package.json engines', () => {
@@ -67,7 +67,7 @@ describe('.ci/run', () => {
       .map((line) => line.trim())
       .filter((line) => line.startsWith('npm '));
     expect(fromScript).toEqual(fromWorkflow);
-    expect(fromScript).toEqual(['npm ci', 'npm run typecheck', 'npm run format:check', 'npm run build', 'npm test']);
+    expect(fromScript).toEqual(['npm ci', 'npm run typecheck', 'npm run lint', 'npm run format:check', 'npm run build', 'npm test']);
   });
 });
 

@@ -108,7 +108,7 @@ export class JobsStore {
     this.jobs.set(job.id, job);
     const elapsed = this.state.now().getTime() - job.createdAt;
     // The creation answer has no percentage_done (auth0/go-auth0 test/data/recordings, TestJobManager_ExportUsers.yaml).
-    const { percentage_done: _omitted, ...created } = this.describe(job, elapsed, '');
+    const { percentage_done: _omitted, ...created } = this.describe(job, elapsed);
     return { ...created, status: 'pending' };
   }
 
@@ -117,7 +117,7 @@ export class JobsStore {
     const job = this.jobs.get(id);
     if (!job) throw new ApiError(404, 'The job does not exist.', 'inexistent_job');
     const now = this.state.now().getTime();
-    const view = this.describe(job, now - job.createdAt, domain);
+    const view = this.describe(job, now - job.createdAt);
     if (view.status === 'completed') {
       for (const [signature, expiresAt] of job.links) if (expiresAt <= now) job.links.delete(signature);
       const signature = randomBytes(24).toString('base64url');
@@ -127,7 +127,7 @@ export class JobsStore {
     return view;
   }
 
-  private describe(job: ExportJob, elapsed: number, domain: string): ExportJobView {
+  private describe(job: ExportJob, elapsed: number): ExportJobView {
     const { processingMs } = this.settings;
     const status = elapsed >= EXPIRY_MS ? 'expired' : elapsed >= processingMs ? 'completed' : elapsed >= processingMs / 2 ? 'processing' : 'pending';
     const view: ExportJobView = { type: 'users_export', status, id: job.id, created_at: new Date(job.createdAt).toISOString(), format: 'json' };
@@ -151,7 +151,7 @@ export class JobsStore {
     const now = this.state.now().getTime();
     const expiresAt = signature === null ? undefined : job?.links.get(signature);
     // Like an expired or tampered pre-signed URL: the same refusal whether the job is unknown, the link old or forged.
-    if (!job || expiresAt === undefined || expiresAt <= now || this.describe(job, now - job.createdAt, '').status !== 'completed')
+    if (!job || expiresAt === undefined || expiresAt <= now || this.describe(job, now - job.createdAt).status !== 'completed')
       throw new ApiError(403, 'Request has expired or the signature does not match.');
     // Node's web stream type and the DOM's (which Response takes) differ only in typing.
     return Readable.toWeb(Readable.from(job.file).pipe(createGzip())) as unknown as ReadableStream<Uint8Array>;

@@ -8,7 +8,7 @@ import { ApiError } from '../api-error.ts';
 import { insufficientScope } from '../guard.ts';
 import { boolParam, fieldSelector, intParam, pageParams, readJsonObject } from '../request-input.ts';
 import type { RouteContext, RouteGroup } from '../route.ts';
-import type { Client, TenantState } from '../state.ts';
+import type { Client } from '../state.ts';
 
 const APP_TYPES = new Set(['non_interactive', 'spa', 'native', 'regular_web']);
 
@@ -64,7 +64,7 @@ export const clientRoutes: RouteGroup = [
     method: 'POST',
     path: '/api/v2/clients',
     scopes: ['create:clients'],
-    async handle({ request, state, domain }) {
+    async handle({ request, state }) {
       const body = await readJsonObject(request);
       if (typeof body.name !== 'string' || body.name.trim() === '') throw invalid('name is required');
       const appType = body.app_type;
@@ -97,7 +97,7 @@ export const clientRoutes: RouteGroup = [
     path: '/api/v2/clients',
     scopes: ['read:clients', 'read:client_keys'],
     handle(context) {
-      const { url, state, domain } = context;
+      const { url, state } = context;
       const { perPage, start } = pageParams(url);
       const appType = url.searchParams.get('app_type');
       const select = fieldSelector(url);
@@ -112,7 +112,7 @@ export const clientRoutes: RouteGroup = [
     path: '/api/v2/clients/:id',
     scopes: ['read:clients', 'read:client_keys'],
     handle(context) {
-      const { params, state, domain, url } = context;
+      const { params, state, url } = context;
       const client = state.client(params.id!);
       if (!client) throw new ApiError(404, 'The client does not exist', 'inexistent_client');
       return { body: fieldSelector(url)(clientJson(client, mayReadKeys(context))) };
@@ -123,7 +123,7 @@ export const clientRoutes: RouteGroup = [
     path: '/api/v2/clients/:id',
     scopes: ['update:clients', 'update:client_keys'],
     async handle(context) {
-      const { params, request, state, domain, grant } = context;
+      const { params, request, state, grant } = context;
       const client = state.client(params.id!);
       if (!client) throw new ApiError(404, 'The client does not exist', 'inexistent_client');
       const body = await readJsonObject(request);
