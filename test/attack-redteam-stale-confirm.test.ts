@@ -6,7 +6,7 @@
 // reaches no account holding the victim's Google identity.
 import { describe, expect, it } from 'vitest';
 import { ATTACKER_PASSWORD, databaseAccount, holderOf, identitiesOf, Person, steppedClock, storyCast, text, VICTIM, type Story } from './support/attack.ts';
-import { DATABASE, useHttpTenant } from './support/tenant.ts';
+import { useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
 /** A second database connection on the tenant (partners, a legacy import): it shares the address space with the first. */
