@@ -6,8 +6,7 @@ import { DECLINED_KEY, declineRecord } from './decline-memory.ts';
 import { LinkTokenError, readProofClaims, type ProofClaims } from './link-page-tokens.ts';
 import { clientFor, findCandidates, linkAll, type FlowDeps } from './login-flow.ts';
 import type { Outcome } from './outcome.ts';
-import { confirmCandidates, loggingIn, pairAnswer, sessionsToEnd, splitPrimary } from './policy.ts';
-import { authenticatedSinceReset } from './risk-signs.ts';
+import { confirmCandidates, loggingIn, pairAnswer, signedInBeforeReset, splitPrimary } from './policy.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
 
 /** What the application is told when the person said the sign-in was not theirs (api.access.deny's reason). */
@@ -79,7 +78,7 @@ async function linkProven(event: PostLoginEvent, api: PostLoginApi, config: Conf
   const login = candidates.find((c) => c.user_id === event.user.user_id);
   const other = candidates.find((c) => c.user_id === proven);
   if (!login || !other) return { kind: 'proof-refused', why: 'the accounts changed since the offer' };
-  if (sessionsToEnd([login]).length > 0 && !authenticatedSinceReset(login, event.authentication?.methods)) return { kind: 'stale-session' };
+  if (signedInBeforeReset(login, event.authentication?.methods)) return { kind: 'stale-session' };
   const answer = pairAnswer(loggingIn(login), other, config.trust).answer;
   if (answer === 'never') return { kind: 'proof-refused', why: 'the proven account is no longer eligible' };
   if (answer === 'confirm' && !confirmCandidates<User>(login, candidates, { trust: config.trust }).includes(other)) {

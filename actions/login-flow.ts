@@ -7,8 +7,7 @@ import { CHECKED_KEY, checkedMark, PENDING_KEY, type LinkedBy } from './link-rec
 import { endSessionsBeforeLink, linkIdentity, preLinkMetadata, USER_FIELDS, type LinkFailure } from './link-protocol.ts';
 import { createManagementClient, ManagementApiError, type ManagementClient } from './management-client.ts';
 import type { Outcome } from './outcome.ts';
-import { confirmCandidates, isNeverReason, loggingIn, pairAnswer, planLogin, sessionsToEnd, type PolicyOptions } from './policy.ts';
-import { authenticatedSinceReset } from './risk-signs.ts';
+import { confirmCandidates, isNeverReason, loggingIn, pairAnswer, planLogin, signedInBeforeReset, type PolicyOptions } from './policy.ts';
 import { rateLimitedUntil } from './rate-limit-note.ts';
 import { redirectBlocker, sendOffer } from './confirm-offer.ts';
 import { connectionKind } from './strategies.ts';
@@ -37,7 +36,7 @@ export async function checkLogin(event: PostLoginEvent, api: PostLoginApi, confi
   // neither links silently nor proves the mailbox for an offer (the login side's evidence is what makes most offers).
   const self = candidates.find((c) => c.user_id === event.user.user_id) ?? event.user;
   // Not for already-linked: the login must still move to the holder, or Auth0 fails it.
-  if (plan.kind !== 'already-linked' && sessionsToEnd([self]).length > 0 && !authenticatedSinceReset(self, event.authentication?.methods)) {
+  if (plan.kind !== 'already-linked' && signedInBeforeReset(self, event.authentication?.methods)) {
     return { kind: 'stale-session' };
   }
   const confirm = plan.kind === 'already-linked' ? [] : confirmCandidates<User>(event.user, candidates, options);

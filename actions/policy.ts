@@ -4,7 +4,7 @@
 import { connectionKind, type ConnectionKind } from './strategies.ts';
 import { foldEmail } from './email.ts';
 import { isExcluded, linkRecords, restoringIds } from './link-record.ts';
-import { hasPasswordEvidence, isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
+import { authenticatedSinceReset, hasPasswordEvidence, isDormant, usedUnverified, type RiskSign } from './risk-signs.ts';
 import { unlinkedByPerson } from './unlink-choice.ts';
 import type { Identity, User } from './types.ts';
 
@@ -158,6 +158,14 @@ export function mayProve(login: PolicyUser, other: PolicyUser, trust: TrustRule)
  */
 export function sessionsToEnd<U extends PolicyUser>(accounts: readonly U[]): U[] {
   return accounts.filter((u) => u.identities.some((i) => connectionKind(i.provider) === 'database'));
+}
+
+/**
+ * True when the login signed in to a password account before that account's last reset: such a session may be whoever
+ * chose the password before the owner reset it, so it neither links nor offers (the reset's evidence is for later sign-ins).
+ */
+export function signedInBeforeReset(user: PolicyUser, methods: ReadonlyArray<{ timestamp: string }> | undefined): boolean {
+  return sessionsToEnd([user]).length > 0 && !authenticatedSinceReset(user, methods);
 }
 
 /** The reason an account never takes part in a link on its own account (not the pair reasons), or undefined. */

@@ -2,6 +2,7 @@
 // Action bound, the linking page in front. A person with a password account and a Google account links them silently once
 // the password was reset since signup, and by proving the password on the page when it was not (both in Chromium); an
 // Entra ID person proves Google; connected accounts links and unlinks after a fresh sign-in.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { addEntra, ENTRA } from './support/confirm-flow.ts';
@@ -11,6 +12,15 @@ import { DATABASE, useHttpTenant } from './support/tenant.ts';
 const http = useHttpTenant();
 const ANA = { email: 'ana.person@example.com', password: 'Ana-Own-Pass-1' };
 const ANA_GOOGLE = 'google-oauth2|ana-google';
+
+/** Ana signs in with her Google account (a new identity on the tenant's stand-in provider page), in a real browser. */
+async function signInAsAnasGoogle(tab: Page): Promise<void> {
+  const idp = tab.locator('form#new-identity');
+  await idp.getByLabel('Id at the provider').fill('ana-google');
+  await idp.getByLabel('Email', { exact: true }).fill(ANA.email);
+  await idp.getByLabel('the provider says the email is verified').check();
+  await idp.getByRole('button', { name: 'Sign in as this identity' }).click();
+}
 
 describe.skipIf(!browserTestsRun)('a password account and a Google account, in Chromium', () => {
   const browser = useBrowser();
@@ -50,11 +60,7 @@ describe.skipIf(!browserTestsRun)('a password account and a Google account, in C
     // Her first Google login: linked at once, no page on the way, and the app gets her older account.
     const google = await appAuthorize(story, { connection: 'google-oauth2' });
     await tab.goto(google.url);
-    const idp = tab.locator('form#new-identity');
-    await idp.getByLabel('Id at the provider').fill('ana-google');
-    await idp.getByLabel('Email', { exact: true }).fill(ANA.email);
-    await idp.getByLabel('the provider says the email is verified').check();
-    await idp.getByRole('button', { name: 'Sign in as this identity' }).click();
+    await signInAsAnasGoogle(tab);
     await tab.waitForURL((url) => url.href.startsWith(story.appCallback));
     expect(await google.redeem(tab.url())).toEqual({ sub: ana });
     expect(identitiesOf(tenant, ana)).toEqual([ana, ANA_GOOGLE]);
@@ -74,11 +80,7 @@ describe.skipIf(!browserTestsRun)('a password account and a Google account, in C
     const tab = await browser().context.newPage();
     const google = await appAuthorize(story, { connection: 'google-oauth2' });
     await tab.goto(google.url);
-    const idp = tab.locator('form#new-identity');
-    await idp.getByLabel('Id at the provider').fill('ana-google');
-    await idp.getByLabel('Email', { exact: true }).fill(ANA.email);
-    await idp.getByLabel('the provider says the email is verified').check();
-    await idp.getByRole('button', { name: 'Sign in as this identity' }).click();
+    await signInAsAnasGoogle(tab);
 
     await tab.getByRole('heading', { name: 'Link your accounts?' }).waitFor();
     expect((await tab.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('You sign in to it with email and password.');
