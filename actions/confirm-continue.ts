@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import { linkKeys, offeredIds } from './confirm-offer.ts';
 import { DECLINED_KEY, declineRecord } from './decline-memory.ts';
 import { LinkTokenError, readProofClaims, type ProofClaims } from './link-page-tokens.ts';
-import { clientFor, findCandidates, linkAll, type FlowDeps } from './login-flow.ts';
+import { clientFor, findCandidates, linkAll, type FlowDeps } from './link-steps.ts';
 import type { Outcome } from './outcome.ts';
 import { confirmCandidates, loggingIn, pairAnswer, signedInBeforeReset, splitPrimary } from './policy.ts';
 import type { PostLoginApi, PostLoginEvent, User } from './types.ts';
