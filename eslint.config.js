@@ -9,39 +9,15 @@ const root = import.meta.dirname;
 // record, the Auth0 types, the email fold, the unlink choice, the domain check of the config).
 const ACTION_CONTRACT = ['link-page-tokens.ts', 'link-record.ts', 'types.ts', 'email.ts', 'unlink-choice.ts', 'config.ts'];
 
-// What the local tenant takes from actions/: the Auth0 types and the strategy names.
-const TENANT_FROM_ACTIONS = ['types.ts', 'strategies.ts'];
+// What the local tenant takes from actions/: the Auth0 types, the strategy names and Auth0's limits, never the policy.
+const TENANT_FROM_ACTIONS = ['types.ts', 'strategies.ts', 'auth0-limits.ts'];
 
-// The modules of scripts/local-tenant/ that the CLI imports today. There is no single public entry yet: the next step is
-// one, and this list shrinks to it.
-const TENANT_ENTRIES = [
-  'local-tenant.ts',
-  'state.ts',
-  'seed.ts',
-  'generator.ts',
-  'export-format.ts',
-  'connection-names.ts',
-  'http-server.ts',
-  'login.ts',
-  'runtime/index.ts',
-  'runtime/api.ts',
-  'runtime/cache.ts',
-  'runtime/event.ts',
-];
+// The local tenant's one public entry: nothing outside local-tenant/ reaches past it (its own tests in local-tenant/test/
+// test its parts).
+const TENANT_ENTRY = 'index.ts';
 
-// The further modules of scripts/local-tenant/ that the tests import today, to test its parts on their own.
-const TENANT_ENTRIES_FOR_TESTS = [
-  'in-process.ts',
-  'actions-store.ts',
-  'jobs-store.ts',
-  'rate-limit.ts',
-  'auth/complete-login.ts',
-  'auth/cookies.ts',
-  'auth/dbconnections-routes.ts',
-  'auth/signing-keys.ts',
-  'auth/token-grants.ts',
-  'auth/user-tokens.ts',
-];
+/** The local tenant's code, its tests left out: they may use the Action's contract to check what the tenant stores. */
+const TENANT_CODE = [`${root}/local-tenant/!(test)/**`, `${root}/local-tenant/*`];
 
 // The modules of link-page/ that the CLI imports today: `npm start` runs the page, the deploy checks its settings and brand.
 const PAGE_FOR_CLI = ['main.ts', 'settings.ts', 'errors.ts', 'brand.ts', 'views/connection-label.ts'];
@@ -67,32 +43,27 @@ const zones = [
     message: 'link-page/ is deployable on its own: it imports nothing from scripts/ or test/.',
   },
   {
-    target: 'scripts/local-tenant',
+    target: TENANT_CODE,
     from: 'actions',
     except: TENANT_FROM_ACTIONS,
-    message: 'scripts/local-tenant/ imports from actions/ only types.ts and strategies.ts.',
+    message: 'local-tenant/ imports from actions/ only TENANT_FROM_ACTIONS in eslint.config.js: Auth0 facts, never the policy.',
   },
   {
-    target: 'scripts/local-tenant',
-    from: ['scripts/lib', 'link-page', 'test'],
-    message: 'scripts/local-tenant/ is a package of its own: nothing from scripts/lib/, link-page/ or test/.',
+    target: 'local-tenant',
+    from: ['scripts', 'link-page'],
+    message: 'local-tenant/ is a package of its own: nothing from scripts/ or link-page/.',
   },
   {
-    target: 'scripts/common',
-    from: ['scripts/lib', 'scripts/local-tenant', 'link-page'],
-    message: 'scripts/common/ is what the CLI and the local tenant share: it imports neither.',
+    target: 'local-tenant',
+    from: 'test',
+    except: ['support'],
+    message: "local-tenant/ imports nothing from test/ (its tests may use the project's test support).",
   },
   {
-    target: ['scripts/lib', `${root}/scripts/*.ts`],
-    from: 'scripts/local-tenant',
-    except: TENANT_ENTRIES,
-    message: 'the CLI reaches the local tenant only through its entry modules (TENANT_ENTRIES in eslint.config.js).',
-  },
-  {
-    target: 'test',
-    from: 'scripts/local-tenant',
-    except: [...TENANT_ENTRIES, ...TENANT_ENTRIES_FOR_TESTS],
-    message: 'tests reach the local tenant only through its entry modules (TENANT_ENTRIES* in eslint.config.js).',
+    target: [`${root}/!(local-tenant)/**`, `${root}/*`],
+    from: 'local-tenant',
+    except: [TENANT_ENTRY],
+    message: 'outside local-tenant/, import only its entry local-tenant/index.ts.',
   },
   {
     target: 'scripts',

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { main, numberFlag, UsageError } from './lib/cli.ts';
 import { checkOutputPath } from './lib/output-path.ts';
 import { createProgress } from './lib/progress.ts';
-import { exportLine } from './local-tenant/export-format.ts';
+import { exportLine } from '../local-tenant/index.ts';
 import {
   GENERATED_CONNECTIONS,
   GENERATOR_DEFAULTS,
@@ -12,7 +12,7 @@ import {
   writeGeneratedNdjsonGz,
   type GeneratorOptions,
   type TenantSummary,
-} from './local-tenant/generator.ts';
+} from './lib/generator.ts';
 
 const d = GENERATOR_DEFAULTS;
 
@@ -22,7 +22,7 @@ main(
     summary:
       'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, ' +
       'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in ' +
-      "the shape of Auth0's users-export job (format json); --seed-json writes a seed for scripts/local-tenant/seed.ts " +
+      "the shape of Auth0's users-export job (format json); --seed-json writes a seed for local-tenant/seed.ts " +
       '(fine up to ~100k users; use --out beyond, which the seed loader streams).',
     options: {
       users: { type: 'string', short: 'n' },

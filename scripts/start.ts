@@ -1,6 +1,7 @@
 // `npm start`: the whole flow on a local tenant — deploy the Action there, replay logins, print who got linked — then exit (or --keep it running).
 import { once } from 'node:events';
-import { loadSeedFile, SeedError } from './local-tenant/seed.ts';
+import { SeedError } from '../local-tenant/index.ts';
+import { loadSeedFile } from './lib/seed-file.ts';
 import { CliError, main, numberFlag } from './lib/cli.ts';
 import { emailShown, maskEmails, SHOW_EMAILS, SHOW_EMAILS_DESCRIPTION } from './lib/email-mask.ts';
 import { checkInputFile } from './lib/output-path.ts';
@@ -9,7 +10,7 @@ import { keepDetails } from './lib/start/keep.ts';
 import { signInInstructions, startSignInDemo } from './lib/start/sign-in.ts';
 import { createDemoTenant, DEMO_DOMAIN, LOCAL_ACTION_APP, LOCAL_ADMIN, setDemoPasswords } from './lib/start/tenant.ts';
 
-const SEED_EXAMPLE = 'a seed file (JSON or NDJSON), e.g. scripts/local-tenant/seeds/pending.json';
+const SEED_EXAMPLE = 'a seed file (JSON or NDJSON), e.g. local-tenant/seeds/pending.json';
 
 main(
   {
@@ -32,12 +33,12 @@ main(
         'or curl at it and how to try confirmed linking (with --json: one line of JSON first, naming the URLs, the applications and the users)',
       port: 'loopback port (default: a free one); the linking page listens on the next one',
       'show-emails': `${SHOW_EMAILS_DESCRIPTION}; the made-up users --keep prints to sign in with are shown in full`,
-      seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. scripts/local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
+      seed: 'after the demo, also load this seed (JSON or NDJSON, e.g. local-tenant/seeds/pending.json or npm run generate output): accounts still to link, for npm run backfill',
     },
     examples: [
       'npm start',
       'npm start -- --keep --port 4010',
-      'npm start -- --keep --seed scripts/local-tenant/seeds/pending.json',
+      'npm start -- --keep --seed local-tenant/seeds/pending.json',
       'npm start -- --json',
       'npm start --silent -- --keep --json',
     ],
@@ -95,7 +96,7 @@ function keepInstructions(run: StartRun): string {
     '  npm run backfill                              # dry run: what is left to link (nothing after the demo, unless --seed)',
     `  TOKEN=$(curl -s ${url}/oauth/token -d grant_type=client_credentials -d client_id=$AUTH0_CLIENT_ID -d client_secret=$AUTH0_CLIENT_SECRET -d audience=https://${DEMO_DOMAIN}/api/v2/ | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`,
     `  curl -s -H "authorization: Bearer $TOKEN" '${url}/api/v2/users-by-email?email=ana.silva@example.com'`,
-    `In code: new ManagementClient({ domain, clientId, clientSecret, fetch: routedFetch(domain, baseUrl) }) with routedFetch from scripts/common/routed-fetch.ts.`,
+    `In code: new ManagementClient({ domain, clientId, clientSecret, fetch: routedFetch(domain, baseUrl) }) with routedFetch from scripts/lib/routed-fetch.cjs.`,
   ].join('\n');
 }
 

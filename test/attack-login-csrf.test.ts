@@ -3,7 +3,7 @@
 // proof on a connection that proves nothing, what the offer tells whoever holds the login, and a second offer sent to the
 // victim's pending one. The built Action is bound, the page is in front, the victim and the attacker each have a browser.
 import { describe, expect, it } from 'vitest';
-import { hiddenField } from '../scripts/lib/start/browserless-agent.ts';
+import { hiddenField } from '../local-tenant/index.ts';
 import { addEntra, ENTRA } from './support/confirm-flow.ts';
 import { holderOf, identitiesOf, Person, storyCast, text, VICTIM, type Story } from './support/attack.ts';
 import { useHttpTenant } from './support/tenant.ts';

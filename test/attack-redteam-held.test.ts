@@ -3,7 +3,7 @@
 // answers on the confirm view. Each ends with the attacker's sign-in with the password they chose.
 import { describe, expect, it } from 'vitest';
 import { unlinkedKey } from '../actions/unlink-choice.ts';
-import { hiddenField } from '../scripts/lib/start/browserless-agent.ts';
+import { hiddenField } from '../local-tenant/index.ts';
 import { ATTACKER_PASSWORD, databaseAccount, holderOf, identitiesOf, Person, steppedClock, storyCast, text, VICTIM, type Story } from './support/attack.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 

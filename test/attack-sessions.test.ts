@@ -3,7 +3,7 @@
 // the victim reset the password, on a plan with the Session Management API and on one without. The built Action is
 // bound, the page is in front, the victim and the attacker each have a browser (but the shared one).
 import { describe, expect, it } from 'vitest';
-import { hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
+import { hiddenField, refreshTarget } from '../local-tenant/index.ts';
 import {
   ATTACKER_PASSWORD,
   databaseAccount,

@@ -8,7 +8,7 @@ import { verifyOffer } from '../link-page/tokens.ts';
 import { linkRecords } from '../actions/link-record.ts';
 import { UNVERIFIED_LOGIN_KEY } from '../actions/risk-signs.ts';
 import type { User } from '../actions/types.ts';
-import type { FlowResult, LoginRequest, SuspendedFlow } from '../scripts/local-tenant/runtime/index.ts';
+import type { FlowResult, LoginRequest, SuspendedFlow } from '../local-tenant/index.ts';
 import { loadAction } from './support/action.ts';
 import { createTestTenant, DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';
 

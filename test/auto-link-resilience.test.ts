@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY } from '../actions/link-record.ts';
 import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
-import type { Fetch } from '../scripts/common/routed-fetch.ts';
-import type { LoginResult } from '../scripts/local-tenant/runtime/index.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
+import type { LoginResult } from '../local-tenant/index.ts';
 import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
 import { DATABASE, useHttpTenant, useInProcessTenant, type TestTenant, RESET } from './support/tenant.ts';
 

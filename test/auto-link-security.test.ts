@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
-import type { Fetch } from '../scripts/common/routed-fetch.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
 import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
 import { envFor } from './support/backfill.ts';

@@ -4,7 +4,7 @@ import { planGroups } from '../actions/policy.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
 import type { PlannedGroup } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import { loadGenerated } from '../scripts/local-tenant/generator.ts';
+import { loadGenerated } from '../scripts/lib/generator.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { useInProcessTenant } from './support/tenant.ts';

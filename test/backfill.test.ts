@@ -12,8 +12,8 @@ import { backfillCommand, backfillSpec, type BackfillDeps } from '../scripts/lib
 import type { JournalRecord } from '../scripts/lib/backfill/journal.ts';
 import type { ConfirmRef, PlannedGroup, SkippedRef } from '../scripts/lib/backfill/plan.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import { loadGenerated } from '../scripts/local-tenant/generator.ts';
-import type { TenantState } from '../scripts/local-tenant/state.ts';
+import { loadGenerated } from '../scripts/lib/generator.ts';
+import type { TenantState } from '../local-tenant/index.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { DATABASE, useInProcessTenant, type TestTenant } from './support/tenant.ts';

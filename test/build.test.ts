@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionBuildError, buildAction, formatSize } from '../scripts/lib/build-action.ts';
-import { ACTION_SIZE_LIMIT } from '../scripts/common/action-limits.ts';
-import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
-import { TenantState } from '../scripts/local-tenant/state.ts';
+import { ACTION_SIZE_LIMIT } from '../actions/auth0-limits.ts';
+import { createActionsRuntime, TenantState } from '../local-tenant/index.ts';
 
 const run = promisify(execFile);
 let dir: string;

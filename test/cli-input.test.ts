@@ -312,7 +312,7 @@ describe('scripts', () => {
     writeFileSync(badSeed, '{"users": [{"connection": "x"}]}');
     const start = (seed: string) => spawnSync(process.execPath, ['scripts/start.ts', '--seed', seed], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     for (const [seed, message] of [
-      [dir, `error: --seed ${dir} is a directory: give a seed file (JSON or NDJSON), e.g. scripts/local-tenant/seeds/pending.json`],
+      [dir, `error: --seed ${dir} is a directory: give a seed file (JSON or NDJSON), e.g. local-tenant/seeds/pending.json`],
       [join(dir, 'nope.json'), `error: --seed ${join(dir, 'nope.json')}: no such file; give a seed file`],
       [badSeed, `error: --seed ${badSeed} cannot be loaded: "connections" must be an array`],
     ] as const) {

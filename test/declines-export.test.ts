@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DECLINED_KEY } from '../actions/decline-memory.ts';
 import { declinesCommand, declinesSpec } from '../scripts/lib/declines/command.ts';
-import { loadGenerated } from '../scripts/local-tenant/generator.ts';
+import { loadGenerated } from '../scripts/lib/generator.ts';
 import { bareTenant, envFor } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { useInProcessTenant } from './support/tenant.ts';

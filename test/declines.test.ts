@@ -7,7 +7,7 @@ import { deriveLinkKeys } from '../actions/link-page-tokens.ts';
 import { signProof, verifyOffer } from '../link-page/tokens.ts';
 import { declinesCommand, declinesSpec } from '../scripts/lib/declines/command.ts';
 import type { Env } from '../scripts/lib/env.ts';
-import type { FlowResult, SuspendedFlow } from '../scripts/local-tenant/runtime/index.ts';
+import type { FlowResult, SuspendedFlow } from '../local-tenant/index.ts';
 import { loadAction } from './support/action.ts';
 import { envFor, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';

@@ -22,6 +22,7 @@ interface Block {
 
 const PAGES = [
   'README.md',
+  'local-tenant/README.md',
   ...readdirSync('docs')
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),

@@ -1,4 +1,4 @@
-// The documentation holds together: every relative link and anchor in README.md and docs/ resolves, nothing in the
+// The documentation holds together: every relative link and anchor in README.md, local-tenant/README.md and docs/ resolves, nothing in the
 // tree points outside the repository, and docs/benchmarks.md is what the bench renders from bench/results.json.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import type { BenchReport } from '../scripts/lib/bench/report.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PAGES = [
   'README.md',
+  'local-tenant/README.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),

@@ -9,11 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildAction, type BuiltAction } from '../scripts/lib/build-action.ts';
 import { exportCommand, exportSpec } from '../scripts/lib/export/command.ts';
-import { routedFetch } from '../scripts/common/routed-fetch.ts';
-import type { LocalTenant } from '../scripts/local-tenant/local-tenant.ts';
-import { loginThroughFlow } from '../scripts/local-tenant/login.ts';
-import { createActionsRuntime } from '../scripts/local-tenant/runtime/index.ts';
-import { loadSeedFile } from '../scripts/local-tenant/seed.ts';
+import { routedFetch } from '../scripts/lib/routed-fetch.cjs';
+import { createActionsRuntime, type LocalTenant, loginThroughFlow } from '../local-tenant/index.ts';
+import { loadSeedFile } from '../scripts/lib/seed-file.ts';
 import { tempDir } from './support/backfill.ts';
 import { runCli } from './support/cli.ts';
 import { deployOtherAction } from './support/deploy.ts';
@@ -28,7 +26,7 @@ beforeAll(async () => {
 const exportTo = (argv: string[], env: Record<string, string> = {}) => runCli(exportSpec, exportCommand({ env, build: async () => built }), argv);
 
 const A0DEPLOY = resolve('node_modules/auth0-deploy-cli/lib/index.js');
-const PRELOAD = resolve('scripts/common/routed-fetch-preload.cjs');
+const PRELOAD = resolve('scripts/lib/routed-fetch-preload.cjs');
 
 /** How docs/pipelines.md tells a pipeline to derive LINK_SECRET from the page application's client secret (never on a command line). */
 const DERIVE_LINK_SECRET = `node -e 'process.stdout.write(require("crypto").createHmac("sha256", process.env.LINK_PAGE_CLIENT_SECRET).update("auto-link link secret v1").digest("base64url"))'`;
@@ -82,7 +80,7 @@ describe('npm run export --format directory, imported by the real auth0-deploy-c
     // Confirmed linking on, as with npm run deploy: the page's application exists, and people still have accounts to link.
     const pageBase = 'http://127.0.0.1:9';
     const page = addPageApp(tenant, pageBase);
-    await loadSeedFile(tenant.state, 'scripts/local-tenant/seeds/pending.json');
+    await loadSeedFile(tenant.state, 'local-tenant/seeds/pending.json');
     const deployer = tenant.state.listClients().find((c) => c.name === 'deployer')!;
     const dir = tempDir();
     const config = join(dir, 'config.json');

@@ -59,8 +59,8 @@ describe('npm start -- --keep', () => {
   }, 300_000);
 
   it('--seed adds accounts still to link: the backfill links them and npm run links lists them with the demo’s', async () => {
-    const printed = await startKept(['--seed', 'scripts/local-tenant/seeds/pending.json']);
-    expect(printed).toContain('Seeded 4 more accounts from scripts/local-tenant/seeds/pending.json');
+    const printed = await startKept(['--seed', 'local-tenant/seeds/pending.json']);
+    expect(printed).toContain('Seeded 4 more accounts from local-tenant/seeds/pending.json');
     const exports = printed
       .split('\n')
       .map((line) => line.trim())
@@ -77,7 +77,7 @@ describe('npm start -- --keep', () => {
   }, 300_000);
 
   it('replays one login from the command line as docs/local-tenant.md prints it: a seeded person’s first login links her accounts', async () => {
-    const printed = await startKept(['--seed', 'scripts/local-tenant/seeds/pending.json']);
+    const printed = await startKept(['--seed', 'local-tenant/seeds/pending.json']);
     const baseUrl = /AUTH0_BASE_URL=(\S+)/.exec(printed)![1]!;
     const documented = /^curl -sf .*$/m.exec(readFileSync('docs/local-tenant.md', 'utf8'))![0];
     const line = documented.replace('http://127.0.0.1:4010', baseUrl).replace('ana.silva@example.com', 'gina.moreau@example.com');

@@ -4,10 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { unlinkedKey } from '../actions/unlink-choice.ts';
 import { signedOutUrl } from '../link-page/settings.ts';
-import { SESSION_COOKIE } from '../scripts/local-tenant/auth/cookies.ts';
+import { BrowserlessAgent, type Client, hiddenField, refreshTarget, SESSION_COOKIE } from '../local-tenant/index.ts';
 import { pageInMemoryOnTenant, visibleText, type PageInMemory } from './support/link-page.ts';
-import { BrowserlessAgent, hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
-import type { Client } from '../scripts/local-tenant/state.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userMetadataRecords } from '../link-page/audit.ts';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { pageOnTenant, type RunningPage } from './support/link-page.ts';
-import { SESSION_COOKIE } from '../scripts/local-tenant/auth/cookies.ts';
+import { SESSION_COOKIE } from '../local-tenant/index.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();

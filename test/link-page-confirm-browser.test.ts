@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, useBrowser } from './support/browser.ts';
 import { addEntra, appSignIn, confirmCast, ENTRA, type ConfirmActionKind, type ConfirmCast } from './support/confirm-flow.ts';
-import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent } from '../local-tenant/index.ts';
 import { offerToken } from './support/link-page.ts';
 import { DATABASE, useHttpTenant } from './support/tenant.ts';
 

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deriveLinkKeys, offerRef, readProofClaims, type LoginSide, type ProofClaims } from '../actions/link-page-tokens.ts';
 import { CONTINUE_CSP, PAGE_CSP } from '../link-page/security.ts';
 import { IN_MEMORY_BASE_URL, LINK_SECRET, offerToken, pageInMemory, pageSettings, visibleText, type PageInMemory } from './support/link-page.ts';
-import { BrowserlessAgent, hiddenField } from '../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent, hiddenField } from '../local-tenant/index.ts';
 
 // No tenant answers here: these paths never call it. The offer's issuer is the settings' domain.
 const TENANT = 'http://127.0.0.1:9';

@@ -9,7 +9,7 @@ import { unlinkedKey } from '../actions/unlink-choice.ts';
 import { userMetadataRecords } from '../link-page/audit.ts';
 import { calls, loadAction, succeeded } from './support/action.ts';
 import { LINK_SECRET, offerToken, pageOnTenant, type RunningPage } from './support/link-page.ts';
-import { BrowserlessAgent, hiddenField, refreshTarget } from '../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent, hiddenField, refreshTarget } from '../local-tenant/index.ts';
 import { DATABASE, useHttpTenant, resetAfter } from './support/tenant.ts';
 
 const http = useHttpTenant();

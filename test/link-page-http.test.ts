@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveLinkKeys, readProofClaims } from '../actions/link-page-tokens.ts';
 import { CONTINUE_CSP, PAGE_CSP } from '../link-page/security.ts';
 import { LINK_SECRET, offerToken, pageSettings, servePage, type RunningPage } from './support/link-page.ts';
-import { BrowserlessAgent, hiddenField } from '../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent, hiddenField } from '../local-tenant/index.ts';
 
 // No tenant answers here: these paths never call it. The offer's issuer is this origin's host.
 const TENANT = 'http://127.0.0.1:9';

@@ -8,7 +8,7 @@ import { SettingsError } from '../link-page/errors.ts';
 import { CATALOGUES, fromAcceptLanguage, fromUiLocales, LANGS, placeholders, type Catalogue } from '../link-page/i18n/catalogue.ts';
 import { readSettings } from '../link-page/settings.ts';
 import { IN_MEMORY_BASE_URL, offerToken, pageInMemory, pageSettings, visibleText } from './support/link-page.ts';
-import { BrowserlessAgent } from '../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent } from '../local-tenant/index.ts';
 
 const TENANT = 'http://127.0.0.1:9';
 const ISSUER = 'tenant.local';

@@ -7,7 +7,7 @@ import { runBackfill } from '../scripts/lib/backfill/run.ts';
 import { fetchFor, managementClient, type TenantCredentials } from '../scripts/lib/management/client.ts';
 import { Pacer } from '../scripts/lib/management/pacer.ts';
 import { TenantApi } from '../scripts/lib/management/tenant-api.ts';
-import type { Fetch } from '../scripts/common/routed-fetch.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
 import { loadAction, succeeded } from './support/action.ts';
 import { tempDir } from './support/backfill.ts';
 import { DATABASE, useInProcessTenant, type TestTenant, RESET } from './support/tenant.ts';

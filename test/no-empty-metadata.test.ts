@@ -1,12 +1,12 @@
 // No script and no Action ever PATCHes a user with an empty metadata object: `app_metadata: {}` would delete all of it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Fetch } from '../scripts/common/routed-fetch.ts';
+import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
 import { DECLINED_KEY } from '../actions/decline-memory.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
 import { declinesCommand, declinesSpec } from '../scripts/lib/declines/command.ts';
 import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
-import { loadGenerated } from '../scripts/local-tenant/generator.ts';
+import { loadGenerated } from '../scripts/lib/generator.ts';
 import { loadAction } from './support/action.ts';
 import { bareTenant, envFor, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';

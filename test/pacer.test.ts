@@ -3,7 +3,7 @@
 import { ManagementError } from 'auth0';
 import { describe, expect, it } from 'vitest';
 import { Pacer, type Answer, type PacerOptions } from '../scripts/lib/management/pacer.ts';
-import { rateLimitHeaders, TokenBucket, type RateLimitOptions } from '../scripts/local-tenant/rate-limit.ts';
+import { rateLimitHeaders, type RateLimitOptions, TokenBucket } from '../local-tenant/index.ts';
 
 /** Time that moves only when every pending task waits on a timer: a run is the same whatever the machine's speed. */
 class VirtualClock {

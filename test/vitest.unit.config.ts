@@ -11,7 +11,7 @@ export const FULL_ONLY = [
   'test/link-page-browser.test.ts',
   'test/link-page-confirm-browser.test.ts',
   'test/link-page-look-browser.test.ts',
-  'test/local-tenant-browser.test.ts',
+  'local-tenant/test/browser.test.ts',
   'test/start-keep-browser.test.ts',
   // npm start and the commands the docs print, in child processes
   'test/start.test.ts',
@@ -26,7 +26,7 @@ export const FULL_ONLY = [
   'test/deploy.test.ts',
   'test/link-page-i18n.test.ts',
   'test/link-page-settings.test.ts',
-  'test/local-tenant-generator.test.ts',
+  'test/generator.test.ts',
   'test/bench.test.ts',
   'test/project-files.test.ts',
 ];

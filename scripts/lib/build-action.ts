@@ -5,7 +5,7 @@ import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-import { ACTION_SIZE_LIMIT } from '../common/action-limits.ts';
+import { ACTION_SIZE_LIMIT } from '../../actions/auth0-limits.ts';
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../../actions/auto-link.ts', import.meta.url));
 

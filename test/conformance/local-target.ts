@@ -2,11 +2,16 @@
 // seeded with what the recorded tenant held (its Default Directory) and with the users and connections a recorded test
 // made through routes the local tenant does not serve.
 import { randomUUID } from 'node:crypto';
-import { DATABASE_CONNECTION } from '../../scripts/local-tenant/connection-names.ts';
-import { serveHttp, type TenantHttpServer } from '../../scripts/local-tenant/http-server.ts';
-import { issueUserAccessToken } from '../../scripts/local-tenant/auth/user-tokens.ts';
-import { createLocalTenant, type LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import { TenantState, type NewUser } from '../../scripts/local-tenant/state.ts';
+import {
+  createLocalTenant,
+  DATABASE_CONNECTION,
+  issueUserAccessToken,
+  type LocalTenant,
+  type NewUser,
+  serveHttp,
+  type TenantHttpServer,
+  TenantState,
+} from '../../local-tenant/index.ts';
 import type { Cassette, Interaction } from './cassettes.ts';
 import type { Answer, ReplayContext, SentRequest, Target } from './replay.ts';
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { LOG_LINE_LIMIT } from '../../actions/types.ts';
 import { buildAction } from '../../scripts/lib/build-action.ts';
-import { createActionsRuntime, type ActionsRuntimeOptions, type LoginResult, type LoginSuccess } from '../../scripts/local-tenant/runtime/index.ts';
+import { type ActionsRuntimeOptions, createActionsRuntime, type LoginResult, type LoginSuccess } from '../../local-tenant/index.ts';
 import type { TestTenant } from './tenant.ts';
 
 let built: Promise<string> | undefined;

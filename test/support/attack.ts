@@ -3,10 +3,7 @@
 // app, answer the page, continue to the app. Every step goes over loopback HTTP to the local tenant and the page.
 import * as oidc from 'openid-client';
 import { expect } from 'vitest';
-import { signInRuntime } from '../../scripts/local-tenant/auth/complete-login.ts';
-import { PASSWORD_REALM_GRANT } from '../../scripts/local-tenant/auth/token-grants.ts';
-import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import { BrowserlessAgent, formAction, hiddenField, refreshTarget } from '../../scripts/lib/start/browserless-agent.ts';
+import { BrowserlessAgent, formAction, hiddenField, type LocalTenant, PASSWORD_REALM_GRANT, refreshTarget, signInRuntime } from '../../local-tenant/index.ts';
 import { confirmCast, type CastOptions, type ConfirmCast } from './confirm-flow.ts';
 import { visibleText } from './link-page.ts';
 import { DATABASE, type HttpTestTenant } from './tenant.ts';

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { User } from '../../actions/types.ts';
 import type { Env } from '../../scripts/lib/env.ts';
-import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client, TenantState } from '../../scripts/local-tenant/state.ts';
+import { type Client, createLocalTenant, type LocalTenant, type LocalTenantOptions, type TenantState } from '../../local-tenant/index.ts';
 import type { TestTenant } from './tenant.ts';
 
 export function envFor(tenant: LocalTenant, client: Client, extra: Env = {}): Env {

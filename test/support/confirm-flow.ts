@@ -3,8 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { buildAction } from '../../scripts/lib/build-action.ts';
-import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../../scripts/local-tenant/state.ts';
+import type { Client, LocalTenant } from '../../local-tenant/index.ts';
 import { LINK_SECRET, pageOnTenant, type RunningPage } from './link-page.ts';
 import { actionCode } from './action.ts';
 import { bindAction, discoverOverLoopback } from './sign-in.ts';

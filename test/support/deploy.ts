@@ -1,9 +1,7 @@
 // Shared by the deploy and export tests: the deploy's environment on a local tenant, and another team's Action already live.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Env } from '../../scripts/lib/env.ts';
-import type { ActionsStore } from '../../scripts/local-tenant/actions-store.ts';
-import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../../scripts/local-tenant/state.ts';
+import type { ActionsStore, Client, LocalTenant } from '../../local-tenant/index.ts';
 
 /** The deploy's environment: the tenant's `deployer` application and the Action's own credentials. */
 export function deployEnv(tenant: LocalTenant, actionClient: Client, extra: Env = {}): Env {

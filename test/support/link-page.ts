@@ -6,9 +6,8 @@ import { createLinkPage } from '../../link-page/app.ts';
 import type { PageEnv } from '../../link-page/context.ts';
 import { loadAssets, startLinkPage } from '../../link-page/main.ts';
 import { readSettings, signedOutUrl, type Settings } from '../../link-page/settings.ts';
-import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../../scripts/local-tenant/state.ts';
-import { loopbackPort } from '../../scripts/common/free-port.ts';
+import type { Client, LocalTenant } from '../../local-tenant/index.ts';
+import { loopbackPort } from '../../scripts/lib/free-port.ts';
 
 export const LINK_SECRET = 'test-link-secret-that-is-long-enough-0123456789';
 

@@ -1,8 +1,6 @@
 // Sign-in fixtures: a login application on a test tenant, and a browserless walk through /authorize and the login page.
 import * as oidc from 'openid-client';
-import { PASSWORD_REALM_GRANT } from '../../scripts/local-tenant/auth/token-grants.ts';
-import type { LocalTenant } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../../scripts/local-tenant/state.ts';
+import { type Client, type LocalTenant, PASSWORD_REALM_GRANT } from '../../local-tenant/index.ts';
 import { DATABASE } from './tenant.ts';
 
 export const CALLBACK = 'http://127.0.0.1:9/callback';

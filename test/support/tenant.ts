@@ -1,12 +1,18 @@
 // Test fixtures for the local tenant: a small tenant with an M2M client, served in-process (msw) or over loopback HTTP per test.
 import { afterEach, beforeEach } from 'vitest';
 import { ManagementClient } from 'auth0';
-import { routedFetch, type Fetch } from '../../scripts/common/routed-fetch.ts';
-import { DATABASE_CONNECTION } from '../../scripts/local-tenant/connection-names.ts';
-import { serveHttp, type TenantHttpServer } from '../../scripts/local-tenant/http-server.ts';
-import { startInProcess, type InProcessTenant } from '../../scripts/local-tenant/in-process.ts';
-import { createLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../scripts/local-tenant/local-tenant.ts';
-import type { Client } from '../../scripts/local-tenant/state.ts';
+import { routedFetch, type Fetch } from '../../scripts/lib/routed-fetch.cjs';
+import {
+  type Client,
+  createLocalTenant,
+  DATABASE_CONNECTION,
+  type InProcessTenant,
+  type LocalTenant,
+  type LocalTenantOptions,
+  serveHttp,
+  startInProcess,
+  type TenantHttpServer,
+} from '../../local-tenant/index.ts';
 
 /** The test tenant's database connection: the one Auth0 makes with every tenant. */
 export const DATABASE = DATABASE_CONNECTION;

@@ -3,7 +3,7 @@ import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec,
 import type { Env } from '../env.ts';
 import { credentialsFromEnv } from '../management/client.ts';
 import { createProgress } from '../progress.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { applyText, planText, totalsText, writePlanCsv } from './report.ts';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.ts';
 import { endSessionsFromEnv, policyFromEnv } from './settings.ts';

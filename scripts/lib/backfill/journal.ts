@@ -4,7 +4,7 @@
 // between, so a machine crash loses at most the last second — which resuming re-checks against the tenant anyway.
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { CliError } from '../cli.ts';
-import { NdjsonError, readNdjson } from '../../common/ndjson.ts';
+import { NdjsonError, readNdjson } from '../ndjson.ts';
 import type { CheckedMark } from '../../../actions/link-record.ts';
 import type { PlanTotals } from './plan.ts';
 

@@ -14,7 +14,7 @@ import { planGroups, type AccountReason, type IneligibleReason, type PolicyOptio
 import { UNVERIFIED_LOGIN_KEY, type RiskSign } from '../../../actions/risk-signs.ts';
 import { UNLINKED_KEY_PREFIX } from '../../../actions/unlink-choice.ts';
 import type { Metadata, User } from '../../../actions/types.ts';
-import { readNdjson } from '../../common/ndjson.ts';
+import { readNdjson } from '../ndjson.ts';
 
 /** An account as the plan reports it. */
 export interface AccountRef {

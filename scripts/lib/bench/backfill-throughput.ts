@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { runBackfill } from '../backfill/run.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import type { TenantCredentials } from '../management/client.ts';
-import { loadGenerated } from '../../local-tenant/generator.ts';
-import { serveHttp } from '../../local-tenant/http-server.ts';
-import { createLocalTenant } from '../../local-tenant/local-tenant.ts';
+import { loadGenerated } from '../generator.ts';
+import { createLocalTenant, serveHttp } from '../../../local-tenant/index.ts';
 
 export interface BackfillThroughputOptions {
   users: number;

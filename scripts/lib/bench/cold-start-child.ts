@@ -8,9 +8,8 @@ import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import type { OnExecutePostLogin, PostLoginEvent } from '../../../actions/types.ts';
-import { routedFetch } from '../../common/routed-fetch.ts';
-import { createPostLoginApi } from '../../local-tenant/runtime/api.ts';
-import { ActionsCache } from '../../local-tenant/runtime/cache.ts';
+import { routedFetch } from '../routed-fetch.cjs';
+import { ActionsCache, createPostLoginApi } from '../../../local-tenant/index.ts';
 
 export interface ColdStartInput {
   code: string;

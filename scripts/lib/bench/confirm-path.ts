@@ -6,13 +6,10 @@ import { linkSecretFromClientSecret } from '../../../actions/link-page-tokens.ts
 import type { User } from '../../../actions/types.ts';
 import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/settings.ts';
 import { buildAction } from '../build-action.ts';
-import { routedFetch } from '../../common/routed-fetch.ts';
-import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
-import { serveHttp } from '../../local-tenant/http-server.ts';
-import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
-import { createActionsRuntime, type HttpCall } from '../../local-tenant/runtime/index.ts';
+import { routedFetch } from '../routed-fetch.cjs';
+import { createActionsRuntime, createLocalTenant, DATABASE_CONNECTION, type HttpCall, type LocalTenant, serveHttp } from '../../../local-tenant/index.ts';
 import { demoLinkPageUrl, startDemoLinkPage } from '../start/link-page.ts';
-import { webLogin, type LinkPageChoice, type SignInAs, type WebLogin, type WebLoginInput } from '../start/web-login.ts';
+import { webLogin, type LinkPageChoice, type SignInAs, type WebLogin, type WebLoginInput } from '../web-login.ts';
 import { countedBrowser, hops, type BrowserCounts } from './counted-browser.ts';
 import { failureReason } from './login-path.ts';
 import { runPool } from './pool.ts';

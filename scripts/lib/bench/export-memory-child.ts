@@ -3,7 +3,7 @@
 // Usage: node export-memory-child.ts <file.ndjson.gz> <users in the file>
 import type { User } from '../../../actions/types.ts';
 import { partitionsFor, planTenant, type PlanTotals } from '../backfill/plan.ts';
-import { readNdjson } from '../../common/ndjson.ts';
+import { readNdjson } from '../ndjson.ts';
 
 export type ExportPhase = 'reading' | 'planning' | 'done';
 

@@ -3,7 +3,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeGeneratedNdjsonGz } from '../../local-tenant/generator.ts';
+import { writeGeneratedNdjsonGz } from '../generator.ts';
 import { runJsonChild } from './child.ts';
 import type { ExportMemoryReport, MemorySample } from './export-memory-child.ts';
 

@@ -2,9 +2,7 @@
 // without an older account sharing their email, in a seeded order, identical for every Action benchmarked.
 import { eligibility } from '../../../actions/policy.ts';
 import type { User } from '../../../actions/types.ts';
-import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
-import type { LoginIdentity } from '../../local-tenant/runtime/index.ts';
-import type { NewUser, TenantState } from '../../local-tenant/state.ts';
+import { DATABASE_CONNECTION, type LoginIdentity, type NewUser, type TenantState } from '../../../local-tenant/index.ts';
 
 /** What a login in the mix is: a returning user, a refresh-token exchange, or a first login (signup) alone or with a duplicate. */
 export type LoginCategory = 'returning' | 'refresh' | 'first-alone' | 'first-duplicate';

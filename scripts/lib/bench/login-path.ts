@@ -4,11 +4,9 @@
 import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { readFile } from 'node:fs/promises';
 import { buildAction } from '../build-action.ts';
-import { routedFetch } from '../../common/routed-fetch.ts';
-import { loadGenerated } from '../../local-tenant/generator.ts';
-import { serveHttp } from '../../local-tenant/http-server.ts';
-import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
-import { createActionsRuntime, type LoadedAction, type LoginResult } from '../../local-tenant/runtime/index.ts';
+import { routedFetch } from '../routed-fetch.cjs';
+import { loadGenerated } from '../generator.ts';
+import { createActionsRuntime, createLocalTenant, type LoadedAction, type LocalTenant, type LoginResult, serveHttp } from '../../../local-tenant/index.ts';
 import { CATEGORIES, mixCounts, planLogins, type LoginCategory, type LoginMix, type MixCounts, type PlannedLogin } from './login-mix.ts';
 import { runPool } from './pool.ts';
 import { distribution, type Distribution } from './stats.ts';

@@ -1,6 +1,6 @@
 // The Actions runtime the confirm-path bench gives the tenant's real sign-in, watched per user: the requests the Action made
 // on the execution of a login and on its /continue, kept apart (observed-runtime.ts adds them up, which this bench must not).
-import type { ActionsRuntime, FlowResult, HttpCall, SuspendedFlow } from '../../local-tenant/runtime/index.ts';
+import type { ActionsRuntime, FlowResult, HttpCall, SuspendedFlow } from '../../../local-tenant/index.ts';
 
 /** One user's executions since the last take: each login's first execution, and each resumption on /continue. */
 export interface Executions {

@@ -8,7 +8,7 @@ import { pacedTenantApi, type TenantApi } from '../management/tenant-api.ts';
 import { openUserSource, type SourceOptions } from '../management/user-source.ts';
 import { checkOutputPath } from '../output-path.ts';
 import { createProgress } from '../progress.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { clearDeclines, declinesOf, type ClearItem, type ClearStatus } from './clear.ts';
 import { byDate, CSV_HEADER, csvRow, declineRowOf, madeSince, rowLines, totalsLine, totalsOf, type DeclineRow } from './report.ts';
 

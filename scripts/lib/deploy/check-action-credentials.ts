@@ -2,7 +2,7 @@
 import type { ManagementClient } from 'auth0';
 import { ManagementError } from 'auth0';
 import { CliError } from '../cli.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { ACTION_CLIENT_SCOPES } from './action-client.ts';
 
 export interface ActionCredentialsToCheck {

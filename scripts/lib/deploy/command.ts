@@ -3,7 +3,7 @@ import { ActionBuildError, buildAction, type BuiltAction } from '../build-action
 import { CliError, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, fetchFor, managementClient } from '../management/client.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { DEFAULT_ACTION_CLIENT_NAME, ensureActionClient, type ActionClient } from './action-client.ts';
 import { checkActionCredentials } from './check-action-credentials.ts';
 import { findCustomDatabases } from './custom-databases.ts';

@@ -7,7 +7,7 @@ import { pacedTenantApi } from '../management/tenant-api.ts';
 import { openUserSource } from '../management/user-source.ts';
 import { checkOutputPath } from '../output-path.ts';
 import { createProgress } from '../progress.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { CSV_HEADER, csvRow, idMapOf, linkRowsOf, linksText, totalsOf, type LinkRow } from './report.ts';
 
 const DEFAULT_SHOWN = 50;

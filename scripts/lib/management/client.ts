@@ -3,7 +3,7 @@ import { ManagementClient, ManagementError } from 'auth0';
 import { normalizeDomain } from '../../../actions/config.ts';
 import { CliError } from '../cli.ts';
 import { requireEnv, type Env } from '../env.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { tenantFetch, tenantProblem } from './tenant-fetch.ts';
 
 export interface TenantCredentials {

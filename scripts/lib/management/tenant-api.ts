@@ -7,7 +7,7 @@ import type { LinkFailure } from '../../../actions/link-protocol.ts';
 import type { Identity, Metadata, User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
 import { fetchFor, managementClient, type TenantCredentials } from './client.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import { Pacer, statusOfError, type Answer } from './pacer.ts';
 
 export interface UsersPage {

@@ -1,5 +1,5 @@
 // The scripts' fetch to a tenant: routed onto AUTH0_BASE_URL when set, and a failure to connect or an answer that is not Auth0's named in one line.
-import { routedFetch, type Fetch } from '../../common/routed-fetch.ts';
+import { routedFetch, type Fetch } from '../routed-fetch.cjs';
 
 /** Where a tenant is reached, for messages: the setting to fix and its value. */
 export interface TenantTarget {

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
-import { readNdjson } from '../../common/ndjson.ts';
+import { readNdjson } from '../ndjson.ts';
 import type { TenantApi } from './tenant-api.ts';
 
 /** Auth0's paging cap: a tenant with more users is read with an export job. */

@@ -1,9 +1,9 @@
 // `npm start`'s linking page: served on loopback beside the local tenant, signed in as the application the deploy made for it.
 import { startLinkPage } from '../../../link-page/main.ts';
 import { readSettings } from '../../../link-page/settings.ts';
-import { loopbackPort } from '../../common/free-port.ts';
+import { loopbackPort } from '../free-port.ts';
 import { CliError } from '../cli.ts';
-import type { Client } from '../../local-tenant/state.ts';
+import type { Client } from '../../../local-tenant/index.ts';
 
 export interface DemoLinkPage {
   /** LINK_PAGE_URL: the confirm view the Action sends people to. */

@@ -1,10 +1,8 @@
 // The logins `npm start` replays on the demo tenant, and what each did: who logged in, what got linked, whom the tokens are for, calls made.
 import type { TransactionProtocol } from '../../../actions/types.ts';
-import { DATABASE_CONNECTION as DATABASE } from '../../local-tenant/connection-names.ts';
-import { loginThroughFlow } from '../../local-tenant/login.ts';
-import type { LocalTenant } from '../../local-tenant/local-tenant.ts';
+import { DATABASE_CONNECTION as DATABASE, type LocalTenant, loginThroughFlow } from '../../../local-tenant/index.ts';
 import type { ObservedRuntime } from './observed-runtime.ts';
-import { webLogin, type LinkPageChoice, type SignInAs, type WebLoginInput } from './web-login.ts';
+import { webLogin, type LinkPageChoice, type SignInAs, type WebLoginInput } from '../web-login.ts';
 
 export interface DemoLogin {
   /** Connection name and the identity's own id, as in seeds/demo.json. */

@@ -1,6 +1,6 @@
 // The Actions runtime npm start shares with the tenant's real sign-in, watched: what the Action logged and called in the
 // logins that went over HTTP, which the table reports as it does for the logins replayed in process.
-import type { ActionsRuntime, FlowResult, SuspendedFlow } from '../../local-tenant/runtime/index.ts';
+import type { ActionsRuntime, FlowResult, SuspendedFlow } from '../../../local-tenant/index.ts';
 
 export interface ObservedRuntime {
   runtime: ActionsRuntime;

@@ -1,9 +1,8 @@
 // `npm start`'s flow: a seeded local tenant on loopback HTTP, the Action deployed there by the deploy command itself, a series of logins replayed.
 import { deployCommand } from '../deploy/command.ts';
 import type { DeployReport } from '../deploy/report.ts';
-import { routedFetch } from '../../common/routed-fetch.ts';
-import { serveHttp, type TenantHttpServer } from '../../local-tenant/http-server.ts';
-import { createActionsRuntime } from '../../local-tenant/runtime/index.ts';
+import { routedFetch } from '../routed-fetch.cjs';
+import { createActionsRuntime, serveHttp, type TenantHttpServer } from '../../../local-tenant/index.ts';
 import { demoLinkPageUrl, startDemoLinkPage, type DemoLinkPage } from './link-page.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
 import { observeRuntime } from './observed-runtime.ts';

@@ -1,13 +1,9 @@
 // The demo tenant of `npm start`: seeds/demo.json plus the deployer application, the Action's own M2M application and the demo web app, database users with a known local password.
 import { ACTION_SCOPES } from '../../../actions/config.ts';
-import { fileURLToPath } from 'node:url';
-import { createLocalTenant, type LocalTenant } from '../../local-tenant/local-tenant.ts';
-import { DATABASE_CONNECTION } from '../../local-tenant/connection-names.ts';
-import { loadSeedFile } from '../../local-tenant/seed.ts';
-import type { Client, TenantState } from '../../local-tenant/state.ts';
+import { type Client, createLocalTenant, DATABASE_CONNECTION, type LocalTenant, SEEDS, type TenantState } from '../../../local-tenant/index.ts';
+import { loadSeedFile } from '../seed-file.ts';
 
 export const DEMO_DOMAIN = 'demo-tenant.local';
-export const DEMO_SEED = fileURLToPath(new URL('../../local-tenant/seeds/demo.json', import.meta.url));
 
 /**
  * The local admin application. Its secret is a fixed, documented, obviously-local value, not a secret: it opens an
@@ -84,7 +80,7 @@ export const DEMO_DELAYS = { buildDelayMs: 1500, deployDelayMs: 500 } as const;
 /** A fresh demo tenant; Action builds and deploys take `delays`. */
 export async function createDemoTenant(delays: { buildDelayMs: number; deployDelayMs: number } = DEMO_DELAYS): Promise<DemoTenant> {
   const tenant = createLocalTenant({ domain: DEMO_DOMAIN });
-  const { users } = await loadSeedFile(tenant.state, DEMO_SEED);
+  const { users } = await loadSeedFile(tenant.state, SEEDS.demo);
   const admin = tenant.state.addClient({ ...LOCAL_ADMIN, scopes: [...LOCAL_ADMIN.scopes] });
   const actionClient = tenant.state.addClient({ ...LOCAL_ACTION_APP, scopes: [...LOCAL_ACTION_APP.scopes] });
   const webApp = tenant.state.addClient({ ...LOCAL_WEB_APP, grant_types: [...LOCAL_WEB_APP.grant_types], scopes: [], callbacks: [], allowed_logout_urls: [] });

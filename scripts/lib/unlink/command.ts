@@ -4,7 +4,7 @@ import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, isTenantFailure } from '../management/client.ts';
 import { checkInputFile } from '../output-path.ts';
 import { createProgress } from '../progress.ts';
-import type { Fetch } from '../../common/routed-fetch.ts';
+import type { Fetch } from '../routed-fetch.cjs';
 import type { Pacer } from '../management/pacer.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import type { SourceOptions } from '../management/user-source.ts';
