@@ -1,9 +1,10 @@
 // The files an admin expects next to the code: the CI workflow (valid YAML, calling only commands that exist), .env.example
 // (parseable, naming only settings the scripts read), the licence and the security policy.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { getFileInfo } from 'prettier';
 import { parse } from 'yaml';
 import { readConfig } from '../actions/config.ts';
@@ -155,5 +156,29 @@ describe('licence and policies', () => {
     expect(pkg.license).toBe('MIT');
     expect(readFileSync('SECURITY.md', 'utf8')).toMatch(/## Reporting a vulnerability/);
     expect(readFileSync('CHANGELOG.md', 'utf8')).toMatch(/## \[Unreleased\]/);
+  });
+});
+
+describe('.githooks/commit-msg', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'commit-msg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** The hook's exit code and message for a commit message. */
+  const hook = (message: string) => {
+    const file = join(dir, 'COMMIT_EDITMSG');
+    writeFileSync(file, message);
+    const run = spawnSync('sh', ['.githooks/commit-msg', file], { encoding: 'utf8' });
+    return { status: run.status, stderr: run.stderr.trim() };
+  };
+
+  it('takes a subject of 72 characters with the why in the body after a blank line, and git comments', () => {
+    expect(hook(`${'a'.repeat(72)}\n\nWhy it changed.\n# a git comment line that is longer than seventy-two characters, which is fine\n`)).toEqual({
+      status: 0,
+      stderr: '',
+    });
+  });
+
+  it('refuses a subject of 73 characters, and a body without the blank line, saying what to do', () => {
+    expect(hook(`${'a'.repeat(73)}\n`)).toEqual({ status: 1, stderr: 'commit-msg: the subject is 73 characters; keep it to 72 and put the why in the body' });
+    expect(hook('Subject\nbody at once\n')).toEqual({ status: 1, stderr: 'commit-msg: leave a blank line between the subject and the body' });
   });
 });
