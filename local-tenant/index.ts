@@ -40,7 +40,7 @@ export { buildEvent } from './runtime/event.ts';
 export { loginThroughFlow } from './login.ts';
 
 // Signing in without a browser: the runtime /authorize uses, and the user tokens and grant names it issues.
-export { signInRuntime } from './auth/complete-login.ts';
+export { signInRuntime, useSignInRuntime } from './auth/complete-login.ts';
 export { SESSION_COOKIE } from './auth/cookies.ts';
 export { PASSWORD_REALM_GRANT } from './auth/token-grants.ts';
 export { issueUserAccessToken } from './auth/user-tokens.ts';

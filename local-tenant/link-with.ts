@@ -2,7 +2,7 @@
 // that account's ID token; checked here, then linked by the one link implementation (TenantState.link).
 import type { Identity } from '../actions/types.ts';
 import { ApiError } from './api-error.ts';
-import { IdTokenError, verifyIdToken } from './auth/signing-keys.ts';
+import { IdTokenError } from './auth/signing-keys.ts';
 import { jsonType } from './request-input.ts';
 import type { TenantState, TokenGrant } from './state.ts';
 
@@ -33,7 +33,7 @@ export async function linkWith(state: TenantState, grant: TokenGrant, primaryId:
   }
   let subject: unknown;
   try {
-    ({ sub: subject } = await verifyIdToken(state, body.link_with, { audience: grant.clientId }));
+    ({ sub: subject } = await state.signingKeys.verifyIdToken(body.link_with, { audience: grant.clientId }));
   } catch (error) {
     if (error instanceof IdTokenError) throw new ApiError(400, `link_with is not a usable ID token: ${REASONS[error.code]}.`, 'invalid_body');
     throw error;

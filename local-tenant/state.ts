@@ -129,7 +129,7 @@ export class TenantState {
   private readonly clients = new Map<string, Client>();
   private readonly tokens = new Map<string, TokenGrant>();
   /** The RS256 key ID tokens are signed with (auth/signing-keys.ts). */
-  readonly signingKeys = new SigningKeys();
+  readonly signingKeys: SigningKeys;
   /** The Authentication API's transactions, sessions, codes, refresh tokens, passwords and outbox (auth/store.ts). */
   readonly authentication = new AuthenticationStore(() => this.now().getTime());
   private readonly users = new Map<string, User>();
@@ -153,6 +153,7 @@ export class TenantState {
     this.domain = options.domain ?? 'tenant.local';
     this.plan = options.plan ?? 'enterprise';
     this.clock = options.now ?? (() => new Date());
+    this.signingKeys = new SigningKeys({ domain: this.domain, now: () => this.now() });
     this.searchIndex = new SearchIndex(options.searchIndexDelayMs ?? DEFAULT_SEARCH_INDEX_DELAY_MS, () => this.now().getTime());
   }
 

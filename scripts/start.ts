@@ -68,7 +68,7 @@ main(
       return { summary: startSummary(run, emailShown(flags['show-emails'])), result };
     }
     const signIn = await startSignInDemo(run);
-    const details = keepDetails(run, signIn);
+    const details = keepDetails(run, signIn.app);
     if (flags.json) process.stdout.write(`${JSON.stringify(details)}\n`);
     else {
       const seededLine = seeded ? `\nSeeded ${seeded.users} more accounts from ${flags.seed}: npm run backfill lists what they need.` : '';

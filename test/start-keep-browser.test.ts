@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONFIRM_STORY, type KeepDetails } from '../scripts/lib/start/keep.ts';
+import { CONFIRM_STORY } from '../scripts/lib/start/confirm-story.ts';
+import type { KeepDetails } from '../scripts/lib/start/keep.ts';
 import { browserTestsRun, launchBrowser, type LaunchedBrowser } from './support/browser.ts';
 
 const LINKED_CLAIM = 'https://auto-link/linked';

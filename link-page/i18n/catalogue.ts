@@ -2,11 +2,10 @@
 // then English), and filling a catalogue text's {placeholders}, as text or as HTML with each value in <strong>.
 import { html, type Html } from '../html.ts';
 import { de } from './de.ts';
-import { en } from './en.ts';
+import { en, type Catalogue } from './en.ts';
 import { fr } from './fr.ts';
 
-/** Every catalogue has the English one's sections and keys, each a text with the same {placeholders}. */
-export type Catalogue = { readonly [S in keyof typeof en]: { readonly [K in keyof (typeof en)[S]]: string } };
+export type { Catalogue } from './en.ts';
 
 export const CATALOGUES = { en, de, fr } as const satisfies Record<string, Catalogue>;
 export type Lang = keyof typeof CATALOGUES;

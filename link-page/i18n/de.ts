@@ -1,5 +1,5 @@
 // The German catalogue (formal "Sie" throughout). Keys and {placeholders} as in en.ts.
-import type { Catalogue } from './catalogue.ts';
+import type { Catalogue } from './en.ts';
 
 export const de: Catalogue = {
   layout: {

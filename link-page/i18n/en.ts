@@ -123,3 +123,6 @@ export const en = {
     unlinkAccount: 'The account could not be unlinked. Try again in a moment.',
   },
 } as const;
+
+/** Every catalogue has the English one's sections and keys, each a text with the same {placeholders}. */
+export type Catalogue = { readonly [S in keyof typeof en]: { readonly [K in keyof (typeof en)[S]]: string } };

@@ -1,6 +1,6 @@
 // The French catalogue ("vous" throughout, gender-neutral wording, a no-break space before : ; ? and inside « »). Keys and
 // {placeholders} as in en.ts.
-import type { Catalogue } from './catalogue.ts';
+import type { Catalogue } from './en.ts';
 
 export const fr: Catalogue = {
   layout: {

@@ -10,10 +10,14 @@ import { redirect } from './html.ts';
 import type { Authentication, AuthorizeRequest, LoginTransaction, Session } from './store.ts';
 import { grantAudience } from './token-response.ts';
 
+/** Each tenant's sign-in runtime, kept here where it is made rather than in the tenant's state. */
+const runtimes = new WeakMap<TenantState, ActionsRuntime>();
+
 /** The runtime real logins run through: shared per tenant; its Actions reach the tenant over loopback when it is served so. */
 export function signInRuntime(state: TenantState): ActionsRuntime {
-  return state.authentication.runtimeOr(() =>
-    createActionsRuntime({
+  let runtime = runtimes.get(state);
+  if (runtime === undefined) {
+    runtime = createActionsRuntime({
       state,
       dropCacheOnResume: () => state.authentication.dropCacheOnResume,
       fetch: (input, init) => {
@@ -26,8 +30,15 @@ export function signInRuntime(state: TenantState): ActionsRuntime {
           input instanceof Request ? { method: input.method, headers: input.headers, body: input.body, ...init } : init,
         );
       },
-    }),
-  );
+    });
+    runtimes.set(state, runtime);
+  }
+  return runtime;
+}
+
+/** Shares a runtime (its api.cache, its warm instances) with other users of the tenant, e.g. npm start's replays. */
+export function useSignInRuntime(state: TenantState, runtime: ActionsRuntime): void {
+  runtimes.set(state, runtime);
 }
 
 /** The callback URL with the answer's parameters and the application's state. */
@@ -101,7 +112,8 @@ export async function completeLogin(
 
 /** /continue: resumes the flow the transaction holds with the request's query and body. */
 export async function continueLogin(state: TenantState, transaction: LoginTransaction, http: HttpContext): Promise<RouteResult> {
-  const suspended = transaction.suspended!;
+  // settle() below is what suspends a transaction, always with the runtime's SuspendedFlow.
+  const suspended = transaction.suspended as SuspendedFlow;
   transaction.suspended = undefined;
   const result = await signInRuntime(state).continueLogin(suspended, {
     method: http.request.method,
@@ -116,7 +128,7 @@ export async function continueLogin(state: TenantState, transaction: LoginTransa
 function settle(state: TenantState, transaction: LoginTransaction, result: FlowResult | SuspendedFlow, headers: Record<string, string>): RouteResult {
   const { request } = transaction;
   if (result.outcome === 'redirect') {
-    state.authentication.suspend(transaction, result);
+    state.authentication.suspend(transaction, result.state, result);
     return redirect(result.url, headers);
   }
   state.authentication.endTransaction(transaction);

@@ -3,7 +3,7 @@
 // client_secret_basic/post, revocation at /oauth/revoke), narrowed to what the local tenant serves: no device flow, no /oidc/logout.
 import type { RouteGroup } from '../route.ts';
 import { publicOrigin } from './origin.ts';
-import { issuerOf, jwks } from './signing-keys.ts';
+import { issuerOf } from './signing-keys.ts';
 
 const CACHEABLE = { 'cache-control': 'public, max-age=15, stale-while-revalidate=15, stale-if-error=86400' };
 
@@ -74,7 +74,7 @@ export const discoveryRoutes: RouteGroup = [
     path: '/.well-known/jwks.json',
     scopes: 'none',
     async handle({ state }) {
-      return { headers: CACHEABLE, body: await jwks(state) };
+      return { headers: CACHEABLE, body: await state.signingKeys.jwks() };
     },
   },
 ];

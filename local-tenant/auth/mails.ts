@@ -1,7 +1,7 @@
 // The mails the tenant sends to its local outbox: the verification link after a signup, the password reset link.
 import type { User } from '../../actions/types.ts';
 import type { TenantState } from '../state.ts';
-import type { LoginIdentity } from '../runtime/event.ts';
+import type { LoginIdentity } from '../login-identity.ts';
 
 /** A signup's verification mail ("Verify your email"), as the hosted signup and POST /dbconnections/signup send it. */
 export function sendVerification(state: TenantState, user: User): void {

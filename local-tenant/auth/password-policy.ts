@@ -3,7 +3,6 @@
 // case, upper case and digits), good (8 with 3 of the 4 kinds: lower, upper, digits, special), excellent (10 with 3 of 4
 // and no more than 2 identical characters in a row). The body's shape is a real one (auth0/go-auth0
 // authentication/authentication_error_test.go, "it will handle invalid password response").
-import type { ConnectionOptions } from '../state.ts';
 
 export type PasswordPolicy = 'none' | 'low' | 'fair' | 'good' | 'excellent';
 
@@ -32,8 +31,11 @@ const KINDS: ReadonlyArray<[string, string, RegExp]> = [
   ['special characters (e.g. !@#$%^&*)', 'specialCharacters', /[^A-Za-z0-9]/],
 ];
 
-/** The connection's policy; a connection without one has Auth0's default for a new database, `good`. */
-export function policyOf(options: ConnectionOptions | undefined): PasswordPolicy {
+/**
+ * The policy of a connection with these `options` (the tenant's ConnectionOptions; only `passwordPolicy` is read); a
+ * connection without one has Auth0's default for a new database, `good`.
+ */
+export function policyOf(options: { readonly passwordPolicy?: unknown } | undefined): PasswordPolicy {
   const value = options?.passwordPolicy;
   return value === 'none' || value === 'low' || value === 'fair' || value === 'good' || value === 'excellent' ? value : 'good';
 }

@@ -3,7 +3,6 @@
 // `sig`, `alg` RS256 and an `x5c` chain (tokens/json-web-tokens/json-web-key-sets.mdx). The local tenant publishes no
 // certificate chain (x5c, x5t): relying parties that verify with `n`/`e` (openid-client, jose) do not need one.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, jwtVerify, SignJWT, errors, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import type { TenantState } from '../state.ts';
 
 /** Auth0's default ID token lifetime: 36 000 s (10 h), the application's "ID Token Expiration" setting. */
 export const ID_TOKEN_LIFETIME_SECONDS = 36_000;
@@ -17,9 +16,23 @@ interface KeyPair {
   publicJwk: JWK;
 }
 
-/** One tenant's signing key, made on first use (an RSA key takes tens of milliseconds; most tenants never sign). */
+/** What the signing key needs of its tenant: the domain its tokens are issued by, and the clock they expire by. */
+export interface SigningTenant {
+  readonly domain: string;
+  now(): Date;
+}
+
+/**
+ * One tenant's signing key, made on first use (an RSA key takes tens of milliseconds; most tenants never sign), and the ID
+ * tokens it signs and verifies.
+ */
 export class SigningKeys {
   private pair: Promise<KeyPair> | undefined;
+  private readonly tenant: SigningTenant;
+
+  constructor(tenant: SigningTenant) {
+    this.tenant = tenant;
+  }
 
   private keyPair(): Promise<KeyPair> {
     this.pair ??= (async () => {
@@ -43,6 +56,50 @@ export class SigningKeys {
   async publicKey(): Promise<JWK> {
     return (await this.keyPair()).publicJwk;
   }
+
+  /**
+   * An RS256 ID token signed by the tenant. Custom claims cannot overwrite the registered ones: Auth0 ignores a
+   * setCustomClaim of `sub`, `aud`, `iss` and the like (a restricted claim), so does the local tenant.
+   */
+  async signIdToken(input: IdTokenInput): Promise<string> {
+    const iat = Math.floor(this.tenant.now().getTime() / 1000);
+    const custom = Object.fromEntries(Object.entries(input.claims ?? {}).filter(([name]) => !REGISTERED_CLAIMS.has(name)));
+    const payload: JWTPayload = {
+      ...custom,
+      iss: issuerOf(this.tenant),
+      sub: input.subject,
+      aud: input.audience,
+      iat,
+      exp: iat + (input.expiresInSeconds ?? ID_TOKEN_LIFETIME_SECONDS),
+      ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
+      ...(input.sessionId === undefined ? {} : { sid: input.sessionId }),
+      ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+    };
+    return this.sign(payload);
+  }
+
+  /**
+   * The claims of an ID token this tenant signed (RS256, its kid, its issuer) that has not expired by the tenant's
+   * clock; with `audience`, its `aud` must be that client id. Throws IdTokenError otherwise.
+   */
+  async verifyIdToken(token: string, options: { audience?: string } = {}): Promise<JWTPayload> {
+    const key = await this.publicKey();
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['RS256'],
+        issuer: issuerOf(this.tenant),
+        currentDate: this.tenant.now(),
+        ...(options.audience === undefined ? {} : { audience: options.audience }),
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new IdTokenError('expired', 'the ID token has expired');
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') {
+        throw new IdTokenError('audience', 'the ID token was issued to another application');
+      }
+      throw new IdTokenError('invalid', 'the ID token was not signed by this tenant or is malformed');
+    }
+  }
 }
 
 /** What an ID token says beyond the registered claims the tenant fills in. */
@@ -61,34 +118,8 @@ export interface IdTokenInput {
 }
 
 /** `https://{domain}/`: the issuer of every token the tenant signs, with the trailing slash Auth0 writes. */
-export function issuerOf(state: Pick<TenantState, 'domain'>): string {
-  return `https://${state.domain}/`;
-}
-
-/** The tenant's JSON Web Key Set, as /.well-known/jwks.json serves it. */
-export function jwks(state: TenantState): Promise<{ keys: JWK[] }> {
-  return state.signingKeys.jwks();
-}
-
-/**
- * An RS256 ID token signed by the tenant. Custom claims cannot overwrite the registered ones: Auth0 ignores a
- * setCustomClaim of `sub`, `aud`, `iss` and the like (a restricted claim), so does the local tenant.
- */
-export async function signIdToken(state: TenantState, input: IdTokenInput): Promise<string> {
-  const iat = Math.floor(state.now().getTime() / 1000);
-  const custom = Object.fromEntries(Object.entries(input.claims ?? {}).filter(([name]) => !REGISTERED_CLAIMS.has(name)));
-  const payload: JWTPayload = {
-    ...custom,
-    iss: issuerOf(state),
-    sub: input.subject,
-    aud: input.audience,
-    iat,
-    exp: iat + (input.expiresInSeconds ?? ID_TOKEN_LIFETIME_SECONDS),
-    ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
-    ...(input.sessionId === undefined ? {} : { sid: input.sessionId }),
-    ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
-  };
-  return state.signingKeys.sign(payload);
+export function issuerOf(tenant: { readonly domain: string }): string {
+  return `https://${tenant.domain}/`;
 }
 
 /** Why an ID token was refused: not one of this tenant's (bad signature, malformed, other issuer), expired, or for another audience. */
@@ -101,28 +132,5 @@ export class IdTokenError extends Error {
     super(message);
     this.name = 'IdTokenError';
     this.code = code;
-  }
-}
-
-/**
- * The claims of an ID token this tenant signed (RS256, its kid, its issuer) that has not expired by the tenant's
- * clock; with `audience`, its `aud` must be that client id. Throws IdTokenError otherwise.
- */
-export async function verifyIdToken(state: TenantState, token: string, options: { audience?: string } = {}): Promise<JWTPayload> {
-  const key = await state.signingKeys.publicKey();
-  try {
-    const { payload } = await jwtVerify(token, key, {
-      algorithms: ['RS256'],
-      issuer: issuerOf(state),
-      currentDate: state.now(),
-      ...(options.audience === undefined ? {} : { audience: options.audience }),
-    });
-    return payload;
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new IdTokenError('expired', 'the ID token has expired');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') {
-      throw new IdTokenError('audience', 'the ID token was issued to another application');
-    }
-    throw new IdTokenError('invalid', 'the ID token was not signed by this tenant or is malformed');
   }
 }

@@ -1,7 +1,6 @@
 // What the Authentication API keeps per tenant: login transactions, sessions (SSO), codes, refresh tokens, passwords, the outbox.
 import { randomBytes, randomInt } from 'node:crypto';
-import type { LoginIdentity } from '../runtime/event.ts';
-import type { ActionsRuntime, SuspendedFlow } from '../runtime/index.ts';
+import type { LoginIdentity } from '../login-identity.ts';
 import type { Metadata } from '../../actions/types.ts';
 import { checkPassword, hashPassword } from './passwords.ts';
 
@@ -40,8 +39,11 @@ export interface LoginTransaction {
   /** The browser session it runs in, once the user has authenticated. */
   sessionId?: string;
   authentication?: Authentication;
-  /** The flow an Action suspended with api.redirect.sendUserTo, waiting for /continue. */
-  suspended?: SuspendedFlow;
+  /**
+   * The flow an Action suspended with api.redirect.sendUserTo, waiting for /continue. Opaque here: the store keeps it for
+   * the sign-in that made it (complete-login.ts), and knows nothing of the Actions runtime.
+   */
+  suspended?: unknown;
   expiresAt: number;
 }
 
@@ -180,23 +182,10 @@ export class AuthenticationStore {
   revocationDeletesGrant = false;
   /** Where the tenant is served over loopback HTTP, for the Actions' fetch and absolute page URLs. */
   servedAt: string | undefined;
-  private runtime: ActionsRuntime | undefined;
   private readonly now: () => number;
 
   constructor(now: () => number) {
     this.now = now;
-  }
-
-  // --- the Actions runtime real logins run through ---------------------------------------------
-
-  /** Shares a runtime (its api.cache, its warm instances) with other users of the tenant, e.g. npm start's replays. */
-  useRuntime(runtime: ActionsRuntime): void {
-    this.runtime = runtime;
-  }
-
-  runtimeOr(make: () => ActionsRuntime): ActionsRuntime {
-    this.runtime ??= make();
-    return this.runtime;
   }
 
   // --- transactions ---------------------------------------------------------------------------
@@ -214,9 +203,10 @@ export class AuthenticationStore {
     return transaction;
   }
 
-  suspend(transaction: LoginTransaction, flow: SuspendedFlow): void {
+  /** Keeps the suspended `flow` on the transaction until /continue brings back `redirectState`. */
+  suspend(transaction: LoginTransaction, redirectState: string, flow: unknown): void {
     transaction.suspended = flow;
-    this.byRedirectState.set(flow.state, transaction.id);
+    this.byRedirectState.set(redirectState, transaction.id);
   }
 
   /** The transaction waiting for /continue with this redirect state; taken once. */

@@ -2,7 +2,6 @@
 import type { Metadata, User } from '../../actions/types.ts';
 import type { Client, TenantState } from '../state.ts';
 import { allowsGrant } from './applications.ts';
-import { signIdToken } from './signing-keys.ts';
 import type { IssuedLogin } from './store.ts';
 import { issueUserAccessToken, managementAudienceOf, userinfoAudienceOf } from './user-tokens.ts';
 
@@ -48,7 +47,7 @@ export async function tokenResponse(
   });
   const body: TokenResponseBody = { access_token: access.token, scope: access.scope, expires_in: access.expiresIn, token_type: 'Bearer' };
   if (login.scopes.includes('openid')) {
-    body.id_token = await signIdToken(state, {
+    body.id_token = await state.signingKeys.signIdToken({
       subject: login.subject,
       audience: client.client_id,
       ...(login.nonce === undefined ? {} : { nonce: login.nonce }),

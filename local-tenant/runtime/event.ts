@@ -2,10 +2,8 @@
 // and the request around it. Shapes from actions/reference/post-login/post-login-event-object.mdx.
 import { randomBytes } from 'node:crypto';
 import type { Identity, PostLoginEvent, PostLoginTransaction, PostLoginUser, TransactionProtocol, User } from '../../actions/types.ts';
+import type { LoginIdentity } from '../login-identity.ts';
 import type { TenantState } from '../state.ts';
-
-/** The identity a login is made with: its provider and its own id (without the `provider|` prefix). */
-export type LoginIdentity = Pick<Identity, 'provider' | 'user_id'>;
 
 /** The request around a login: who logs in and from where. */
 export interface LoginRequest {

@@ -7,7 +7,8 @@ import { mergeTopLevel, type TenantState } from '../state.ts';
 import { createPostLoginApi, newCommands, type Commands } from './api.ts';
 import type { ActionsCache } from './cache.ts';
 import { newExecutionContext, runIn, type HttpCall } from './context.ts';
-import { buildEvent, findIdentity, resolveLogin, type LoginIdentity, type LoginRequest } from './event.ts';
+import type { LoginIdentity } from '../login-identity.ts';
+import { buildEvent, findIdentity, resolveLogin, type LoginRequest } from './event.ts';
 import type { ActionInstance } from './load.ts';
 import type { RedirectContext } from './redirect.ts';
 

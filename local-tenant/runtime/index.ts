@@ -20,7 +20,8 @@ import type { ActionDependency } from '../actions-store.ts';
 import { CompiledAction } from './load.ts';
 
 export type { ActionDependency } from '../actions-store.ts';
-export type { LoginIdentity, LoginRequest } from './event.ts';
+export type { LoginIdentity } from '../login-identity.ts';
+export type { LoginRequest } from './event.ts';
 export type {
   ContinueRequest,
   ExecutionReport,

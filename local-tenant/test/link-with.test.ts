@@ -5,7 +5,6 @@ import { createHmac, createPublicKey, createSign, generateKeyPairSync } from 'no
 import { describe, expect, it } from 'vitest';
 import { ManagementClient, ManagementError } from 'auth0';
 import { unlinkedPatch } from '../../actions/unlink-choice.ts';
-import { signIdToken } from '../auth/signing-keys.ts';
 import { issueUserAccessToken } from '../auth/user-tokens.ts';
 import type { LocalTenant } from '../local-tenant.ts';
 import type { Client } from '../state.ts';
@@ -43,7 +42,7 @@ async function userToken(f: Fixture, userId: string, scopes = USER_SCOPES, app: 
 }
 
 function idToken(f: Fixture, userId: string, audience = f.app.client_id): Promise<string> {
-  return signIdToken(f.tenant.state, { subject: userId, audience });
+  return f.tenant.state.signingKeys.signIdToken({ subject: userId, audience });
 }
 
 interface Answer {

@@ -1,7 +1,7 @@
 // The tenant's signing key and user tokens: ID tokens verify against the published JWKS, forged/expired/foreign ones are refused.
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { IdTokenError, jwks, signIdToken, verifyIdToken } from '../auth/signing-keys.ts';
+import { IdTokenError } from '../auth/signing-keys.ts';
 import { issueUserAccessToken } from '../auth/user-tokens.ts';
 import { TenantState } from '../state.ts';
 
@@ -14,14 +14,14 @@ function tenantAt(start: number): { state: TenantState; advance(seconds: number)
 describe('ID tokens', () => {
   it('are RS256 with the published kid, iss https://{domain}/, and verify against /.well-known/jwks.json', async () => {
     const { state } = tenantAt(Date.now());
-    const token = await signIdToken(state, {
+    const token = await state.signingKeys.signIdToken({
       subject: 'auth0|1',
       audience: 'app-1',
       nonce: 'n-1',
       authTime: 1_700_000_000,
       claims: { 'https://x/linked': ['a'] },
     });
-    const set = await jwks(state);
+    const set = await state.signingKeys.jwks();
     expect(set.keys).toHaveLength(1);
     expect(set.keys[0]).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
     expect(set.keys[0]).not.toHaveProperty('d');
@@ -33,25 +33,25 @@ describe('ID tokens', () => {
 
   it('ignore custom claims that would replace registered ones', async () => {
     const { state } = tenantAt(Date.now());
-    const token = await signIdToken(state, { subject: 'auth0|1', audience: 'app-1', claims: { sub: 'auth0|evil', aud: 'other', iss: 'x' } });
-    expect(await verifyIdToken(state, token, { audience: 'app-1' })).toMatchObject({ sub: 'auth0|1', aud: 'app-1', iss: 'https://signing.local/' });
+    const token = await state.signingKeys.signIdToken({ subject: 'auth0|1', audience: 'app-1', claims: { sub: 'auth0|evil', aud: 'other', iss: 'x' } });
+    expect(await state.signingKeys.verifyIdToken(token, { audience: 'app-1' })).toMatchObject({ sub: 'auth0|1', aud: 'app-1', iss: 'https://signing.local/' });
   });
 
   it('are refused when expired, for another audience, signed by another key or by another tenant', async () => {
     const { state, advance } = tenantAt(Date.now());
-    const token = await signIdToken(state, { subject: 'auth0|1', audience: 'app-1', expiresInSeconds: 60 });
-    await expect(verifyIdToken(state, token, { audience: 'app-2' })).rejects.toMatchObject({ code: 'audience' });
+    const token = await state.signingKeys.signIdToken({ subject: 'auth0|1', audience: 'app-1', expiresInSeconds: 60 });
+    await expect(state.signingKeys.verifyIdToken(token, { audience: 'app-2' })).rejects.toMatchObject({ code: 'audience' });
     const other = tenantAt(Date.now()).state;
-    await expect(verifyIdToken(other, token)).rejects.toBeInstanceOf(IdTokenError);
+    await expect(other.signingKeys.verifyIdToken(token)).rejects.toBeInstanceOf(IdTokenError);
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ sub: 'auth0|1', aud: 'app-1', iss: 'https://signing.local/' })
-      .setProtectedHeader({ alg: 'RS256', kid: (await jwks(state)).keys[0]!.kid! })
+      .setProtectedHeader({ alg: 'RS256', kid: (await state.signingKeys.jwks()).keys[0]!.kid! })
       .setIssuedAt()
       .setExpirationTime('1h')
       .sign(privateKey);
-    await expect(verifyIdToken(state, forged)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(state.signingKeys.verifyIdToken(forged)).rejects.toMatchObject({ code: 'invalid' });
     advance(61);
-    await expect(verifyIdToken(state, token, { audience: 'app-1' })).rejects.toMatchObject({ code: 'expired' });
+    await expect(state.signingKeys.verifyIdToken(token, { audience: 'app-1' })).rejects.toMatchObject({ code: 'expired' });
   });
 });
 

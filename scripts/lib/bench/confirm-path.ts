@@ -7,7 +7,15 @@ import type { User } from '../../../actions/types.ts';
 import { callbackUrl, readBaseUrl, signedOutUrl } from '../../../link-page/settings.ts';
 import { buildAction } from '../build-action.ts';
 import { routedFetch } from '../routed-fetch.cjs';
-import { createActionsRuntime, createLocalTenant, DATABASE_CONNECTION, type HttpCall, type LocalTenant, serveHttp } from '../../../local-tenant/index.ts';
+import {
+  createActionsRuntime,
+  createLocalTenant,
+  DATABASE_CONNECTION,
+  type HttpCall,
+  type LocalTenant,
+  serveHttp,
+  useSignInRuntime,
+} from '../../../local-tenant/index.ts';
 import { demoLinkPageUrl, startDemoLinkPage } from '../start/link-page.ts';
 import { webLogin, type LinkPageChoice, type SignInAs, type WebLogin, type WebLoginInput } from '../web-login.ts';
 import { countedBrowser, hops, type BrowserCounts } from './counted-browser.ts';
@@ -153,7 +161,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     });
     closePage = (await startDemoLinkPage({ confirmUrl: linkPageUrl, tenantUrl: server.url, domain: DOMAIN, app: pageApp })).close;
     const watched = watchExecutions(createActionsRuntime({ state, fetch: routedFetch(DOMAIN, server.url) }));
-    state.authentication.useRuntime(watched.runtime);
+    useSignInRuntime(state, watched.runtime);
     tenant.faults.setLatency(options.latencyMs);
     const setting: Setting = { tenant, watched, web: { tenantUrl: server.url, domain: DOMAIN, app, callbackUrl: CALLBACK, linkPageUrl }, options };
     const prove = (person: Person): LinkPageChoice => ({ prove: { connection: GOOGLE, id: ownId(person.primary) } });

@@ -1,8 +1,8 @@
 // What `npm start -- --keep --json` prints first, on one line, for scripts and tests to drive the kept tenant: its
 // URL and domain, the demo web app, the linking page, the applications' credentials and the users. Local stand-ins, not secrets (see
 // LOCAL_ADMIN).
+import type { DemoApp } from './demo-app.ts';
 import type { StartRun } from './run.ts';
-import type { SignInDemo } from './sign-in.ts';
 import { DEMO_DOMAIN, DEMO_PASSWORD } from './tenant.ts';
 
 export interface KeepUser {
@@ -28,23 +28,14 @@ export interface KeepDetails {
   users: KeepUser[];
 }
 
-/**
- * The accounts the replayed logins leave for a person to link in a browser, on the confirmed path: Farah's Entra ID login
- * is sent to the linking page, where she proves her (older, so primary) Google account by signing in with it.
- */
-export const CONFIRM_STORY = {
-  email: 'farah.haddad@contoso.com',
-  entra: { connection: 'contoso-entra', id: '3b9d7f21-6c4e-4f8a-b2d5-9e0a1c7f5d33' },
-  google: { connection: 'google-oauth2', id: '108822446600113355779' },
-} as const;
-
-export function keepDetails(run: StartRun, signIn: SignInDemo): KeepDetails {
+/** The details of the kept tenant, with the demo app `app` started beside it. */
+export function keepDetails(run: StartRun, app: Pick<DemoApp, 'url' | 'callbackUrl'>): KeepDetails {
   const { admin, actionClient, webApp } = run.demo;
   return {
     baseUrl: run.server.url,
     domain: DEMO_DOMAIN,
-    demoAppUrl: signIn.app.url,
-    app: { clientId: webApp.client_id, clientSecret: webApp.client_secret, callbackUrl: signIn.app.callbackUrl },
+    demoAppUrl: app.url,
+    app: { clientId: webApp.client_id, clientSecret: webApp.client_secret, callbackUrl: app.callbackUrl },
     deployer: { clientId: admin.client_id, clientSecret: admin.client_secret },
     action: { clientId: actionClient.client_id, clientSecret: actionClient.client_secret },
     linkPage: { confirmUrl: run.linkPage.confirmUrl, accountsUrl: run.linkPage.accountsUrl },

@@ -2,7 +2,7 @@
 import { deployCommand } from '../deploy/command.ts';
 import type { DeployReport } from '../deploy/report.ts';
 import { routedFetch } from '../routed-fetch.cjs';
-import { createActionsRuntime, serveHttp, type TenantHttpServer } from '../../../local-tenant/index.ts';
+import { createActionsRuntime, serveHttp, type TenantHttpServer, useSignInRuntime } from '../../../local-tenant/index.ts';
 import { demoLinkPageUrl, startDemoLinkPage, type DemoLinkPage } from './link-page.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
 import { observeRuntime } from './observed-runtime.ts';
@@ -78,7 +78,7 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
     });
     // The replayed logins and the tenant's real sign-in share one runtime: one api.cache, one warm instance of the Action.
     const observed = observeRuntime(createActionsRuntime({ state: demo.tenant.state, fetch: routedFetch(DEMO_DOMAIN, server.url) }));
-    demo.tenant.state.authentication.useRuntime(observed.runtime);
+    useSignInRuntime(demo.tenant.state, observed.runtime);
     demo.webApp.callbacks = [REPLAY_CALLBACK];
     const rows = await replayLogins({
       tenant: demo.tenant,

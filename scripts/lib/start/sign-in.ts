@@ -2,7 +2,8 @@
 // application, and what to open and whom to sign in as.
 import { CLAIM_SUFFIX, DEFAULT_CLAIM_NAMESPACE } from '../../../actions/config.ts';
 import { startDemoApp, type DemoApp } from './demo-app.ts';
-import { CONFIRM_STORY, type KeepDetails } from './keep.ts';
+import { CONFIRM_STORY } from './confirm-story.ts';
+import type { KeepDetails } from './keep.ts';
 import type { StartRun } from './run.ts';
 import { DEMO_DOMAIN, DEMO_PASSWORD } from './tenant.ts';
 
