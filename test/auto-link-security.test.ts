@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
-import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { undoCommand, undoSpec } from '../scripts/lib/undo/command.ts';
 import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
 import { envFor } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
@@ -82,7 +82,7 @@ describe('an undo racing a login', () => {
       if (init?.method === 'DELETE' && raced === undefined) raced = await action.login({ userId: google.user_id });
       return response;
     };
-    const undo = await runCli(unlinkSpec, unlinkCommand({ env: envFor(t.tenant, t.client), progressStream: quiet, fetch: racing }), [
+    const undo = await runCli(undoSpec, undoCommand({ env: envFor(t.tenant, t.client), progressStream: quiet, fetch: racing }), [
       '--user',
       google.user_id,
       '--apply',
