@@ -1,4 +1,4 @@
-// The holes a security review found, closed on the BUILT Action: an opt-out that failed open, emails in logs, 429
+// The holes a security review found, closed on the BUILT Action: an exclusion that failed open, emails in logs, 429
 // amplification, audit entries lost to concurrent links, a login relinking what an undo is restoring, and case variants.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
@@ -26,7 +26,7 @@ function create(connection: string, fields: { email?: string; created_at?: strin
 const OLD = '2020-01-01T00:00:00.000Z';
 const NEW = '2024-01-01T00:00:00.000Z';
 
-describe('the opt-out fails closed', () => {
+describe('the exclusion fails closed', () => {
   it('keeps out an account whose auto_link_exclude is any value but absent or false, on either side of the link', async () => {
     const { action } = await loadAction(current());
     for (const [i, value] of (['true', 1, 'yes', {}] as const).entries()) {
