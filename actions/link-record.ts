@@ -1,6 +1,6 @@
-// What this project keeps in a user's app_metadata: the audit record of links, the "already checked" mark, the opt-out flag.
+// What this project keeps in a user's app_metadata: the audit record of links, the "already checked" mark, the exclude flag.
 // Each lives under its own top-level key because PATCH /users merges app_metadata at the top level only:
-// writing the mark must never overwrite the audit record, and an admin setting the opt-out must not either.
+// writing the mark must never overwrite the audit record, and an admin setting the exclude flag must not either.
 // The audit record is one top-level key per linked account for the same reason: two links into one primary at the same
 // moment each write their own key, and neither can drop the other's entry (a read-modify-write of one array could).
 import { createHash } from 'node:crypto';
@@ -152,8 +152,8 @@ function marksEmail(user: Pick<User, 'app_metadata' | 'email'>, key: string): bo
 }
 
 /**
- * True when the account is excluded from automatic linking: the opt-out fails closed. Any value other than absent or
- * `false` excludes (`"true"` from a CSV import, `1`, `"yes"`, `{}`), since a typo in an opt-out must not link an account.
+ * True when the account is excluded from automatic linking: the exclusion fails closed. Any value other than absent or
+ * `false` excludes (`"true"` from a CSV import, `1`, `"yes"`, `{}`), since a typo in an exclusion must not link an account.
  */
 export function isExcluded(user: Pick<User, 'app_metadata'>): boolean {
   const value = user.app_metadata?.[EXCLUDE_KEY];

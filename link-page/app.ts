@@ -6,7 +6,7 @@ import { themeCss } from './brand.ts';
 import { logCodeOf, PageError } from './errors.ts';
 import { DEFAULT_LANG, fromAcceptLanguage, fromUiLocales } from './i18n/catalogue.ts';
 import { requestLine } from './log.ts';
-import { tenantFetch } from './tenant-fetch.ts';
+import { tenantOriginFetch } from './tenant-origin-fetch.ts';
 import { Oidc } from './oidc.ts';
 import { PageStateCodec, type PageState } from './page-state.ts';
 import { accountsRoutes } from './routes/accounts.ts';
@@ -34,7 +34,7 @@ export interface PageOptions {
 }
 
 export async function createLinkPage(settings: Settings, options: PageOptions): Promise<Hono<PageEnv>> {
-  const fetcher = tenantFetch(settings, options.fetch ?? fetch);
+  const fetcher = tenantOriginFetch(settings, options.fetch ?? fetch);
   const log = options.log ?? ((line: string) => console.log(line));
   const linkSecret = settings.linkSecret ?? (await linkSecretFromClientSecret(settings.clientSecret));
   const [keys, cookieKey] = await Promise.all([deriveLinkKeys(linkSecret), deriveKeyBytes(linkSecret, COOKIE_KEY_LABEL)]);

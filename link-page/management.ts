@@ -45,7 +45,7 @@ export class UserApi {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
-      throw new ManagementError(undefined, doing, `${method} users: no answer`, error);
+      throw new UserApiError(undefined, doing, `${method} users: no answer`, error);
     }
     if (response.ok) return (await response.json()) as T;
     // Auth0's message, not the body (bodies may echo what was sent), and for the log line only: the person reads `doing`.
@@ -53,12 +53,12 @@ export class UserApi {
       .json()
       .then((b: { message?: unknown }) => (typeof b.message === 'string' ? b.message : ''))
       .catch(() => '');
-    throw new ManagementError(response.status, doing, `${method} users: ${response.status}${message ? ` ${redact(message)}` : ''}`);
+    throw new UserApiError(response.status, doing, `${method} users: ${response.status}${message ? ` ${redact(message)}` : ''}`);
   }
 }
 
-/** A failed Management API call; `status` is undefined when no answer came. */
-export class ManagementError extends PageError {
+/** A failed call of the person's own Management API token (UserApi); `status` is undefined when no answer came. */
+export class UserApiError extends PageError {
   readonly httpStatus: number | undefined;
   constructor(status: number | undefined, key: ErrorKey, detail: string, cause?: unknown) {
     super('management_api', key, { detail, cause });

@@ -1,10 +1,10 @@
-// The holes a security review found, closed on the BUILT Action: an opt-out that failed open, emails in logs, 429
+// The holes a security review found, closed on the BUILT Action: an exclusion that failed open, emails in logs, 429
 // amplification, audit entries lost to concurrent links, a login relinking what an undo is restoring, and case variants.
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, EXCLUDE_KEY, linkRecords, recordKey } from '../actions/link-record.ts';
 import type { User } from '../actions/types.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
-import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { undoCommand, undoSpec } from '../scripts/lib/undo/command.ts';
 import { calls, loadAction, succeeded, END_SESSIONS_CALLS } from './support/action.ts';
 import { envFor } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
@@ -26,7 +26,7 @@ function create(connection: string, fields: { email?: string; created_at?: strin
 const OLD = '2020-01-01T00:00:00.000Z';
 const NEW = '2024-01-01T00:00:00.000Z';
 
-describe('the opt-out fails closed', () => {
+describe('the exclusion fails closed', () => {
   it('keeps out an account whose auto_link_exclude is any value but absent or false, on either side of the link', async () => {
     const { action } = await loadAction(current());
     for (const [i, value] of (['true', 1, 'yes', {}] as const).entries()) {
@@ -82,7 +82,7 @@ describe('an undo racing a login', () => {
       if (init?.method === 'DELETE' && raced === undefined) raced = await action.login({ userId: google.user_id });
       return response;
     };
-    const undo = await runCli(unlinkSpec, unlinkCommand({ env: envFor(t.tenant, t.client), progressStream: quiet, fetch: racing }), [
+    const undo = await runCli(undoSpec, undoCommand({ env: envFor(t.tenant, t.client), progressStream: quiet, fetch: racing }), [
       '--user',
       google.user_id,
       '--apply',

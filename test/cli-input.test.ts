@@ -11,7 +11,7 @@ import { buildAction } from '../scripts/lib/build-action.ts';
 import { deployCommand, deploySpec } from '../scripts/lib/deploy/command.ts';
 import { loadEnv, type Env } from '../scripts/lib/env.ts';
 import { linksCommand, linksSpec } from '../scripts/lib/links/command.ts';
-import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { undoCommand, undoSpec } from '../scripts/lib/undo/command.ts';
 import { tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
 import { createTestTenant, DATABASE, useHttpTenant, useInProcessTenant } from './support/tenant.ts';
@@ -144,7 +144,7 @@ describe('a server that is not Auth0', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login page</html>');
     });
-    const run = await unlinkAt(proxy.url);
+    const run = await undoAt(proxy.url);
     expect(run.code).toBe(1);
     expect(oneLine(run.stderr)).toMatch(
       /answered GET \/api\/v2\/users with HTTP 200 text\/html, not Auth0's JSON: that is not an Auth0 tenant; fix or unset AUTH0_BASE_URL/,
@@ -172,13 +172,13 @@ describe('advice that points at the setting to fix', () => {
     expect(line).not.toContain('scope');
   });
 
-  it('unlink --journal <a directory> names the flag before any request, not the domain or the network', async () => {
+  it('undo --journal <a directory> names the flag before any request, not the domain or the network', async () => {
     const dir = tempDir();
-    const run = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', dir]);
+    const run = await runCli(undoSpec, undoCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', dir]);
     expect(run.code).toBe(1);
     const line = oneLine(run.stderr);
     expect(line).toBe(`error: --journal ${dir} is a directory: give the journal file of a backfill --apply, e.g. backfill-<domain>.journal.ndjson`);
-    const missing = await runCli(unlinkSpec, unlinkCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', join(dir, 'nope')]);
+    const missing = await runCli(undoSpec, undoCommand({ env: CREDENTIALS, progressStream: quiet, fetch: noRequest }), ['--journal', join(dir, 'nope')]);
     expect(oneLine(missing.stderr)).toContain(`--journal ${join(dir, 'nope')}: no such file`);
   });
 
@@ -200,8 +200,8 @@ describe('advice that points at the setting to fix', () => {
   });
 });
 
-function unlinkAt(baseUrl: string) {
-  return runCli(unlinkSpec, unlinkCommand({ env: { ...CREDENTIALS, AUTH0_BASE_URL: baseUrl }, progressStream: quiet }), ['--since', '2020-01-01']);
+function undoAt(baseUrl: string) {
+  return runCli(undoSpec, undoCommand({ env: { ...CREDENTIALS, AUTH0_BASE_URL: baseUrl }, progressStream: quiet }), ['--since', '2020-01-01']);
 }
 
 describe('output paths are checked before any work, naming the flag', () => {

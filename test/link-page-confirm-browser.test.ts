@@ -75,7 +75,7 @@ describe.skipIf(!browserTestsRun).each(KINDS)('confirmed linking in Chromium (%s
     const { tab: opened } = await tab();
     const first = await signInWithIdp(opened, ENTRA, 'ana-entra', async (t) => {
       await t.getByRole('button', { name: 'Never ask again' }).click();
-      // The page stops to say what was decided and how to undo it; the person moves on.
+      // The page stops to say what was decided and who can clear it; the person moves on.
       await t.getByText("ask the site's support").waitFor();
       await t.getByRole('button', { name: 'Continue to the application' }).click();
     });

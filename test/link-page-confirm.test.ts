@@ -89,7 +89,7 @@ describe('declining', () => {
     expect(html).not.toContain('auto-submit.js');
   });
 
-  it('"Never ask again" ends on a view that says it is recorded and how to undo it', async () => {
+  it('"Never ask again" ends on a view that says it is recorded and who can clear it', async () => {
     const { agent, csrf } = await anaArrives();
     const html = await (await agent.post(`${page.url}/link/decline`, { decision: 'never', csrf })).text();
     expect(await proofIn(html)).toMatchObject({ decision: 'never', state: 'tx-ana' });

@@ -5,7 +5,7 @@ import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
 import { DECLINED_KEY } from '../actions/decline-memory.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
 import { declinesCommand, declinesSpec } from '../scripts/lib/declines/command.ts';
-import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { undoCommand, undoSpec } from '../scripts/lib/undo/command.ts';
 import { loadGenerated } from '../scripts/lib/generator.ts';
 import { loadAction } from './support/action.ts';
 import { bareTenant, envFor, tempDir } from './support/backfill.ts';
@@ -48,7 +48,7 @@ describe('metadata writes', () => {
     const journal = join(tempDir(), 'journal.ndjson');
     const backfill = await runCli(backfillSpec, backfillCommand({ env, progressStream: quiet, fetch }), ['--apply', '--journal', journal, '--json']);
     expect(backfill.code).toBe(0);
-    const undo = await runCli(unlinkSpec, unlinkCommand({ env, progressStream: quiet, fetch }), ['--journal', journal, '--apply', '--json']);
+    const undo = await runCli(undoSpec, undoCommand({ env, progressStream: quiet, fetch }), ['--journal', journal, '--apply', '--json']);
     expect(undo.code).toBe(0);
     // A few declines, so that the clearing path runs too.
     for (const user of [...tenant.state.allUsers()].slice(0, 6)) {

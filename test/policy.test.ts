@@ -89,7 +89,7 @@ describe('eligibility', () => {
     expect(eligibility(user('db', { email: '' }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'no-email' });
   });
 
-  it('keeps out accounts an admin excluded (any value but absent or false: the opt-out fails closed) and blocked accounts', () => {
+  it('keeps out accounts an admin excluded (any value but absent or false: the exclusion fails closed) and blocked accounts', () => {
     for (const value of [true, 'true', 'false', 1, 0, 'yes', '', {}, []]) {
       expect(eligibility(user('db', { app_metadata: { auto_link_exclude: value } }), DEFAULT_TRUST)).toEqual({ eligible: false, reason: 'excluded' });
     }

@@ -49,7 +49,7 @@ export const de: Catalogue = {
     neverTitle: 'Wir fragen nicht mehr',
     never:
       'Wir fragen Sie nicht mehr, ob Sie Ihre Anmeldung mit {login} mit Ihrem Konto mit {where} verknüpfen möchten. Ihre Antwort wird gespeichert, wenn Sie fortfahren.',
-    neverUndo:
+    neverChangeMind:
       'Wenn Sie es sich später anders überlegen, wenden Sie sich an den Support dieser Website: Dort kann das Verknüpfen dieser Konten wieder erlaubt werden.',
     notMeTitle: 'Es wurde nichts verknüpft',
     notMe: 'Danke. Diese Anmeldung mit {login} wird nie wieder zur Verknüpfung mit Ihrem Konto angeboten: Das wird gespeichert, wenn Sie fortfahren.',

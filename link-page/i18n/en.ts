@@ -46,7 +46,7 @@ export const en = {
     later: 'We will ask again later.',
     neverTitle: 'We will not ask again',
     never: 'We will not ask you again to link your {login} sign-in with your {where} account. Your answer is saved as you continue.',
-    neverUndo: "If you change your mind later, ask the site's support: they can allow linking these accounts again.",
+    neverChangeMind: "If you change your mind later, ask the site's support: they can allow linking these accounts again.",
     notMeTitle: 'Nothing was linked',
     notMe: 'Thank you. This sign-in with {login} will never be offered for linking to your account again: that is saved as you continue.',
     notMeAfter:

@@ -47,7 +47,7 @@ export const fr: Catalogue = {
     later: 'Nous vous le redemanderons plus tard.',
     neverTitle: 'Nous ne vous le demanderons plus',
     never: 'Nous ne vous proposerons plus d’associer votre connexion {login} à votre compte {where}. Votre réponse est enregistrée quand vous continuez.',
-    neverUndo: 'Si vous changez d’avis plus tard, contactez l’assistance du site : elle pourra de nouveau autoriser l’association de ces comptes.',
+    neverChangeMind: 'Si vous changez d’avis plus tard, contactez l’assistance du site : elle pourra de nouveau autoriser l’association de ces comptes.',
     notMeTitle: 'Rien n’a été associé',
     notMe: 'Merci. Cette connexion avec {login} ne sera plus jamais proposée pour être associée à votre compte : c’est enregistré quand vous continuez.',
     notMeAfter:

@@ -6,7 +6,7 @@ import { unlinkedAsBefore, unlinkedPatch } from '../../actions/unlink-choice.ts'
 import { withoutRecord } from '../audit.ts';
 import { logCodeOf, PageError } from '../errors.ts';
 import { userMetadataRecords } from '../audit.ts';
-import { UserApi, ManagementError } from '../management.ts';
+import { UserApi, UserApiError } from '../management.ts';
 import type { PageState } from '../page-state.ts';
 import { signedOutUrl } from '../settings.ts';
 import { accountsView, identityLabel, signedOutEverywhereView, signedOutOfPageView, signedOutView, unlinkConfirmView } from '../views/accounts.ts';
@@ -80,7 +80,7 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
       await api.setUserMetadata(session.sub, chose, 'recordChoice');
       const remaining = await api.unlink(session.sub, provider, identityUserId).catch(async (error: unknown) => {
         // A refusal proves nothing was unlinked: the choice goes back as it was. Without an answer it may be unlinked: it stays.
-        if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
+        if (error instanceof UserApiError && error.httpStatus !== undefined && error.httpStatus < 500) {
           await api.setUserMetadata(session.sub, unlinkedAsBefore(user.user_metadata, provider, identityUserId)).catch(() => undefined);
         }
         throw error;
@@ -103,7 +103,7 @@ export function accountsRoutes(app: Hono<PageEnv>, page: Page): void {
         }),
       );
     } catch (error) {
-      if (error instanceof ManagementError && error.httpStatus === 401) return signedOutAfter(c, page, error);
+      if (error instanceof UserApiError && error.httpStatus === 401) return signedOutAfter(c, page, error);
       throw error;
     }
   });
@@ -172,7 +172,7 @@ export function requireSession(page: Page, state: PageState): NonNullable<PageSt
 
 /** A token the tenant no longer accepts ends the page's session; the person signs in again. */
 async function signedOutAfter(c: PageContext, page: Page, error: unknown): Promise<Response> {
-  if (!(error instanceof ManagementError) || (error.httpStatus !== 401 && error.httpStatus !== 403)) throw error;
+  if (!(error instanceof UserApiError) || (error.httpStatus !== 401 && error.httpStatus !== 403)) throw error;
   c.set('logCode', logCodeOf(error));
   const state = { ...c.get('state') };
   delete state.session;

@@ -5,7 +5,7 @@ import { offeredAccountOf } from '../../actions/link-page-tokens.ts';
 import { relinkedPatch } from '../../actions/unlink-choice.ts';
 import { connectedLinkRecord, recordAsBefore, withRecord } from '../audit.ts';
 import { logCodeOf, PageError } from '../errors.ts';
-import { ManagementError } from '../management.ts';
+import { UserApiError } from '../management.ts';
 import { SESSION_TTL_SECONDS, type Attempt, type PageState } from '../page-state.ts';
 import { accountsView, signedOutView } from '../views/accounts.ts';
 import { confirmView } from '../views/confirm.ts';
@@ -92,7 +92,7 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
     await api.setUserMetadata(session.sub, withRecord(connectedLinkRecord(other.sub, attempt.connection, new Date(page.nowSeconds() * 1000))));
     const identities = await api.linkWith(session.sub, other.idToken).catch(async (error: unknown) => {
       // A refusal proves nothing was linked: the record goes again. Without an answer the link may exist, so it stays.
-      if (error instanceof ManagementError && error.httpStatus !== undefined && error.httpStatus < 500) {
+      if (error instanceof UserApiError && error.httpStatus !== undefined && error.httpStatus < 500) {
         await api.setUserMetadata(session.sub, recordAsBefore(user.user_metadata, other.sub)).catch(() => undefined);
       }
       throw error;
@@ -114,7 +114,7 @@ async function linkAnother(c: PageContext, page: Page, attempt: Attempt, url: UR
       }),
     );
   } catch (error) {
-    if (error instanceof ManagementError && error.httpStatus === 401) {
+    if (error instanceof UserApiError && error.httpStatus === 401) {
       c.set('logCode', logCodeOf(error));
       return page.view(c, signedOutView({ ui, csrf: state.csrf, problem: ui.t.errors.sessionEnded }), 401);
     }

@@ -1,6 +1,6 @@
 // The view that hands the decision back to Auth0: a POST of link_proof to /continue. A link or "not now" is sent by script
 // (or the button without JavaScript); "never" and "this is not me" stop here first, so the person reads what was decided
-// and how to undo it. Its words are the catalogue's `continue` section.
+// and who can clear it. Its words are the catalogue's `continue` section.
 import { fill } from '../i18n/catalogue.ts';
 import { html } from '../html.ts';
 import { layout } from '../layout.ts';
@@ -16,7 +16,7 @@ export function continueView(input: { ui: Ui; continueUrl: string; proof: string
   const head = stops ? undefined : html`<script src="${ui.baseUrl}/static/auto-submit.js" defer></script>`;
   const [title, message, more] =
     outcome.kind === 'never'
-      ? [TEXT.neverTitle, fill(TEXT.never, { login: outcome.login, where: outcome.where }), TEXT.neverUndo]
+      ? [TEXT.neverTitle, fill(TEXT.never, { login: outcome.login, where: outcome.where }), TEXT.neverChangeMind]
       : outcome.kind === 'not-me'
         ? [TEXT.notMeTitle, fill(TEXT.notMe, { login: outcome.login }), TEXT.notMeAfter]
         : [TEXT.title, TEXT[outcome.kind], undefined];

@@ -89,7 +89,7 @@ export interface TenantSummary {
  * verified by the assertion of an IdP not trusted by default (enterprise, long-tail social); `unproven` the person, unverified;
  * `password-unproven` the person's verified database account whose password was never reset since signup (nothing shows
  * its password holder holds the mailbox: linked only once the person confirms); `attacker` a trap's earlier unverified
- * database signup; `excluded` opted out by an admin.
+ * database signup; `excluded` an account an admin excluded (`auto_link_exclude`).
  */
 export type MemberRole = 'owner' | 'enterprise' | 'unproven' | 'password-unproven' | 'attacker' | 'excluded';
 
@@ -565,7 +565,7 @@ class TenantGenerator {
     }
   }
 
-  /** Adds metadata by the `metadata` share and the admin's opt-out by the `excluded` share; true when excluded. */
+  /** Adds metadata by the `metadata` share and the admin's exclusion by the `excluded` share; true when excluded. */
   private decorate(user: User): boolean {
     if (this.random.chance(this.options.metadata)) {
       user.user_metadata = { locale: this.random.pick(LOCALES), theme: this.random.chance(0.5) ? 'dark' : 'light' };

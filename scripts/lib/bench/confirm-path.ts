@@ -1,6 +1,6 @@
 // Confirm-path benchmark: people with a Google and an Entra ID account of one email log in on Entra ID through the local
 // tenant's real sign-in over loopback HTTP, with the linking page beside it, and prove the Google account or answer "Not now";
-// those who declined log in again; a silent first login of a Google + database pair is the yardstick for wall time.
+// those who answered "Not now" log in again; a silent first login of a Google + database pair is the yardstick for wall time.
 import { ACTION_SCOPES } from '../../../actions/config.ts';
 import { linkSecretFromClientSecret } from '../../../actions/link-page-tokens.ts';
 import type { User } from '../../../actions/types.ts';
@@ -25,7 +25,7 @@ import { distribution, type Distribution } from './stats.ts';
 import { watchExecutions, type Executions, type WatchedRuntime } from './watched-executions.ts';
 
 export interface ConfirmPathOptions {
-  /** People per kind of login: as many confirm, decline (then log in again) and make a silent pair's first login. */
+  /** People per kind of login: as many confirm, answer "Not now" (then log in again) and make a silent pair's first login. */
   people: number;
   /** Delay the tenant adds to every request (the browser's, the page's and the Action's), as in the login-path section. */
   latencyMs: number;
@@ -38,6 +38,8 @@ export interface ConfirmPathOptions {
 /**
  * The logins measured: an Entra ID login offered the link that proves the Google account; one that answers "Not now";
  * the same person's next Entra ID login while that holds; and a Google first login silently linked to a database account.
+ * `decline` and `declined-later` are "Not now" (`later`) only: the names stay as bench/results.json records them, so that
+ * runs of different commits compare.
  */
 export const CONFIRM_KINDS = ['confirm', 'decline', 'declined-later', 'silent'] as const;
 export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
@@ -59,7 +61,7 @@ export interface ConfirmKindSummary {
   asPlanned: number;
   /** The Action's executions: on the logins, on /continue, on the page's own sign-ins. */
   executions: { logins: number; continues: number; pageSignIns: number };
-  /** The Action's execution on the login itself (for confirm and decline: the one that offers). */
+  /** The Action's execution on the login itself (for the `confirm` and `decline` kinds: the one that offers). */
   login: ExecutionCalls;
   /** The Action's onContinuePostLogin on /continue, when the page sent the person back. */
   continue: ExecutionCalls;
@@ -145,7 +147,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     Array.from({ length: count }, (_, i) => makePerson(tenant, `${kind}-${options.seed}-${i}`, login, primary));
   const warmUp = pairs('warm-up', WARM_UP_PEOPLE, ENTRA, GOOGLE);
   const confirming = pairs('confirm', options.people, ENTRA, GOOGLE);
-  const declining = pairs('decline', options.people, ENTRA, GOOGLE);
+  const answeringLater = pairs('decline', options.people, ENTRA, GOOGLE);
   const silent = pairs('silent', options.people, GOOGLE, DATABASE_CONNECTION);
 
   const server = await serveHttp(tenant);
@@ -169,8 +171,8 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     const kinds: Record<ConfirmKind, ConfirmKindSummary> = {
       confirm: await runKind(setting, 'confirm', confirming, prove, linkedOnPrimary),
       silent: await runKind(setting, 'silent', silent, undefined, linkedOnPrimary),
-      decline: await runKind(setting, 'decline', declining, () => ({ decline: 'later' }), keptApart),
-      'declined-later': await runKind(setting, 'declined-later', declining, undefined, keptApart),
+      decline: await runKind(setting, 'decline', answeringLater, () => ({ decline: 'later' }), keptApart),
+      'declined-later': await runKind(setting, 'declined-later', answeringLater, undefined, keptApart),
     };
     return { parameters: { people: options.people, latencyMs: options.latencyMs, concurrency: options.concurrency, seed: options.seed }, kinds };
   } finally {

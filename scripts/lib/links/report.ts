@@ -92,7 +92,7 @@ export function linksText(rows: readonly LinkRow[], totals: LinkTotals, shown: n
     '',
     `${totals.links} links${scope} into ${totals.primaries} primaries: ${totals.byAction} by the Action, ${totals.byConfirmed} confirmed on the linking page, ` +
       `${totals.byConnected} on connected accounts, ${totals.byBackfill} by the backfill.` +
-      (totals.notInPlace ? ` ${totals.notInPlace} recorded but not in place (finish the undo: npm run unlink).` : ''),
+      (totals.notInPlace ? ` ${totals.notInPlace} recorded but not in place (finish the undo: npm run undo).` : ''),
     'The id map (former user_id → primary) for applications that key their data on the user_id: --json (idMap) or --csv.',
   );
   return lines.join('\n');

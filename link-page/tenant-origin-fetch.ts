@@ -1,7 +1,7 @@
 // The page's fetch to the tenant: straight to https://{domain}, or, for a local tenant, the same paths on its loopback origin.
 import type { Settings } from './settings.ts';
 
-export function tenantFetch(settings: Pick<Settings, 'tenantHost' | 'tenantOrigin'>, base: typeof fetch = fetch): typeof fetch {
+export function tenantOriginFetch(settings: Pick<Settings, 'tenantHost' | 'tenantOrigin'>, base: typeof fetch = fetch): typeof fetch {
   const canonical = `https://${settings.tenantHost}`;
   if (settings.tenantOrigin === canonical) return base;
   return (input, init) => {

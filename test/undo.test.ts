@@ -1,13 +1,13 @@
-// `npm run unlink` (unlinkAccounts): it restores the tenant as it was before the backfill (users, identities, metadata; created_at of
+// `npm run undo` (undoLinks): it restores the tenant as it was before the backfill (users, identities, metadata; created_at of
 // re-created users excepted, as Auth0 makes new user records), one account or all since a date, dry run by default,
-// and an interrupted unlink finishes when run again.
+// and an interrupted undo finishes when run again.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKED_KEY, LINKS_KEY, linkRecords } from '../actions/link-record.ts';
 import { backfillCommand, backfillSpec } from '../scripts/lib/backfill/command.ts';
 import type { Env } from '../scripts/lib/env.ts';
 import type { Fetch } from '../scripts/lib/routed-fetch.cjs';
-import { unlinkCommand, unlinkSpec } from '../scripts/lib/unlink/command.ts';
+import { undoCommand, undoSpec } from '../scripts/lib/undo/command.ts';
 import { loadGenerated } from '../scripts/lib/generator.ts';
 import { bareTenant, envFor, snapshot, tempDir } from './support/backfill.ts';
 import { quiet, runCli } from './support/cli.ts';
@@ -19,8 +19,8 @@ function backfill(env: Env, journal: string, deps: { fetch?: Fetch; signal?: Abo
   return runCli(backfillSpec, backfillCommand({ env, progressStream: quiet, ...deps, run: { now: () => NOW } }), ['--apply', '--journal', journal, '--json']);
 }
 
-function unlink(env: Env, argv: string[], deps: { fetch?: Fetch; signal?: AbortSignal } = {}) {
-  return runCli(unlinkSpec, unlinkCommand({ env, progressStream: quiet, ...deps }), argv);
+function undo(env: Env, argv: string[], deps: { fetch?: Fetch; signal?: AbortSignal } = {}) {
+  return runCli(undoSpec, undoCommand({ env, progressStream: quiet, ...deps }), argv);
 }
 
 function generated() {
@@ -30,7 +30,7 @@ function generated() {
   return made;
 }
 
-describe('unlink --journal', () => {
+describe('undo --journal', () => {
   const get = useInProcessTenant(generated);
 
   it('restores the tenant as it was before the backfill, metadata and checked marks included', async () => {
@@ -46,18 +46,18 @@ describe('unlink --journal', () => {
 
     // The backfill's own DELETEs ended the linked password accounts' sessions and grants; the dry run adds none.
     const deletesBefore = tenant.requests.count({ method: 'DELETE' });
-    const dry = await unlink(env, ['--journal', journal, '--json']);
+    const dry = await undo(env, ['--journal', journal, '--json']);
     expect(dry.code).toBe(0);
     expect(dry.json).toMatchObject({ dryRun: true });
     expect((dry.json!.items as unknown[]).length).toBe(links);
     expect(tenant.requests.count({ method: 'DELETE' })).toBe(deletesBefore);
 
-    const undo = await unlink(env, ['--journal', journal, '--apply', '--json']);
-    expect(undo.code).toBe(0);
-    expect((undo.json!.items as Array<{ status: string }>).every((i) => i.status === 'undone')).toBe(true);
+    const applied = await undo(env, ['--journal', journal, '--apply', '--json']);
+    expect(applied.code).toBe(0);
+    expect((applied.json!.items as Array<{ status: string }>).every((i) => i.status === 'undone')).toBe(true);
     expect(snapshot(tenant.state)).toEqual(before);
 
-    const again = await unlink(env, ['--journal', journal, '--apply', '--json']);
+    const again = await undo(env, ['--journal', journal, '--apply', '--json']);
     expect(again.code).toBe(0);
     expect((again.json!.items as Array<{ status: string }>).every((i) => i.status === 'no-record')).toBe(true);
   });
@@ -76,21 +76,21 @@ describe('unlink --journal', () => {
       if (init?.method === 'DELETE' && ++deletes === 5) stop.abort();
       return fetch(input, init);
     };
-    const first = await unlink(env, ['--journal', journal, '--apply', '--concurrency', '2'], { fetch: counting, signal: stop.signal });
+    const first = await undo(env, ['--journal', journal, '--apply', '--concurrency', '2'], { fetch: counting, signal: stop.signal });
     expect(first.code).toBe(1);
     // Then a run in which the write-back after one unlink fails.
     tenant.faults.fail({ method: 'PATCH', path: '/api/v2/users/:id', status: 400, times: 1 });
-    const second = await unlink(env, ['--journal', journal, '--apply', '--json']);
+    const second = await undo(env, ['--journal', journal, '--apply', '--json']);
     expect(second.code).toBe(1);
     expect((second.json!.items as Array<{ status: string }>).some((i) => i.status === 'failed')).toBe(true);
 
-    const third = await unlink(env, ['--journal', journal, '--apply']);
+    const third = await undo(env, ['--journal', journal, '--apply']);
     expect(third.code).toBe(0);
     expect(snapshot(tenant.state)).toEqual(before);
   });
 });
 
-describe('unlink after a backfill that was killed', () => {
+describe('undo after a backfill that was killed', () => {
   const get = useInProcessTenant(generated);
 
   it('restores the tenant when the backfill died right after Auth0 applied an audit record write', async () => {
@@ -109,12 +109,12 @@ describe('unlink after a backfill that was killed', () => {
     };
     expect((await backfill(env, journal, { fetch: dying, signal: kill.signal })).code).toBe(1);
     expect((await backfill(env, journal)).code).toBe(0);
-    expect((await unlink(env, ['--journal', journal, '--apply'])).code).toBe(0);
+    expect((await undo(env, ['--journal', journal, '--apply'])).code).toBe(0);
     expect(snapshot(tenant.state)).toEqual(before);
   });
 });
 
-describe('unlink --user and --since', () => {
+describe('undo --user and --since', () => {
   const get = useInProcessTenant();
 
   function twoPeople(env: Env) {
@@ -161,14 +161,14 @@ describe('unlink --user and --since', () => {
     const env = envFor(tenant, client);
     const { a1, a2, a3 } = await twoPeople(env)();
 
-    const dry = await unlink(env, ['--user', a2.user_id]);
+    const dry = await undo(env, ['--user', a2.user_id]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(
       `${a2.user_id} from ${a1.user_id}, linked ${NOW.toISOString()} by backfill: would undo (restores app_metadata: tier; user_metadata: theme)`,
     );
     expect(tenant.state.getUser(a2.user_id)).toBeUndefined();
 
-    const run = await unlink(env, ['--user', a2.user_id, '--apply', '--exclude']);
+    const run = await undo(env, ['--user', a2.user_id, '--apply', '--exclude']);
     expect(run.code).toBe(0);
     expect(tenant.state.getUser(a2.user_id)).toMatchObject({
       email: 'a@example.com',
@@ -180,7 +180,7 @@ describe('unlink --user and --since', () => {
     expect(linkRecords(primary).map((e) => e.user_id)).toEqual([a3.user_id]);
     expect(primary.app_metadata?.[CHECKED_KEY]).toBeDefined();
 
-    const unknown = await unlink(env, ['--user', a2.user_id, '--apply']);
+    const unknown = await undo(env, ['--user', a2.user_id, '--apply']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain(`no primary holds an audit record of a link of ${a2.user_id}`);
   });
@@ -210,7 +210,7 @@ describe('unlink --user and --since', () => {
     });
     tenant.state.link(b1.user_id, { provider: 'google-oauth2', user_id: older.identities[0]!.user_id });
 
-    const run = await unlink(env, ['--since', '2025-06-30', '--apply', '--json']);
+    const run = await undo(env, ['--since', '2025-06-30', '--apply', '--json']);
     expect(run.code).toBe(0);
     expect((run.json!.items as unknown[]).length).toBe(3);
     const after = snapshot(tenant.state);
@@ -223,12 +223,12 @@ describe('unlink --user and --since', () => {
   it('answers usage errors with exit 2', async () => {
     const { tenant, client } = get();
     const env = envFor(tenant, client);
-    expect((await unlink(env, [])).stderr).toContain('exactly one of --user, --journal, --since');
-    expect((await unlink(env, ['--user', 'a|1', '--since', '2025-01-01'])).code).toBe(2);
-    const badDate = await unlink(env, ['--since', 'yesterday']);
+    expect((await undo(env, [])).stderr).toContain('exactly one of --user, --journal, --since');
+    expect((await undo(env, ['--user', 'a|1', '--since', '2025-01-01'])).code).toBe(2);
+    const badDate = await undo(env, ['--since', 'yesterday']);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('--since takes an ISO date such as 2025-06-01 or 2025-06-01T10:00:00Z, got "yesterday"');
-    expect((await unlink(env, ['--user', 'nobar'])).code).toBe(2);
-    expect((await unlink(env, ['--user', 'a|1', '--apply', '--dry-run'])).code).toBe(2);
+    expect((await undo(env, ['--user', 'nobar'])).code).toBe(2);
+    expect((await undo(env, ['--user', 'a|1', '--apply', '--dry-run'])).code).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-// `npm run unlink`: flags, credentials, finding the links to take back and unlinking them (unlinkAccounts), for scripts/unlink.ts and tests.
+// `npm run undo`: flags, credentials, finding the links to take back and taking them back (undoLinks), for scripts/undo.ts and tests.
 import { CliError, dateFlag, numberFlag, UsageError, type CommandReport, type CommandSpec, type ParsedValues } from '../cli.ts';
 import type { Env } from '../env.ts';
 import { credentialsFromEnv, describeApiError, isTenantFailure } from '../management/client.ts';
@@ -9,7 +9,7 @@ import type { Pacer } from '../management/pacer.ts';
 import { pacedTenantApi } from '../management/tenant-api.ts';
 import type { SourceOptions } from '../management/user-source.ts';
 import { findTargets, type TargetSelector } from './targets.ts';
-import { unlinkAccounts, type UnlinkItem, type UnlinkStatus } from './unlink.ts';
+import { undoLinks, type UndoItem, type UndoStatus } from './undo.ts';
 
 const DEFAULT_CONCURRENCY = 8;
 const SHOWN_ITEMS = 50;
@@ -24,8 +24,8 @@ const options = {
   concurrency: { type: 'string' },
 } as const;
 
-export const unlinkSpec: CommandSpec<typeof options> = {
-  usage: 'npm run unlink -- (--user <id> | --journal <file> | --since <date>) [--apply] [options]',
+export const undoSpec: CommandSpec<typeof options> = {
+  usage: 'npm run undo -- (--user <id> | --journal <file> | --since <date>) [--apply] [options]',
   summary:
     'Takes back links made by the Action or the backfill: unlinks each secondary identity from its primary, writes back ' +
     'on the re-created user the metadata its audit record kept, and removes the audit record entry. By default a dry run ' +
@@ -46,15 +46,15 @@ export const unlinkSpec: CommandSpec<typeof options> = {
     'AUTH0_BASE_URL   where AUTH0_DOMAIN is really served (the local tenant), e.g. http://127.0.0.1:4010',
   ],
   examples: [
-    'npm run unlink -- --user "google-oauth2|1234"',
-    'npm run unlink -- --journal backfill-my-tenant.eu.auth0.com.journal.ndjson --apply',
-    'npm run unlink -- --since 2025-06-01 --apply --exclude',
+    'npm run undo -- --user "google-oauth2|1234"',
+    'npm run undo -- --journal backfill-my-tenant.eu.auth0.com.journal.ndjson --apply',
+    'npm run undo -- --since 2025-06-01 --apply --exclude',
   ],
 };
 
-export type UnlinkFlags = ParsedValues<typeof options>;
+export type UndoFlags = ParsedValues<typeof options>;
 
-export interface UnlinkDeps {
+export interface UndoDeps {
   env: Env;
   fetch?: Fetch;
   progressStream?: NodeJS.WriteStream;
@@ -62,7 +62,7 @@ export interface UnlinkDeps {
   pollMs?: SourceOptions['pollMs'];
 }
 
-export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise<CommandReport> {
+export function undoCommand(deps: UndoDeps): (flags: UndoFlags) => Promise<CommandReport> {
   return async (flags) => {
     const selector = selectorOf(flags);
     if (flags.apply && flags['dry-run']) throw new UsageError('--apply and --dry-run exclude each other: drop one');
@@ -70,7 +70,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
     const concurrency = numberFlag('concurrency', flags.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 64, integer: true });
     // Before any request: a journal that is not a file would otherwise fail after the token request, as if the tenant had.
     if ('journal' in selector) checkInputFile('journal', selector.journal, 'the journal file of a backfill --apply, e.g. backfill-<domain>.journal.ndjson');
-    const credentials = credentialsFromEnv(deps.env, 'npm run unlink');
+    const credentials = credentialsFromEnv(deps.env, 'npm run undo');
     const api = pacedTenantApi(credentials, { concurrency, signal: deps.signal, fetch: deps.fetch });
     const progress = (label: string, total: number) =>
       createProgress({ label, total, silent: flags.json ?? false, ...(deps.progressStream ? { stream: deps.progressStream } : {}) });
@@ -85,7 +85,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
       reading.finish();
       const total = targets.reduce((n, t) => n + t.secondaries.length, 0);
       const bar = progress(dryRun ? 'checking' : 'undoing', total);
-      const summary = await unlinkAccounts(api, targets, {
+      const summary = await undoLinks(api, targets, {
         dryRun,
         exclude: flags.exclude ?? false,
         concurrency,
@@ -103,7 +103,7 @@ export function unlinkCommand(deps: UnlinkDeps): (flags: UnlinkFlags) => Promise
   };
 }
 
-function selectorOf(flags: UnlinkFlags): TargetSelector {
+function selectorOf(flags: UndoFlags): TargetSelector {
   const given = (['user', 'journal', 'since'] as const).filter((name) => flags[name] !== undefined);
   if (given.length !== 1)
     throw new UsageError(`name what to undo with exactly one of --user, --journal, --since${given.length > 1 ? ` (got --${given.join(', --')})` : ''}`);
@@ -115,7 +115,7 @@ function selectorOf(flags: UnlinkFlags): TargetSelector {
   return { since: dateFlag('since', flags.since!) };
 }
 
-const STATUS_TEXT: Record<UnlinkStatus, string> = {
+const STATUS_TEXT: Record<UndoStatus, string> = {
   undone: 'undone',
   'no-record': 'no audit record (already undone, or not linked by the Action or the backfill)',
   'primary-missing': 'primary no longer exists',
@@ -123,8 +123,8 @@ const STATUS_TEXT: Record<UnlinkStatus, string> = {
   failed: 'failed',
 };
 
-function commandReport(items: UnlinkItem[], interrupted: boolean, dryRun: boolean, exclude: boolean, pacer: Pacer, seconds: number): CommandReport {
-  const count = (status: UnlinkStatus) => items.filter((i) => i.status === status).length;
+function commandReport(items: UndoItem[], interrupted: boolean, dryRun: boolean, exclude: boolean, pacer: Pacer, seconds: number): CommandReport {
+  const count = (status: UndoStatus) => items.filter((i) => i.status === status).length;
   const problems = items.filter((i) => i.status === 'primary-missing' || i.status === 'secondary-missing' || i.status === 'failed');
   const lines: string[] = [];
   for (const item of items.slice(0, SHOWN_ITEMS)) {

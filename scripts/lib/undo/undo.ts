@@ -1,7 +1,7 @@
 // Takes links back: each secondary's identity is unlinked from its primary (Auth0 re-creates it as a user without
 // metadata), the metadata its audit record kept is written back on it, identities that had moved with it are linked
 // under it again, and only then is its entry removed from the primary's audit record. Restore data is thus never
-// dropped before it is written: an interrupted unlink is finished by running it again, which skips what is done.
+// dropped before it is written: an interrupted undo is finished by running it again, which skips what is done.
 // Before its unlink, the entry is marked `restoring_at` on the primary: the Action and the backfill refuse to link an
 // account so marked, so a login landing between the unlink and the undo's last write cannot link it again (the undo wins).
 import { sameIdentity } from '../../../actions/policy.ts';
@@ -13,7 +13,7 @@ import type { TenantApi } from '../management/tenant-api.ts';
 import { forEachConcurrently } from '../management/workers.ts';
 import type { PrimaryTargets } from './targets.ts';
 
-export type UnlinkStatus =
+export type UndoStatus =
   /** Unlinked (or found unlinked) and restored; the audit entry is removed. With dryRun: would be. */
   | 'undone'
   /** No audit entry for it on the primary: already undone, or not linked by the Action or the backfill. */
@@ -23,10 +23,10 @@ export type UnlinkStatus =
   | 'secondary-missing'
   | 'failed';
 
-export interface UnlinkItem {
+export interface UndoItem {
   primary: string;
   secondary: string;
-  status: UnlinkStatus;
+  status: UndoStatus;
   linked_at?: string;
   by?: string;
   /** Metadata keys written back on the re-created user. */
@@ -34,7 +34,7 @@ export interface UnlinkItem {
   error?: string;
 }
 
-export interface UnlinkOptions {
+export interface UndoOptions {
   dryRun: boolean;
   /** Also set app_metadata.auto_link_exclude on restored accounts, so that the Action does not link them again. */
   exclude: boolean;
@@ -43,14 +43,14 @@ export interface UnlinkOptions {
   onProgress?: (settled: number) => void;
 }
 
-export interface UnlinkSummary {
-  items: UnlinkItem[];
+export interface UndoSummary {
+  items: UndoItem[];
   interrupted: boolean;
 }
 
-/** Unlinks every target, primaries side by side, each primary's links one after another (its audit record is one value). */
-export async function unlinkAccounts(api: TenantApi, targets: readonly PrimaryTargets[], options: UnlinkOptions): Promise<UnlinkSummary> {
-  const items: UnlinkItem[] = [];
+/** Takes back every target, primaries side by side, each primary's links one after another (its audit record is one value). */
+export async function undoLinks(api: TenantApi, targets: readonly PrimaryTargets[], options: UndoOptions): Promise<UndoSummary> {
+  const items: UndoItem[] = [];
   let settled = 0;
   const done = (target: PrimaryTargets): void => {
     settled += target.secondaries.length;
@@ -60,7 +60,7 @@ export async function unlinkAccounts(api: TenantApi, targets: readonly PrimaryTa
     targets,
     { concurrency: options.concurrency, signal: options.signal, doing: 'the undo' },
     async (target) => {
-      items.push(...(await unlinkPrimary(api, target, options)));
+      items.push(...(await undoPrimary(api, target, options)));
       done(target);
     },
     (target, error) => {
@@ -78,11 +78,11 @@ export async function unlinkAccounts(api: TenantApi, targets: readonly PrimaryTa
   return { items, interrupted: options.signal?.aborted === true };
 }
 
-async function unlinkPrimary(api: TenantApi, target: PrimaryTargets, options: UnlinkOptions): Promise<UnlinkItem[]> {
+async function undoPrimary(api: TenantApi, target: PrimaryTargets, options: UndoOptions): Promise<UndoItem[]> {
   const primary = await api.getUser(target.primary, USER_FIELDS);
   if (!primary) return target.secondaries.map((secondary) => ({ primary: target.primary, secondary, status: 'primary-missing' }));
   const records = linkRecords(primary);
-  const items: UnlinkItem[] = [];
+  const items: UndoItem[] = [];
   const undone = new Set<string>();
   let identities = primary.identities;
   for (const secondary of target.secondaries) {
@@ -91,7 +91,7 @@ async function unlinkPrimary(api: TenantApi, target: PrimaryTargets, options: Un
       items.push({ primary: primary.user_id, secondary, status: 'no-record' });
       continue;
     }
-    const item: UnlinkItem = {
+    const item: UndoItem = {
       primary: primary.user_id,
       secondary,
       status: 'undone',
