@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createLinkPage } from './app.ts';
 import { SettingsError } from './errors.ts';
 import { ENV_VARIABLES, readSettings, type Settings } from './settings.ts';
@@ -25,24 +25,58 @@ export function listenProblem(error: unknown, settings: Pick<Settings, 'host' | 
   return undefined;
 }
 
-export async function startLinkPage(settings: Settings, options: { fetch?: typeof fetch; log?: (line: string) => void } = {}) {
-  const app = await createLinkPage(settings, { assets: await loadAssets(), ...options });
-  return new Promise<{ url: string; close: () => Promise<void> }>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
-      server.off('error', reject);
-      resolve({
-        url: `http://${settings.host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            // Browsers keep connections open (keep-alive): without this, close waits for them to time out.
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
-      });
-    });
-    // A port in use or a bad HOST: the caller gets the error (listenProblem names it) instead of a crash.
-    server.once('error', reject);
+/** The page's server, listening before the page is built: its port is known first, so its URL (and callback) can name it. */
+export interface PageServer {
+  /** The port it listens on: the one asked for, or the free one it got for 0. */
+  port: number;
+  /** Serves the page built from `settings` from now on; until then every request is answered 503. */
+  serve(settings: Settings, options?: { fetch?: typeof fetch; log?: (line: string) => void }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Listens on `host`:`port` (0: a free one); rejects with the listen error (listenProblem names it) instead of crashing. */
+export async function listenForPage(host: string, port: number): Promise<PageServer> {
+  let page: { fetch: (request: Request) => Response | Promise<Response> } | undefined;
+  const server = createAdaptorServer({
+    fetch: (request: Request) => (page ? page.fetch(request) : new Response('The linking page is starting.', { status: 503 })),
+    hostname: host,
   });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const close = () =>
+    new Promise<void>((done) => {
+      server.close(() => done());
+      // Browsers keep connections open (keep-alive): without this, close waits for them to time out.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+  if (typeof address !== 'object' || address === null) {
+    await close();
+    throw new Error(`no port on ${host}`);
+  }
+  return {
+    port: address.port,
+    serve: async (settings, options = {}) => {
+      page = await createLinkPage(settings, { assets: await loadAssets(), ...options });
+    },
+    close,
+  };
+}
+
+export async function startLinkPage(settings: Settings, options: { fetch?: typeof fetch; log?: (line: string) => void } = {}) {
+  const server = await listenForPage(settings.host, settings.port);
+  try {
+    await server.serve(settings, options);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return { url: `http://${settings.host}:${server.port}`, close: server.close };
 }
 
 const USAGE = `Usage: npm run link-page -- [--json]

@@ -1,5 +1,5 @@
 // The BUILT Action under trouble: one token for many executions, failures and timeouts that never fail a login, concurrent logins.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKED_KEY } from '../actions/link-record.ts';
 import { cacheKey } from '../actions/token-cache.ts';
 import type { User } from '../actions/types.ts';
@@ -183,13 +183,40 @@ describe('a link whose answer is lost', () => {
 
 describe('rate limits within the budget', () => {
   const current = useInProcessTenant();
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-  it('a 429 whose x-ratelimit-reset falls within the budget is waited out', async () => {
+  it('a 429 whose x-ratelimit-reset falls within the budget is waited out, on the clock, until the reset', async () => {
     const { db, google } = pair(current());
-    const { action } = await loadAction(current());
-    const reset = String(Math.floor(Date.now() / 1000) + 1);
-    current().tenant.faults.fail({ method: 'GET', path: '/api/v2/users-by-email', status: 429, headers: { 'x-ratelimit-reset': reset } });
-    const result = succeeded(await action.login({ userId: google.user_id }), current());
+    // The test's clock, on a whole second: the built Action reads the global Date and sleeps with the global setTimeout
+    // (the runtime compiles it in this context), and the tenant's clock is a new Date too.
+    const start = Math.ceil(Date.now() / 1000) * 1000;
+    const resetAt = start + 1000;
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: start });
+    // users-by-email is rate limited until resetAt on that clock: a retry before it meets another 429, and the Action
+    // retries once only, so nothing is linked unless it waited the reset out.
+    const lookups: number[] = [];
+    let answered429!: () => void;
+    const limited = new Promise<void>((resolve) => (answered429 = resolve));
+    const rateLimited: Fetch = async (input, init) => {
+      if (!String(input instanceof Request ? input.url : input).includes('/api/v2/users-by-email')) return globalThis.fetch(input, init);
+      lookups.push(Date.now());
+      if (Date.now() >= resetAt) return globalThis.fetch(input, init);
+      answered429();
+      const body = { statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' };
+      return Response.json(body, { status: 429, headers: { 'x-ratelimit-reset': String(resetAt / 1000) } });
+    };
+    const { action } = await loadAction(current(), {}, { fetch: rateLimited });
+    const login = action.login({ userId: google.user_id });
+    await limited;
+    // Each advance first lets the Action run up to its next timer: it is asleep, and still is a millisecond before the reset.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(lookups).toEqual([start]);
+    // At the reset it wakes and asks again (were it still asleep, the clock stands still and the login would never end).
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lookups).toEqual([start, resetAt]);
+    const result = succeeded(await login, current());
     expect(result.subject).toBe(db.user_id);
     expect(calls(result).filter((c) => c === 'GET /api/v2/users-by-email')).toHaveLength(2);
   });

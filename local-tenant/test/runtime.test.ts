@@ -324,9 +324,17 @@ describe('what an execution records', () => {
 
   it('keeps the logs and HTTP calls of concurrent logins on one instance apart', async () => {
     const { state, ann, google } = tenant();
-    const fetch = async () => new Response('ok');
+    // Each call waits for the other login's: both have started and called before either ends.
+    let arrived = 0;
+    let bothCalled!: () => void;
+    const both = new Promise<void>((resolve) => (bothCalled = resolve));
+    const fetch = async () => {
+      if ((arrived += 1) === 2) bothCalled();
+      await both;
+      return new Response('ok');
+    };
     const code = action(
-      'console.log("start " + event.user.user_id); await new Promise((r) => setTimeout(r, 5)); await fetch("https://acme.local/" + event.user.user_id); console.log("end " + event.user.user_id);',
+      'console.log("start " + event.user.user_id); await fetch("https://acme.local/" + event.user.user_id); console.log("end " + event.user.user_id);',
     );
     const one = runtime(state, { fetch }).load(code);
     const [a, b] = await Promise.all([one.login({ userId: ann.user_id }), one.login({ userId: google.user_id })]);

@@ -1,6 +1,6 @@
 // Across a redirect: api.transaction.setMetadata is kept and its limits hold, api.cache may be gone, event.request is the
 // /continue request for every later Action, and the time limit starts afresh.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_CONNECTION as DB } from '../connection-names.ts';
 import { TenantState } from '../state.ts';
 import { createActionsRuntime, type ActionsRuntimeOptions, type FlowResult, type SuspendedFlow } from '../runtime/index.ts';
@@ -74,6 +74,10 @@ describe('api.transaction.setMetadata', () => {
 });
 
 describe('resuming at /continue', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('gives every Action after /continue the /continue request as event.request', async () => {
     const { runtime, ann } = setUp();
     const capture = (claim: string) =>
@@ -112,13 +116,21 @@ describe('resuming at /continue', () => {
   });
 
   it('times the execution before the redirect and the one after it separately', async () => {
+    // The test's clock: the runtime times executions with performance.now() and setTimeout, and the Action's code
+    // (compiled in this context) waits with the same setTimeout.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const { runtime, ann } = setUp({ timeoutMs: 150 });
     const action = runtime.load(
       `const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
        exports.onExecutePostLogin = async (event, api) => { await wait(90); api.redirect.sendUserTo('https://page.example/'); };
        exports.onContinuePostLogin = async (event, api) => { await wait(90); };`,
     );
-    const redirect = suspended(await runtime.startLogin([action], { ...INTERACTIVE, userId: ann.user_id }));
-    expect(succeeded(await runtime.continueLogin(redirect, CONTINUE)).subject).toBe(ann.user_id);
+    const started = runtime.startLogin([action], { ...INTERACTIVE, userId: ann.user_id });
+    await vi.advanceTimersByTimeAsync(90);
+    const redirect = suspended(await started);
+    // 90 ms of 150 are used; were they counted after /continue too, the limit would fall 30 ms into the next 90.
+    const resumed = runtime.continueLogin(redirect, CONTINUE);
+    await vi.advanceTimersByTimeAsync(90);
+    expect(succeeded(await resumed).subject).toBe(ann.user_id);
   });
 });

@@ -4,14 +4,13 @@ import { deriveLinkKeys, offerPayload, type LoginSide, type OfferInput } from '.
 import type { Hono } from 'hono';
 import { createLinkPage } from '../../link-page/app.ts';
 import type { PageEnv } from '../../link-page/context.ts';
-import { loadAssets, startLinkPage } from '../../link-page/main.ts';
+import { listenForPage, loadAssets, type PageServer } from '../../link-page/main.ts';
 import { readSettings, signedOutUrl, type Settings } from '../../link-page/settings.ts';
 import type { Client, LocalTenant } from '../../local-tenant/index.ts';
-import { loopbackPort } from '../../scripts/lib/free-port.ts';
 
 export const LINK_SECRET = 'test-link-secret-that-is-long-enough-0123456789';
 
-/** The page's settings for a tenant; `baseUrl` from freeBaseUrl(), so the page's application can name its callback first. */
+/** The page's settings for a tenant; `baseUrl` where it listens (listenOnLoopback), so the page's application can name its callback first. */
 export function pageSettings(input: {
   domain: string;
   localOrigin?: string;
@@ -23,6 +22,7 @@ export function pageSettings(input: {
   /** More of the page's variables, e.g. the brand's (LINK_PAGE_BRAND_NAME, …). */
   env?: Record<string, string | undefined>;
 }): Settings {
+  // Without one, a placeholder nothing listens on: servePage replaces it with the port it got.
   const baseUrl = input.baseUrl ?? 'http://127.0.0.1:1';
   return readSettings({
     AUTH0_DOMAIN: input.domain,
@@ -45,21 +45,27 @@ export interface RunningPage {
   close(): Promise<void>;
 }
 
-/** Serves the page where its settings say; without a real base URL, on a free port. */
-export async function servePage(settings: Settings, fetcher?: typeof fetch): Promise<RunningPage> {
+/** A server for the page listening on a free loopback port, and its base URL: the page's URL (callback, forms) names that port. */
+export async function listenOnLoopback(): Promise<{ server: PageServer; baseUrl: string }> {
+  const server = await listenForPage('127.0.0.1', 0);
+  return { server, baseUrl: `http://127.0.0.1:${server.port}` };
+}
+
+/** Serves the page on `listening` (default: a free port, its settings' base URL set to it). */
+export async function servePage(
+  settings: Settings,
+  options: { fetch?: typeof fetch; listening?: { server: PageServer; baseUrl: string } } = {},
+): Promise<RunningPage> {
+  const { server, baseUrl } = options.listening ?? (await listenOnLoopback());
+  const served: Settings = { ...settings, baseUrl, port: server.port };
   const logs: string[] = [];
-  const served = settings.port === 1 ? { ...settings, ...portSettings(await freeBaseUrl()) } : settings;
-  const running = await startLinkPage(served, { log: (line) => logs.push(line), ...(fetcher ? { fetch: fetcher } : {}) });
-  return { url: served.baseUrl, settings: served, logs, close: running.close };
-}
-
-function portSettings(baseUrl: string): Pick<Settings, 'baseUrl' | 'port'> {
-  return { baseUrl, port: Number(new URL(baseUrl).port) };
-}
-
-/** `http://127.0.0.1:{a free port}`: the page must know its public URL (callback, forms) before it listens. */
-export async function freeBaseUrl(): Promise<string> {
-  return `http://127.0.0.1:${await loopbackPort()}`;
+  try {
+    await server.serve(served, { log: (line) => logs.push(line), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return { url: baseUrl, settings: served, logs, close: server.close };
 }
 
 /** The login side an offer names when a test does not say: an Entra ID login. */
@@ -101,7 +107,8 @@ export async function pageOnTenant(
   serverUrl: string,
   options: { connections?: string; connectionLabels?: string; env?: Record<string, string> } = {},
 ): Promise<RunningPage & { app: Client }> {
-  const baseUrl = await freeBaseUrl();
+  const listening = await listenOnLoopback();
+  const { baseUrl } = listening;
   const app = addPageApp(tenant, baseUrl);
   const settings = pageSettings({
     domain: tenant.domain,
@@ -111,7 +118,7 @@ export async function pageOnTenant(
     clientSecret: app.client_secret,
     ...options,
   });
-  return { ...(await servePage(settings)), app };
+  return { ...(await servePage(settings, { listening })), app };
 }
 
 /** The page as a Hono app reached in memory (app.request), not over a socket; the test owns its clock. */

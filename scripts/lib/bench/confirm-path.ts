@@ -16,7 +16,7 @@ import {
   serveHttp,
   useSignInRuntime,
 } from '../../../local-tenant/index.ts';
-import { demoLinkPageUrl, startDemoLinkPage } from '../start/link-page.ts';
+import { listenForDemoLinkPage, startDemoLinkPage } from '../start/link-page.ts';
 import { webLogin, type LinkPageChoice, type SignInAs, type WebLogin, type WebLoginInput } from '../web-login.ts';
 import { countedBrowser, hops, type BrowserCounts } from './counted-browser.ts';
 import { failureReason } from './login-path.ts';
@@ -132,27 +132,30 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',
   });
-  const linkPageUrl = await demoLinkPageUrl(0);
-  // The page's application as the deploy creates it (scripts/lib/deploy/link-page-app.ts).
-  const pageApp = state.addClient({
-    name: 'auto-link linking page',
-    scopes: [],
-    app_type: 'regular_web',
-    callbacks: [callbackUrl(readBaseUrl(linkPageUrl))],
-    allowed_logout_urls: [signedOutUrl(readBaseUrl(linkPageUrl))],
-    grant_types: ['authorization_code'],
-    token_endpoint_auth_method: 'client_secret_post',
-  });
-  const pairs = (kind: string, count: number, login: string, primary: string): Person[] =>
-    Array.from({ length: count }, (_, i) => makePerson(tenant, `${kind}-${options.seed}-${i}`, login, primary));
-  const warmUp = pairs('warm-up', WARM_UP_PEOPLE, ENTRA, GOOGLE);
-  const confirming = pairs('confirm', options.people, ENTRA, GOOGLE);
-  const answeringLater = pairs('decline', options.people, ENTRA, GOOGLE);
-  const silent = pairs('silent', options.people, GOOGLE, DATABASE_CONNECTION);
-
   const server = await serveHttp(tenant);
-  let closePage: (() => Promise<void>) | undefined;
+  // The page listens first, on a free port, so its application's callback names the port it got.
+  const pageServer = await listenForDemoLinkPage(0).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
   try {
+    const linkPageUrl = pageServer.confirmUrl;
+    // The page's application as the deploy creates it (scripts/lib/deploy/link-page-app.ts).
+    const pageApp = state.addClient({
+      name: 'auto-link linking page',
+      scopes: [],
+      app_type: 'regular_web',
+      callbacks: [callbackUrl(readBaseUrl(linkPageUrl))],
+      allowed_logout_urls: [signedOutUrl(readBaseUrl(linkPageUrl))],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    const pairs = (kind: string, count: number, login: string, primary: string): Person[] =>
+      Array.from({ length: count }, (_, i) => makePerson(tenant, `${kind}-${options.seed}-${i}`, login, primary));
+    const warmUp = pairs('warm-up', WARM_UP_PEOPLE, ENTRA, GOOGLE);
+    const confirming = pairs('confirm', options.people, ENTRA, GOOGLE);
+    const answeringLater = pairs('decline', options.people, ENTRA, GOOGLE);
+    const silent = pairs('silent', options.people, GOOGLE, DATABASE_CONNECTION);
     bindAction(tenant, (await buildAction()).code, {
       AUTH0_DOMAIN: DOMAIN,
       AUTH0_CLIENT_ID: actionClient.client_id,
@@ -161,7 +164,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
       LINK_PAGE_CLIENT_ID: pageApp.client_id,
       LINK_SECRET: await linkSecretFromClientSecret(pageApp.client_secret),
     });
-    closePage = (await startDemoLinkPage({ confirmUrl: linkPageUrl, tenantUrl: server.url, domain: DOMAIN, app: pageApp })).close;
+    await startDemoLinkPage({ listening: pageServer, tenantUrl: server.url, domain: DOMAIN, app: pageApp });
     const watched = watchExecutions(createActionsRuntime({ state, fetch: routedFetch(DOMAIN, server.url) }));
     useSignInRuntime(state, watched.runtime);
     tenant.faults.setLatency(options.latencyMs);
@@ -176,7 +179,7 @@ export async function benchConfirmPath(options: ConfirmPathOptions): Promise<Con
     };
     return { parameters: { people: options.people, latencyMs: options.latencyMs, concurrency: options.concurrency, seed: options.seed }, kinds };
   } finally {
-    await closePage?.();
+    await pageServer.server.close();
     await server.close();
   }
 }

@@ -3,7 +3,7 @@ import { deployCommand } from '../deploy/command.ts';
 import type { DeployReport } from '../deploy/report.ts';
 import { routedFetch } from '../routed-fetch.cjs';
 import { createActionsRuntime, serveHttp, type TenantHttpServer, useSignInRuntime } from '../../../local-tenant/index.ts';
-import { demoLinkPageUrl, startDemoLinkPage, type DemoLinkPage } from './link-page.ts';
+import { listenForDemoLinkPage, startDemoLinkPage, type DemoLinkPage, type DemoPageServer } from './link-page.ts';
 import { replayLogins, type LoginRow } from './logins.ts';
 import { observeRuntime } from './observed-runtime.ts';
 import { loginTable } from './table.ts';
@@ -45,13 +45,14 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
   };
   const demo = await createDemoTenant(options.delays);
   const server = await serveHttp(demo.tenant, { port: options.port ?? 0 });
-  let linkPage: DemoLinkPage | undefined;
+  let pageServer: DemoPageServer | undefined;
   const close = async (): Promise<void> => {
-    await linkPage?.close();
+    await pageServer?.server.close();
     await server.close();
   };
   try {
-    const linkPageUrl = await demoLinkPageUrl(options.port ?? 0);
+    // The page listens first: the deploy names its URL, port included, in LINK_PAGE_URL and in its application's callback.
+    pageServer = await listenForDemoLinkPage(options.port ?? 0);
     say(`Local tenant ${DEMO_DOMAIN} on ${server.url}: ${demo.accounts} accounts on ${demo.tenant.state.listConnections().length} connections.`);
     const delays = options.delays ?? DEMO_DELAYS;
     say(
@@ -64,14 +65,14 @@ export async function runStart(options: StartOptions = {}): Promise<StartRun> {
       AUTH0_CLIENT_SECRET: demo.admin.client_secret,
       ACTION_CLIENT_ID: demo.actionClient.client_id,
       ACTION_CLIENT_SECRET: demo.actionClient.client_secret,
-      LINK_PAGE_URL: linkPageUrl,
+      LINK_PAGE_URL: pageServer.confirmUrl,
     };
     const deployed = await deployCommand({ env, progressStream: stream })({ json: options.quiet ?? false });
     say(deployed.summary);
     const deploy = deployed.result as DeployReport;
     const deployCalls = demo.tenant.requests.total;
-    linkPage = await startDemoLinkPage({
-      confirmUrl: env.LINK_PAGE_URL,
+    const linkPage = await startDemoLinkPage({
+      listening: pageServer,
       tenantUrl: server.url,
       domain: DEMO_DOMAIN,
       app: demo.tenant.state.client(deploy.linkPage!.clientId)!,
