@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { ACTION_SIZE_LIMIT } from '../../../actions/auth0-limits.ts';
 import { formatSize } from '../build-action.ts';
+import { columns } from '../columns.ts';
 import type { BackfillThroughputResult } from './backfill-throughput.ts';
 import { VARIANTS, type ColdStartResult } from './cold-start.ts';
 import { CONFIRM_KINDS, type ConfirmKindSummary, type ConfirmPathResult } from './confirm-path.ts';
@@ -430,10 +431,8 @@ function machineLine(machine: Machine, seconds: number): string {
 }
 
 /** A Markdown table with padded columns, readable as plain text too. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+function table(headers: string[], rows: string[][]): string {
+  return columns(rows, { headers, markdown: true }).join('\n');
 }
 
 function failures(byKind: Record<string, number>): string {
