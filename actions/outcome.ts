@@ -1,9 +1,9 @@
 // What one execution of the Action did, and the single log line (or none) that says so: no token, secret or email in it
 // (every part of the line that holds an `@` is masked, whatever it came from: a user id, an error message).
+import { LOG_LIMIT } from './auth0-limits.ts';
 import { maskEmails } from './email.ts';
 import { ManagementApiError } from './management-client.ts';
 import type { IneligibleReason } from './policy.ts';
-import { LOG_LINE_LIMIT } from './types.ts';
 
 export type Outcome =
   /** LINK_MODE=off, a refresh-token exchange, or a user already checked for its email: nothing to say. */
@@ -48,7 +48,7 @@ const REASONS: Record<IneligibleReason, string> = {
 /** The log line of an outcome, one short of Auth0's limit so nothing of it is cut; undefined when there is nothing to say. */
 export function logLine(outcome: Outcome): string | undefined {
   const line = describe(outcome);
-  return line === undefined ? undefined : maskEmails(`auto-link: ${line}`).slice(0, LOG_LINE_LIMIT - 1);
+  return line === undefined ? undefined : maskEmails(`auto-link: ${line}`).slice(0, LOG_LIMIT - 1);
 }
 
 function describe(outcome: Outcome): string | undefined {

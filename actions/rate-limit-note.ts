@@ -2,11 +2,10 @@
 // others skip their lookup until T instead of each rediscovering the limit (and spending the tenant's bucket on it).
 // They stay unmarked, so their next login after T checks them. api.cache entries are best effort: a lost note costs
 // one more 429, never a wrong link.
+import { CACHE_LIMITS } from './auth0-limits.ts';
 import type { PostLoginApi } from './types.ts';
 
 const NOTE_KEY = 'auto-link:rate-limited-until';
-/** api.cache keeps an entry at most 24 h (customize/actions/limitations.mdx). */
-const MAX_NOTE_MS = 24 * 60 * 60 * 1000;
 
 /** Epoch ms until which the Management API is known to answer 429, or undefined when no live note says so. */
 export function rateLimitedUntil(cache: PostLoginApi['cache'], now: number): number | undefined {
@@ -16,6 +15,6 @@ export function rateLimitedUntil(cache: PostLoginApi['cache'], now: number): num
 
 /** Notes that requests should wait until `until` (epoch ms); the entry lives exactly that long (ttl in milliseconds). */
 export function noteRateLimit(cache: PostLoginApi['cache'], until: number, now: number): void {
-  const ttl = Math.min(MAX_NOTE_MS, Math.ceil(until - now));
+  const ttl = Math.min(CACHE_LIMITS.maxTtlMs, Math.ceil(until - now));
   if (ttl > 0) cache.set(NOTE_KEY, String(Math.ceil(until)), { ttl });
 }

@@ -1,6 +1,6 @@
 // One Management API token for many executions: kept in module scope for this instance and in api.cache for new instances.
-// api.cache limits (customize/actions/limitations.mdx): key ≤ 64 bytes, value ≤ 4 kB, ttl in milliseconds,
-// entries best effort. A token that does not fit is simply not shared with other instances.
+// api.cache has Auth0's limits (CACHE_LIMITS in auth0-limits.ts), ttl in milliseconds, entries best effort. A token that
+// does not fit is simply not shared with other instances.
 // api.cache is scoped to the trigger, so every other post-login Action of the tenant can read it: the token is stored
 // sealed (AES-256-GCM, key derived from this Action's client secret), useless to an Action that lacks the secret.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';

@@ -4,9 +4,6 @@
 
 export type Metadata = Record<string, unknown>;
 
-/** Auth0 keeps the first 256 characters of an Action's console.log line (customize/actions/limitations, "Logs"). */
-export const LOG_LINE_LIMIT = 256;
-
 /** One identity of a user, as in `user.identities[]` (the first one is the primary identity). */
 export interface Identity {
   /** Connection strategy-ish provider: `auth0` (database), `google-oauth2`, `github`, `email`, `sms`, `waad`, `samlp`, … */
@@ -178,7 +175,7 @@ export interface PostLoginApi {
   transaction: {
     /**
      * Stores `value` under `key` for the rest of the transaction, visible at once in `event.transaction.metadata`; null
-     * removes it. Keys ≤ 64 characters, values ≤ 8 KB, 16 KB in all (customize/actions/limitations.mdx).
+     * removes it. Within TRANSACTION_METADATA_LIMITS (auth0-limits.ts).
      */
     setMetadata(key: string, value: TransactionMetadataValue | null): void;
   };

@@ -36,7 +36,7 @@ export function layout(ui: Ui, options: LayoutOptions, body: Html): string {
           ${body}
         </main>
       </body>
-    </html> `.value;
+    </html> `.toString();
 }
 
 /** A POST form to the page itself carrying the CSRF token. */

@@ -3,8 +3,7 @@
 // (7.1.0) types it. Where Auth0 is silent the choice is named in a comment.
 import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
-import { ACTION_SIZE_LIMIT } from '../actions/auth0-limits.ts';
-import { SECRET_LIMITS } from './secret-limits.ts';
+import { ACTION_SIZE_LIMIT, SECRET_LIMITS } from '../actions/auth0-limits.ts';
 import { ApiError } from './api-error.ts';
 
 /** One build error, as `ActionVersion.errors[]` carries it. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '../actions/types.ts';
-import { EXCLUDE_KEY, isExcluded, LINKS_KEY, linkRecords } from '../actions/link-record.ts';
+import { EXCLUDE_KEY, isExcluded, LINKS_KEY, linkRecords, RECORD_KEY_PREFIX, recordKey } from '../actions/link-record.ts';
 import { eligibility, planGroups, type TrustRule } from '../actions/policy.ts';
 import { connectionKind } from '../actions/strategies.ts';
 import { exportLine, TenantState } from '../local-tenant/index.ts';
@@ -157,7 +157,7 @@ describe('generateTenant', () => {
   });
 
   it("writes the project's app_metadata under the keys the Action reads", () => {
-    expect(PROJECT_KEYS).toEqual({ links: LINKS_KEY, exclude: EXCLUDE_KEY });
+    expect(PROJECT_KEYS).toEqual({ recordPrefix: RECORD_KEY_PREFIX, exclude: EXCLUDE_KEY });
     const users = [...big.state.allUsers()];
     expect(users.filter((u) => isExcluded(u))).toHaveLength(big.summary.excluded);
   });
@@ -191,7 +191,7 @@ describe('generateTenant', () => {
     }
   });
 
-  it('makes already-linked users as a link would: profileData on secondaries, no standalone copies, some audit records', () => {
+  it("makes already-linked users as a link would: profileData on secondaries, no standalone copies, some audit records in today's format", () => {
     const linked = [...big.state.allUsers()].filter((u) => u.identities.length > 1);
     expect(linked).toHaveLength(big.summary.linkedUsers);
     for (const user of linked) {
@@ -200,11 +200,16 @@ describe('generateTenant', () => {
         expect(big.state.getUser(`${identity.provider}|${identity.user_id}`)).toBeUndefined();
       }
     }
-    const audited = linked.filter((u) => u.app_metadata?.[LINKS_KEY] !== undefined);
+    const audited = linked.filter((u) => linkRecords(u).length > 0);
     expect(audited).toHaveLength(big.summary.auditedLinkedUsers);
     expect(audited.length).toBeGreaterThan(0);
-    const user = audited[0]!;
-    expect(linkRecords(user).map((r) => r.user_id)).toEqual(user.identities.slice(1).map((i) => `${i.provider}|${i.user_id}`));
+    for (const user of audited) {
+      const secondaries = user.identities.slice(1).map((i) => `${i.provider}|${i.user_id}`);
+      expect(linkRecords(user).map((r) => r.user_id)).toEqual(secondaries);
+      // One key per linked account, named as the Action names it; never the legacy array, which is read but not written.
+      expect(Object.keys(user.app_metadata!).filter((key) => key.startsWith(RECORD_KEY_PREFIX))).toEqual(secondaries.map(recordKey));
+      expect(user.app_metadata).not.toHaveProperty(LINKS_KEY);
+    }
   });
 
   it("uses Auth0's id shapes, enterprise ids carrying the connection name, and created_at within the range", () => {

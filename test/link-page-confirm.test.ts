@@ -71,6 +71,26 @@ describe('the confirm view names both sides', () => {
     const { html } = await anaArrives();
     expect(visibleText(html)).toContain('You are signing in with contoso-entra as c•••@c•••.com.');
   });
+
+  it("escapes what the offer and the settings carry: markup in a login's hint, connection or label is shown as text", async () => {
+    const label = `<b>Fabrikam</b> & "Co's"`;
+    page = await pageInMemory(pageSettings({ domain: ISSUER, localOrigin: TENANT, baseUrl: IN_MEMORY_BASE_URL, connectionLabels: `fabrikam-okta=${label}` }), {
+      now: () => clock,
+    });
+    const hint = `"><img src=x onerror=alert(1)>`;
+    const connection = '<script>alert(1)</script>';
+    const agent = new BrowserlessAgent(page.fetch);
+    const offers = [{ ...ANA_GOOGLE, connection: 'fabrikam-okta' }];
+    expect((await arrive(agent, { sub: 'okta|ana', login: { provider: 'okta', connection, hint }, state: 'tx-xss', offers })).status).toBe(303);
+    const html = await (await agent.get(`${page.url}/link`)).text();
+    for (const markup of [hint, connection, label, '<img', '<b>']) expect(html).not.toContain(markup);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;b&gt;Fabrikam&lt;/b&gt; &amp; &quot;Co&#39;s&quot;');
+    const text = visibleText(html);
+    expect(text).toContain(`You are signing in with ${connection} as ${hint}.`);
+    expect(text).toContain(`Sign in with ${label} to link`);
+  });
 });
 
 describe('declining', () => {

@@ -8,7 +8,7 @@ import type { Route, RouteContext, RouteGroup, RouteResult } from '../route.ts';
 import type { TenantState } from '../state.ts';
 import { connectionsOf } from './applications.ts';
 import { completeLogin } from './complete-login.ts';
-import { errorPage, escapeHtml, hidden, page, readForm } from './html.ts';
+import { errorPage, hidden, html, lines, page, readForm, type Html } from './html.ts';
 import { sendVerification } from './mails.ts';
 import { signInWithoutPrompt, standInOwner } from './stand-in-idp.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
@@ -101,9 +101,9 @@ export const loginPageRoutes: RouteGroup = [
     handle({ url, state }) {
       const userId = state.authentication.takeVerificationTicket(url.searchParams.get('ticket') ?? '');
       const user = userId === undefined ? undefined : state.getUser(userId);
-      if (!user) return page('Email verification', '<p class="error" id="result">This link has expired or was already used.</p>', 400);
+      if (!user) return page('Email verification', html`<p class="error" id="result">This link has expired or was already used.</p>`, 400);
       state.patchUser(user.user_id, { email_verified: true });
-      return page('Email verification', '<p id="result">Your email address was successfully verified.</p>');
+      return page('Email verification', html`<p id="result">Your email address was successfully verified.</p>`);
     },
   },
   {
@@ -112,13 +112,21 @@ export const loginPageRoutes: RouteGroup = [
     scopes: 'none',
     handle({ state }) {
       const mails = [...state.authentication.outbox].reverse();
-      const items = mails
-        .map(
-          (m) =>
-            `<li class="mail" data-to="${escapeHtml(m.to)}"><strong>${escapeHtml(m.subject)}</strong> to ${escapeHtml(m.to)} at ${escapeHtml(m.sentAt)}<p>${escapeHtml(m.text)}</p>${m.link ? `<a href="${escapeHtml(m.link)}">${escapeHtml(m.link)}</a>` : ''}</li>`,
-        )
-        .join('');
-      return page('Local outbox', `<p>Mails the local tenant sent (newest first); none leaves this machine.</p><ul>${items || '<li>No mail yet.</li>'}</ul>`);
+      const items = mails.map(
+        (m) =>
+          html`<li class="mail" data-to="${m.to}">
+            <strong>${m.subject}</strong> to ${m.to} at ${m.sentAt}
+            <p>${m.text}</p>
+            ${m.link ? html`<a href="${m.link}">${m.link}</a>` : ''}
+          </li>`,
+      );
+      return page(
+        'Local outbox',
+        html`<p>Mails the local tenant sent (newest first); none leaves this machine.</p>
+          <ul>
+            ${items.length > 0 ? items : html`<li>No mail yet.</li>`}
+          </ul>`,
+      );
     },
   },
 ];
@@ -216,61 +224,84 @@ function loginPage(state: TenantState, transaction: LoginTransaction, error?: st
   const client = state.client(transaction.request.clientId)!;
   const connections = connectionsOf(state, client);
   const hint = email ?? transaction.request.loginHint ?? '';
-  const parts: string[] = [];
-  if (error) parts.push(`<p class="error" id="error">${escapeHtml(error)}</p>`);
+  const parts: Html[] = [];
+  if (error) parts.push(html`<p class="error" id="error">${error}</p>`);
   const database = connections.find((c) => c.strategy === 'auth0');
   if (database) {
-    parts.push(`<form method="post" action="/u/login" id="login">${hidden('state', transaction.id)}${hidden('connection', database.name)}
-<label>Email <input name="username" type="email" autocomplete="username" value="${escapeHtml(hint)}"></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"></label>
-<button type="submit">Continue</button></form>
-<form method="post" action="/u/signup" id="signup">${hidden('state', transaction.id)}${hidden('connection', database.name)}
-<p>No account? Sign up:</p>
-<label>Email <input name="email" type="email" value="${escapeHtml(hint)}"></label>
-<label>Password <input name="password" type="password" autocomplete="new-password"></label>
-<button type="submit">Sign up</button></form>`);
+    parts.push(
+      html`<form method="post" action="/u/login" id="login">
+          ${hidden('state', transaction.id)}${hidden('connection', database.name)}
+          <label>Email <input name="username" type="email" autocomplete="username" value="${hint}" /></label>
+          <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
+          <button type="submit">Continue</button>
+        </form>
+        <form method="post" action="/u/signup" id="signup">
+          ${hidden('state', transaction.id)}${hidden('connection', database.name)}
+          <p>No account? Sign up:</p>
+          <label>Email <input name="email" type="email" value="${hint}" /></label>
+          <label>Password <input name="password" type="password" autocomplete="new-password" /></label>
+          <button type="submit">Sign up</button>
+        </form>`,
+    );
   }
   for (const c of connections.filter(isStandIn)) {
     parts.push(
-      `<p><a class="idp" data-connection="${escapeHtml(c.name)}" href="/u/idp?state=${encodeURIComponent(transaction.id)}&amp;connection=${encodeURIComponent(c.name)}">Continue with ${escapeHtml(c.name)}</a></p>`,
+      html`<p>
+        <a class="idp" data-connection="${c.name}" href="/u/idp?state=${encodeURIComponent(transaction.id)}&amp;connection=${encodeURIComponent(c.name)}"
+          >Continue with ${c.name}</a
+        >
+      </p>`,
     );
   }
   if (connections.some((c) => c.strategy === 'email')) {
-    parts.push(`<form method="post" action="/u/passwordless" id="passwordless">${hidden('state', transaction.id)}
-<label>Email me a code <input name="email" type="email" value="${escapeHtml(hint)}"></label>
-<button type="submit">Send code</button></form>`);
+    parts.push(
+      html`<form method="post" action="/u/passwordless" id="passwordless">
+        ${hidden('state', transaction.id)}
+        <label>Email me a code <input name="email" type="email" value="${hint}" /></label>
+        <button type="submit">Send code</button>
+      </form>`,
+    );
   }
-  return page(`Log in to ${client.name}`, parts.join('\n'), error ? 400 : 200);
+  return page(`Log in to ${client.name}`, lines(parts), error ? 400 : 200);
 }
 
 function codePage(transaction: LoginTransaction, email: string, error?: string): RouteResult {
   return page(
     'Enter your code',
-    `${error ? `<p class="error" id="error">${escapeHtml(error)}</p>` : ''}<p>We sent a code to ${escapeHtml(email)} (see <a href="/local/outbox" target="_blank">the local outbox</a>).</p>
-<form method="post" action="/u/passwordless" id="code">${hidden('state', transaction.id)}${hidden('email', email)}
-<label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code"></label><button type="submit">Continue</button></form>`,
+    html`${error ? html`<p class="error" id="error">${error}</p>` : ''}
+      <p>We sent a code to ${email} (see <a href="/local/outbox" target="_blank">the local outbox</a>).</p>
+      <form method="post" action="/u/passwordless" id="code">
+        ${hidden('state', transaction.id)}${hidden('email', email)} <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" /></label
+        ><button type="submit">Continue</button>
+      </form>`,
     error ? 400 : 200,
   );
 }
 
 function idpPage(state: TenantState, transaction: LoginTransaction, connection: Connection, error?: string): RouteResult {
   const known = [...identitiesOn(state, connection)].map(
-    (
-      identity,
-    ) => `<form method="post" action="/u/idp" class="known">${hidden('state', transaction.id)}${hidden('connection', connection.name)}${hidden('user_id', identity.user_id)}
-<button type="submit">${escapeHtml(identity.email ?? identity.user_id)} (${escapeHtml(identity.provider)}|${escapeHtml(identity.user_id)})</button></form>`,
+    (identity) =>
+      html`<form method="post" action="/u/idp" class="known">
+        ${hidden('state', transaction.id)}${hidden('connection', connection.name)}${hidden('user_id', identity.user_id)}
+        <button type="submit">${identity.email ?? identity.user_id} (${identity.provider}|${identity.user_id})</button>
+      </form>`,
   );
   return page(
     `Local stand-in for ${connection.name}`,
-    `<p class="local">This page stands in for the identity provider of the connection <strong>${escapeHtml(connection.name)}</strong> (${escapeHtml(connection.strategy)}). Nothing is sent to it: pick the identity it would assert.</p>
-${error ? `<p class="error" id="error">${escapeHtml(error)}</p>` : ''}${known.join('\n')}
-<form method="post" action="/u/idp" id="new-identity">${hidden('state', transaction.id)}${hidden('connection', connection.name)}
-<p>Or a new identity:</p>
-<label>Id at the provider <input name="user_id"></label>
-<label>Email <input name="email" type="email"></label>
-<label><input name="email_verified" type="checkbox" value="true" style="width:auto"> the provider says the email is verified</label>
-<label>Name <input name="name"></label>
-<button type="submit">Sign in as this identity</button></form>`,
+    html`<p class="local">
+        This page stands in for the identity provider of the connection <strong>${connection.name}</strong> (${connection.strategy}). Nothing is sent to it:
+        pick the identity it would assert.
+      </p>
+      ${error ? html`<p class="error" id="error">${error}</p>` : ''}${lines(known)}
+      <form method="post" action="/u/idp" id="new-identity">
+        ${hidden('state', transaction.id)}${hidden('connection', connection.name)}
+        <p>Or a new identity:</p>
+        <label>Id at the provider <input name="user_id" /></label>
+        <label>Email <input name="email" type="email" /></label>
+        <label><input name="email_verified" type="checkbox" value="true" style="width:auto" /> the provider says the email is verified</label>
+        <label>Name <input name="name" /></label>
+        <button type="submit">Sign in as this identity</button>
+      </form>`,
     error ? 400 : 200,
   );
 }

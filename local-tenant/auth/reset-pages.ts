@@ -4,11 +4,11 @@
 // only a Management API ticket made with mark_email_as_verified verifies it. The page's texts are the local tenant's.
 import type { RouteGroup } from '../route.ts';
 import type { TenantState } from '../state.ts';
-import { escapeHtml, hidden, page, readForm, redirect } from './html.ts';
+import { hidden, html, page, readForm, redirect } from './html.ts';
 import { checkPasswordPolicy, policyOf } from './password-policy.ts';
 import type { ResetTicket } from './store.ts';
 
-const EXPIRED = '<p class="error" id="result">This link has expired or was already used.</p>';
+const EXPIRED = html`<p class="error" id="result">This link has expired or was already used.</p>`;
 
 export const resetPageRoutes: RouteGroup = [
   {
@@ -40,7 +40,7 @@ export const resetPageRoutes: RouteGroup = [
       state.changePassword(owner, ticket.connection, password, ticket.identity.user_id);
       if (ticket.markEmailVerified) state.patchUser(owner.user_id, { email_verified: true });
       if (ticket.resultUrl !== undefined) return redirect(ticket.resultUrl);
-      return page('Password changed', '<p id="result">Your password has been changed successfully.</p>');
+      return page('Password changed', html`<p id="result">Your password has been changed successfully.</p>`);
     },
   },
 ];
@@ -53,9 +53,12 @@ function ownerOf(state: TenantState, ticket: ResetTicket) {
 function form(ticket: string, error?: string, status = 200) {
   return page(
     'Change your password',
-    `${error ? `<p class="error" id="error">${escapeHtml(error)}</p>` : ''}<form method="post" action="/u/reset-password" id="reset">${hidden('ticket', ticket)}
-<label>New password <input name="password" type="password" autocomplete="new-password"></label>
-<button type="submit">Reset password</button></form>`,
+    html`${error ? html`<p class="error" id="error">${error}</p>` : ''}
+      <form method="post" action="/u/reset-password" id="reset">
+        ${hidden('ticket', ticket)}
+        <label>New password <input name="password" type="password" autocomplete="new-password" /></label>
+        <button type="submit">Reset password</button>
+      </form>`,
     status,
   );
 }

@@ -9,7 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection, User } from '../../actions/types.ts';
 import type { RouteGroup } from '../route.ts';
 import type { TenantState } from '../state.ts';
-import { escapeHtml, hidden, page, readForm } from './html.ts';
+import { hidden, html, page, readForm } from './html.ts';
 
 /** What the stand-in IdP asserts about the person. */
 export interface StandInProfile {
@@ -94,14 +94,18 @@ export const standInIdpRoutes: RouteGroup = [
     scopes: 'none',
     handle({ params, state }) {
       const connection = samlConnection(state, params.connection);
-      if (!connection) return page('Local stand-in identity provider', '<p class="error" id="error">No SAML connection of that name.</p>', 404);
+      if (!connection) return page('Local stand-in identity provider', html`<p class="error" id="error">No SAML connection of that name.</p>`, 404);
       return page(
         `Local stand-in IdP of ${connection.name}`,
-        `<p class="local">This page stands in for the identity provider of the SAML connection <strong>${escapeHtml(connection.name)}</strong> (IdP-initiated sign-in). Nothing is sent to a real IdP.</p>
-<form method="post" action="/local/idp/${encodeURIComponent(connection.name)}" id="idp-sign-in">
-<label>Id at the provider <input name="user_id"></label><label>Email <input name="email" type="email"></label>
-<label><input name="email_verified" type="checkbox" value="true" style="width:auto"> the provider says the email is verified</label>
-<button type="submit">Sign in at the IdP</button></form>`,
+        html`<p class="local">
+            This page stands in for the identity provider of the SAML connection <strong>${connection.name}</strong> (IdP-initiated sign-in). Nothing is sent to
+            a real IdP.
+          </p>
+          <form method="post" action="/local/idp/${encodeURIComponent(connection.name)}" id="idp-sign-in">
+            <label>Id at the provider <input name="user_id" /></label><label>Email <input name="email" type="email" /></label>
+            <label><input name="email_verified" type="checkbox" value="true" style="width:auto" /> the provider says the email is verified</label>
+            <button type="submit">Sign in at the IdP</button>
+          </form>`,
       );
     },
   },
@@ -111,11 +115,11 @@ export const standInIdpRoutes: RouteGroup = [
     scopes: 'none',
     async handle({ params, request, state }) {
       const connection = samlConnection(state, params.connection);
-      if (!connection) return page('Local stand-in identity provider', '<p class="error" id="error">No SAML connection of that name.</p>', 404);
+      if (!connection) return page('Local stand-in identity provider', html`<p class="error" id="error">No SAML connection of that name.</p>`, 404);
       const form = await readForm(request);
       const userId = (form.user_id ?? '').trim();
       if (!IDENTITY_ID.test(userId))
-        return page('Local stand-in identity provider', '<p class="error" id="error">Give the identity an id (letters, digits, . _ @ -).</p>', 400);
+        return page('Local stand-in identity provider', html`<p class="error" id="error">Give the identity an id (letters, digits, . _ @ -).</p>`, 400);
       const response = issueAssertion(state, connection.name, {
         user_id: userId,
         ...(form.email ? { email: form.email.trim() } : {}),
@@ -125,9 +129,10 @@ export const standInIdpRoutes: RouteGroup = [
       // A real IdP posts this form by script; the local tenant's pages have none, so the person presses the button.
       return page(
         `Local stand-in IdP of ${connection.name}`,
-        `<p class="local">The stand-in IdP signed you in and hands the response to Auth0.</p>
-<form method="post" action="/login/callback?connection=${encodeURIComponent(connection.name)}" id="saml-post">${hidden('SAMLResponse', response)}
-<button type="submit">Continue to the application</button></form>`,
+        html`<p class="local">The stand-in IdP signed you in and hands the response to Auth0.</p>
+          <form method="post" action="/login/callback?connection=${encodeURIComponent(connection.name)}" id="saml-post">
+            ${hidden('SAMLResponse', response)} <button type="submit">Continue to the application</button>
+          </form>`,
       );
     },
   },

@@ -1,5 +1,6 @@
-// Management API user routes: list (paged, capped at 1000) and search by email (q, case-insensitive, eventually consistent),
+// Management API user routes: list (paged, capped at USERS_PAGING_LIMIT) and search by email (q, case-insensitive, eventually consistent),
 // get, users-by-email (case-sensitive, immediately consistent) and PATCH (metadata merge, profile, password).
+import { USERS_PAGING_LIMIT } from '../../actions/auth0-limits.ts';
 import type { User } from '../../actions/types.ts';
 import { ApiError } from '../api-error.ts';
 import { insufficientScope } from '../guard.ts';
@@ -7,9 +8,6 @@ import { boolParam, fieldSelector, pageParams, readJsonObject, requiredParam } f
 import type { RouteGroup } from '../route.ts';
 import { fieldQuery, SEARCHABLE_FIELDS } from '../search-index.ts';
 import { userJson, type UserPatch } from '../state.ts';
-
-/** Auth0 lets `GET /users` page through the first 1000 results only; past that, use an export job. */
-const PAGING_CAP = 1000;
 
 /** The PATCH properties the local tenant applies, and the JSON type each must have. */
 const PATCHABLE: Record<keyof UserPatch, 'object' | 'string' | 'boolean'> = {
@@ -45,12 +43,12 @@ export const userRoutes: RouteGroup = [
     scopes: ['read:users'],
     handle({ url, state }) {
       const { perPage, start } = pageParams(url);
-      // Choice: a page is refused when it reaches past record 1000 (per_page 100: pages 0–9 pass, page 10 fails),
-      // matching "100 users per page for 10 pages" in Auth0's docs (manage-users/user-search/view-search-results-by-page).
-      if (start + perPage > PAGING_CAP) {
+      // Choice: a page is refused when it reaches past record USERS_PAGING_LIMIT (per_page 100: pages 0–9 pass, page 10
+      // fails), matching "100 users per page for 10 pages" in Auth0's docs.
+      if (start + perPage > USERS_PAGING_LIMIT) {
         throw new ApiError(
           400,
-          'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation',
+          `You can only page through the first ${USERS_PAGING_LIMIT} records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation`,
           'invalid_paging',
         );
       }

@@ -1,8 +1,9 @@
 // The post-login `api` given to one execution: it records what the Action asks for; execute.ts decides what takes effect.
 // Rules from actions/reference/post-login/post-login-api-object.mdx and customize/actions/limitations.mdx
-// ("Account Linking (setPrimaryUser)"): setPrimaryUser once per transaction, its id at most 128 characters;
+// ("Account Linking (setPrimaryUser)"): setPrimaryUser once per transaction, its id within PRIMARY_USER_ID_LIMIT;
 // metadata set with api.user is applied once at the end of the flow, a null value removing the key. The Actions of one
 // flow share one Commands record, so these rules hold across the flow and not per Action.
+import { PRIMARY_USER_ID_LIMIT } from '../../actions/auth0-limits.ts';
 import type { Metadata, PostLoginApi } from '../../actions/types.ts';
 import type { ActionsCache } from './cache.ts';
 import { encodeSessionToken, validateSessionToken, type RedirectContext } from './redirect.ts';
@@ -23,8 +24,6 @@ export interface Commands {
   /** api.accessToken.removeScope: scopes the issued access token leaves out. */
   removedScopes: string[];
 }
-
-const PRIMARY_USER_ID_MAX = 128;
 
 /** Nothing asked for yet: the start of a flow. */
 export function newCommands(): Commands {
@@ -76,8 +75,8 @@ export function createPostLoginApi(
     },
     authentication: {
       setPrimaryUser(primaryUserId: string) {
-        if (typeof primaryUserId !== 'string' || primaryUserId === '' || primaryUserId.length > PRIMARY_USER_ID_MAX) {
-          throw new TypeError(`api.authentication.setPrimaryUser: the primary user id must be a string of 1 to ${PRIMARY_USER_ID_MAX} characters`);
+        if (typeof primaryUserId !== 'string' || primaryUserId === '' || primaryUserId.length > PRIMARY_USER_ID_LIMIT) {
+          throw new TypeError(`api.authentication.setPrimaryUser: the primary user id must be a string of 1 to ${PRIMARY_USER_ID_LIMIT} characters`);
         }
         if (commands.primaryUserId !== undefined) throw new Error('api.authentication.setPrimaryUser can be called once per transaction');
         if (isOpen()) commands.primaryUserId = primaryUserId;

@@ -1,18 +1,14 @@
 // `api.cache` with Auth0's limits, shared by every execution of the trigger on one local tenant, best effort like Auth0's.
-// Limits from customize/actions/limitations.mdx ("Cached data"): at most 20 entries per trigger, keys ≤ 64 bytes, values
-// ≤ 4 kB, keys and values together ≤ 8 kB, items kept 24 h at most. Defaults and error codes from the post-login API
-// reference and Auth0's local Actions runner: default life 15 min, `ttl` and `expires_at` in milliseconds (the earlier
-// wins when both are given), codes CacheKeySizeExceeded / CacheValueSizeExceeded / CacheSizeExceeded / InvalidExpiry /
-// ItemAlreadyExpired / CacheKeyDoesNotExist. Where the docs give no code (the 20-entry cap) CacheSizeExceeded is used.
-// The docs' 8 kB total is stricter than the 16 kB Auth0's local runner allows: an Action that fits here fits there.
+// Limits: CACHE_LIMITS in actions/auth0-limits.ts (entries per trigger, bytes of a key, of a value and of all together,
+// 24 h at most). Defaults and error codes from the post-login API reference and Auth0's local Actions runner: default
+// life 15 min, `ttl` and `expires_at` in milliseconds (the earlier wins when both are given), codes CacheKeySizeExceeded /
+// CacheValueSizeExceeded / CacheSizeExceeded / InvalidExpiry / ItemAlreadyExpired / CacheKeyDoesNotExist. Where the docs
+// give no code (the cap on entries) CacheSizeExceeded is used. The docs' 8 kB total is stricter than the 16 kB Auth0's
+// local runner allows: an Action that fits here fits there.
+import { CACHE_LIMITS } from '../../actions/auth0-limits.ts';
 import type { CacheEntry, CacheSetOptions, CacheWriteResult } from '../../actions/types.ts';
 
-export const CACHE_MAX_ENTRIES = 20;
-export const CACHE_MAX_KEY_BYTES = 64;
-export const CACHE_MAX_VALUE_BYTES = 4096;
-export const CACHE_MAX_TOTAL_BYTES = 8192;
 export const CACHE_DEFAULT_TTL_MS = 15 * 60 * 1000;
-export const CACHE_MAX_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class ActionsCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -35,13 +31,13 @@ export class ActionsCache {
     if (typeof value !== 'string') throw new TypeError('api.cache.set: the value must be a string (serialise objects with JSON.stringify)');
     const keyBytes = Buffer.byteLength(key, 'utf8');
     const valueBytes = Buffer.byteLength(value, 'utf8');
-    if (keyBytes > CACHE_MAX_KEY_BYTES) return { type: 'error', code: 'CacheKeySizeExceeded' };
-    if (valueBytes > CACHE_MAX_VALUE_BYTES) return { type: 'error', code: 'CacheValueSizeExceeded' };
+    if (keyBytes > CACHE_LIMITS.keyBytes) return { type: 'error', code: 'CacheKeySizeExceeded' };
+    if (valueBytes > CACHE_LIMITS.valueBytes) return { type: 'error', code: 'CacheValueSizeExceeded' };
     this.dropExpired();
     const others = [...this.entries].filter(([k]) => k !== key);
-    if (others.length >= CACHE_MAX_ENTRIES) return { type: 'error', code: 'CacheSizeExceeded' };
+    if (others.length >= CACHE_LIMITS.entries) return { type: 'error', code: 'CacheSizeExceeded' };
     const othersBytes = others.reduce((sum, [k, e]) => sum + Buffer.byteLength(k, 'utf8') + Buffer.byteLength(e.value, 'utf8'), 0);
-    if (othersBytes + keyBytes + valueBytes > CACHE_MAX_TOTAL_BYTES) return { type: 'error', code: 'CacheSizeExceeded' };
+    if (othersBytes + keyBytes + valueBytes > CACHE_LIMITS.totalBytes) return { type: 'error', code: 'CacheSizeExceeded' };
     const expiresAt = this.expiry(options);
     if (typeof expiresAt === 'string') return { type: 'error', code: expiresAt };
     const record: CacheEntry = { value, expires_at: expiresAt };
@@ -97,6 +93,6 @@ export class ActionsCache {
     }
     const requested = candidates.length > 0 ? Math.min(...candidates) : now + this.defaultTtlMs;
     if (requested <= now) return 'ItemAlreadyExpired';
-    return Math.min(requested, now + CACHE_MAX_TTL_MS);
+    return Math.min(requested, now + CACHE_LIMITS.maxTtlMs);
   }
 }

@@ -1,17 +1,15 @@
 // The execution an Action's code is running in, found through AsyncLocalStorage: where its console lines and fetch calls go.
 // Module-level code keeps one console and one fetch per instance (Auth0 reuses an instance across executions), so
 // both look the current execution up rather than being bound to one; concurrent logins on an instance stay apart.
+// Auth0 keeps at most LOG_LIMIT characters of console output "for each Action" (auth0-limits.ts), read here as per
+// execution of an Action, not per line: what comes after is lost.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
+import { LOG_LIMIT } from '../../actions/auth0-limits.ts';
+
 /** The `fetch` an Action's code sees: `globalThis.fetch` unless the tenant's caller routes it. */
 export type Fetch = typeof fetch;
-
-/**
- * Auth0 keeps at most 256 characters of console output "for each Action" (customize/actions/limitations.mdx): per
- * execution of an Action, not per line. What comes after is lost.
- */
-export const LOG_LIMIT_PER_EXECUTION = 256;
 
 /** One request the Action made through the fetch it was given. */
 export interface HttpCall {
@@ -21,7 +19,7 @@ export interface HttpCall {
 
 /** What one execution collects while it runs; `closed` once its result is taken, so late work of a timed-out Action is dropped. */
 export interface ExecutionContext {
-  /** What Auth0 keeps of the execution's console output: its lines, within LOG_LIMIT_PER_EXECUTION characters in all. */
+  /** What Auth0 keeps of the execution's console output: its lines, within LOG_LIMIT characters in all. */
   logs: string[];
   /** Characters of output that did not fit and were dropped. */
   logCharsDropped: number;
@@ -46,7 +44,7 @@ function currentExecution(): ExecutionContext | undefined {
   return context && !context.closed ? context : undefined;
 }
 
-/** A console whose output lines go to the current execution's logs (and nowhere else), until its 256 characters are used. */
+/** A console whose output lines go to the current execution's logs (and nowhere else), until its LOG_LIMIT characters are used. */
 export function executionConsole(): Console {
   const sink = new Writable({
     decodeStrings: false,
@@ -56,7 +54,7 @@ export function executionConsole(): Console {
         const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
         const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
         for (const line of lines) {
-          const room = LOG_LIMIT_PER_EXECUTION - context.logs.reduce((sum, kept) => sum + kept.length, 0);
+          const room = LOG_LIMIT - context.logs.reduce((sum, kept) => sum + kept.length, 0);
           if (room > 0) context.logs.push(line.slice(0, room));
           context.logCharsDropped += Math.max(0, line.length - Math.max(0, room));
         }

@@ -12,9 +12,6 @@ import { buildEvent, findIdentity, resolveLogin, type LoginRequest } from './eve
 import type { ActionInstance } from './load.ts';
 import type { RedirectContext } from './redirect.ts';
 
-/** Each execution of a trigger must finish within 20 s (customize/actions/limitations.mdx, "Executions"). */
-export const EXECUTION_LIMIT_MS = 20_000;
-
 /**
  * Why a login failed: an Action threw, denied, ran too long, named a wrong primary, left its user linked away, or
  * redirected where the login cannot follow (a refresh-token exchange, a password grant, prompt=none, a replay).
@@ -25,9 +22,9 @@ export type FailureKind = 'error' | 'denied' | 'timeout' | 'setPrimaryUser' | 'u
 export interface ExecutionReport {
   /** The user the flow ran for (`event.user.user_id`): the owner of the login identity when the login began. */
   eventUserId: string;
-  /** The Actions' console output as Auth0 keeps it: one entry a line, at most 256 characters per Action execution. */
+  /** The Actions' console output as Auth0 keeps it: one entry a line, at most LOG_LIMIT (auth0-limits.ts) characters per Action execution. */
   logs: string[];
-  /** Characters of console output Auth0 would have dropped, over the 256 per Action execution. */
+  /** Characters of console output Auth0 would have dropped, over the LOG_LIMIT per Action execution. */
   logCharsDropped: number;
   /** The requests the Actions made through the fetch they were given, in order. */
   httpCalls: HttpCall[];

@@ -2,20 +2,10 @@
 // One runtime stands for one tenant's post-login trigger: its cache is shared by every Action and instance loaded here.
 import type { TenantState } from '../state.ts';
 import type { Fetch } from './context.ts';
-import { SECRET_LIMITS } from '../secret-limits.ts';
+import { EXECUTION_LIMIT_MS, SECRET_LIMITS } from '../../actions/auth0-limits.ts';
 import { ActionsCache } from './cache.ts';
 import type { LoginRequest } from './event.ts';
-import {
-  EXECUTION_LIMIT_MS,
-  executeFlow,
-  resumeFlow,
-  startFlow,
-  type ContinueRequest,
-  type FlowAction,
-  type FlowResult,
-  type LoginResult,
-  type SuspendedFlow,
-} from './execute.ts';
+import { executeFlow, resumeFlow, startFlow, type ContinueRequest, type FlowAction, type FlowResult, type LoginResult, type SuspendedFlow } from './execute.ts';
 import type { ActionDependency } from '../actions-store.ts';
 import { CompiledAction } from './load.ts';
 
@@ -35,7 +25,6 @@ export type {
 } from './execute.ts';
 export type { HttpCall } from './context.ts';
 export { ActionsCache } from './cache.ts';
-export { EXECUTION_LIMIT_MS } from './execute.ts';
 
 export interface ActionsRuntimeOptions {
   state: TenantState;

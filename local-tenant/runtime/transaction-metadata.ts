@@ -1,13 +1,12 @@
 // `api.transaction.setMetadata` with Auth0's limits: post-login only, kept across a redirect, gone when the transaction ends.
-// Limits from customize/actions/limitations.mdx ("Transaction metadata"): keys ≤ 64 characters, values ≤ 8 KB, 16 KB in
-// all, values string/number/boolean only, unsafe integers refused; null removes a key (transaction-metadata.mdx).
+// Limits: TRANSACTION_METADATA_LIMITS in actions/auth0-limits.ts (key characters, value bytes, bytes in all); values
+// string/number/boolean only, unsafe integers refused; null removes a key (transaction-metadata.mdx).
 // What Auth0 does past a limit is not published: the local tenant throws, which fails the login unless the Action catches
 // it (the less forgiving guess: a value silently dropped would let an Action believe it was kept).
+import { TRANSACTION_METADATA_LIMITS } from '../../actions/auth0-limits.ts';
 import type { TransactionMetadataValue } from '../../actions/types.ts';
 
-export const METADATA_MAX_KEY_CHARS = 64;
-export const METADATA_MAX_VALUE_BYTES = 8 * 1024;
-export const METADATA_MAX_TOTAL_BYTES = 16 * 1024;
+const { keyChars, valueBytes, totalBytes } = TRANSACTION_METADATA_LIMITS;
 
 export type TransactionMetadata = Record<string, TransactionMetadataValue>;
 
@@ -17,8 +16,8 @@ export type TransactionMetadata = Record<string, TransactionMetadataValue>;
  */
 export function setTransactionMetadata(stored: TransactionMetadata, live: TransactionMetadata, key: unknown, value: unknown): void {
   if (typeof key !== 'string' || key === '') throw new TypeError('api.transaction.setMetadata: the key must be a non-empty string');
-  if (key.length > METADATA_MAX_KEY_CHARS) {
-    throw new RangeError(`api.transaction.setMetadata: the key ${key.slice(0, 16)}… is longer than ${METADATA_MAX_KEY_CHARS} characters`);
+  if (key.length > keyChars) {
+    throw new RangeError(`api.transaction.setMetadata: the key ${key.slice(0, 16)}… is longer than ${keyChars} characters`);
   }
   if (value === null) {
     delete stored[key];
@@ -31,13 +30,13 @@ export function setTransactionMetadata(stored: TransactionMetadata, live: Transa
   if (typeof value === 'number' && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) {
     throw new RangeError(`api.transaction.setMetadata: the value of ${key} is not a safe number; serialise it as a string`);
   }
-  if (Buffer.byteLength(String(value), 'utf8') > METADATA_MAX_VALUE_BYTES) {
-    throw new RangeError(`api.transaction.setMetadata: the value of ${key} is larger than ${METADATA_MAX_VALUE_BYTES} bytes`);
+  if (Buffer.byteLength(String(value), 'utf8') > valueBytes) {
+    throw new RangeError(`api.transaction.setMetadata: the value of ${key} is larger than ${valueBytes} bytes`);
   }
   // The total is measured as the JSON of every entry: stricter than summing keys and values, so what fits here fits there.
   const total = Buffer.byteLength(JSON.stringify({ ...stored, [key]: value }), 'utf8');
-  if (total > METADATA_MAX_TOTAL_BYTES) {
-    throw new RangeError(`api.transaction.setMetadata: the transaction metadata would be ${total} bytes, over the ${METADATA_MAX_TOTAL_BYTES} allowed`);
+  if (total > totalBytes) {
+    throw new RangeError(`api.transaction.setMetadata: the transaction metadata would be ${total} bytes, over the ${totalBytes} allowed`);
   }
   stored[key] = value;
   live[key] = value;

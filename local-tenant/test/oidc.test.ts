@@ -95,6 +95,29 @@ describe('openid-client against the local tenant', () => {
     expect(await mismatch.text()).toContain('Callback URL mismatch. https://evil.example/cb is not in the list of allowed callback URLs.');
   });
 
+  it('escapes what a request puts on its pages: an unknown client_id on the error page, a login_hint in the login form', async () => {
+    const { tenant, server } = http();
+    const { app } = addWebApp(tenant);
+    const markup = `"><script>alert(1)</script>`;
+    const escaped = '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
+    const unknown = await fetch(`${server.url}/authorize?${new URLSearchParams({ client_id: markup, response_type: 'code', redirect_uri: CALLBACK })}`, {
+      redirect: 'manual',
+    });
+    const errorPage = await unknown.text();
+    expect(unknown.status).toBe(400);
+    expect(errorPage).not.toContain(markup);
+    expect(errorPage).toContain(`Unknown client: ${escaped}`);
+
+    const config = await discover(app);
+    const agent = new BrowserlessAgent();
+    const authorizeUrl = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'st', login_hint: markup });
+    const login = await agent.follow(authorizeUrl.href, server.url);
+    expect(login.url).toContain('/u/login?state=');
+    const loginPage = await login.response.text();
+    expect(loginPage).not.toContain(markup);
+    expect(loginPage).toContain(`name="username" type="email" autocomplete="username" value="${escaped}"`);
+  });
+
   it('answers prompt=none with login_required without a session, and with a code from the session', async () => {
     const { tenant, server } = http();
     const { app, anaId } = addWebApp(tenant);

@@ -1,5 +1,6 @@
 // Bundles the Action (actions/auto-link.ts) with esbuild into the one CommonJS file Auth0 runs, and validates it against Auth0's rules.
-// Rules from customize/actions/limitations.mdx: JavaScript only, CommonJS `exports.onExecutePostLogin`, code ≤ 100 kB.
+// Rules from customize/actions/limitations.mdx: JavaScript only, CommonJS `exports.onExecutePostLogin`, code within
+// ACTION_SIZE_LIMIT (actions/auth0-limits.ts).
 // The file must require nothing but Node built-ins: the Action is deployed without npm dependencies.
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -1,16 +1,20 @@
 // Synthetic Auth0 tenants streamed from a seeded PRNG: duplicate-email groups, pre-hijack traps, case variants, linked users.
 // Memory is O(1) in the number of users: users are yielded one by one and a duplicate group (2–4 users) is the most
 // ever held. The same options always give the same tenant.
+import { createHash } from 'node:crypto';
 import type { Connection, Identity, User } from '../../actions/types.ts';
 import { connectionKind, isSocialStrategy, type ConnectionKind } from '../../actions/strategies.ts';
 import { DATABASE_CONNECTION, ensureConnection, exportLine, profileOf, type TenantState } from '../../local-tenant/index.ts';
 import { writeNdjson } from './ndjson.ts';
 
 /**
- * The app_metadata keys this project writes (actions/link-record.ts defines them for the Action). Stated again here
- * so that fixtures are not written by the code under test; test/generator.test.ts checks the Action reads them.
+ * The app_metadata keys this project writes today (actions/link-record.ts defines them for the Action): one audit key per
+ * linked account, `auto_links_` and 20 hex characters of the SHA-256 of the secondary's user_id, and the admin's opt-out.
+ * Stated again here, the hash too (auditKey), so that fixtures are not written by the code under test;
+ * test/generator.test.ts checks the Action reads them. The legacy `auto_links` array is read still, never written: the
+ * tests of that reading (test/auto-link.test.ts, test/unlink.test.ts) write their own fixtures of it.
  */
-export const PROJECT_KEYS = { links: 'auto_links', exclude: 'auto_link_exclude' } as const;
+export const PROJECT_KEYS = { recordPrefix: 'auto_links_', exclude: 'auto_link_exclude' } as const;
 
 export interface GeneratorOptions {
   /** Number of user records (a user with linked identities is one record). */
@@ -561,7 +565,7 @@ class TenantGenerator {
     // identity that does not prove the mailbox by itself (a password, an enterprise IdP) always by this project: hand-made
     // ones would be unvouched, never linked again (the security model's trojan identities).
     if (this.random.chance(0.5) || !MAILBOX_SOURCES.has(user.identities[0]!.provider)) {
-      user.app_metadata![PROJECT_KEYS.links] = secondaries.map((s) => auditEntry(s, this.random.chance(0.5) ? 'action' : 'backfill', linkedAt));
+      for (const s of secondaries) user.app_metadata![auditKey(s.user_id)] = auditEntry(s, this.random.chance(0.5) ? 'action' : 'backfill', linkedAt);
     }
   }
 
@@ -613,7 +617,7 @@ class TenantGenerator {
     if (Object.keys(user.user_metadata!).length > 0) s.withMetadata += 1;
     if (user.app_metadata![PROJECT_KEYS.exclude] === true) s.excluded += 1;
     if (user.identities.length > 1) s.linkedUsers += 1;
-    if (user.app_metadata![PROJECT_KEYS.links] !== undefined) s.auditedLinkedUsers += 1;
+    if (Object.keys(user.app_metadata!).some((key) => key.startsWith(PROJECT_KEYS.recordPrefix))) s.auditedLinkedUsers += 1;
     return user;
   }
 
@@ -628,6 +632,11 @@ class TenantGenerator {
     if (intent.link.length > 0) s.eligibleGroups += 1;
     if (intent.linkTrustingEnterprise.length > 0) s.eligibleGroupsTrustingEnterprise += 1;
   }
+}
+
+/** The app_metadata key of the audit entry of a link of `secondaryUserId`, as the Action names it today. */
+function auditKey(secondaryUserId: string): string {
+  return `${PROJECT_KEYS.recordPrefix}${createHash('sha256').update(secondaryUserId).digest('hex').slice(0, 20)}`;
 }
 
 /**

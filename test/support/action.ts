@@ -1,6 +1,6 @@
 // Test fixtures for the BUILT Action: the bundle built once, loaded in the local Actions runtime with secrets for a test tenant.
 import { expect } from 'vitest';
-import { LOG_LINE_LIMIT } from '../../actions/types.ts';
+import { LOG_LIMIT } from '../../actions/auth0-limits.ts';
 import { buildAction } from '../../scripts/lib/build-action.ts';
 import { type ActionsRuntimeOptions, createActionsRuntime, type LoginResult, type LoginSuccess } from '../../local-tenant/index.ts';
 import type { TestTenant } from './tenant.ts';
@@ -49,7 +49,7 @@ export function succeeded(result: LoginResult, t: TestTenant): LoginSuccess {
   // Auth0 keeps 256 characters of output per execution: nothing the Action says may be cut off.
   expect(result.logCharsDropped).toBe(0);
   for (const line of result.logs) {
-    expect(line.length).toBeLessThan(LOG_LINE_LIMIT);
+    expect(line.length).toBeLessThan(LOG_LIMIT);
     expect(line).not.toContain(t.client.client_secret);
     expect(line).not.toMatch(/bearer|[A-Za-z0-9_-]{60,}/i);
     expect(line).not.toMatch(/[^\s<]+@[^\s>]+/);

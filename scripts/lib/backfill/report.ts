@@ -102,5 +102,5 @@ function accountRow(role: string, account: AccountRef, why: string): string[] {
 
 /** Rows padded into columns; a row whose later cells are empty is printed as is (a group's email). */
 function table(rows: string[][]): string[] {
-  return columns(rows, (row) => row[1] === '');
+  return columns(rows, { whole: (row) => row[1] === '' });
 }

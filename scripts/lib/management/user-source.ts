@@ -1,17 +1,16 @@
 // Every user of a tenant, streamed: pages of GET /api/v2/users while the tenant is small enough to page through,
 // otherwise a users-export job whose gzipped NDJSON file is read line by line (memory does not grow with the file).
-// Auth0 pages through the first 1000 results only; past that an export job is the way to read a tenant
+// Auth0 pages through the first USERS_PAGING_LIMIT results only; past that an export job is the way to read a tenant
 // (manage-users/user-migration/bulk-user-exports.mdx; docs/auth0-behaviour.md). Job statuses go
 // pending → processing → completed (then expired 24 h later), or failed.
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { USERS_PAGING_LIMIT } from '../../../actions/auth0-limits.ts';
 import type { User } from '../../../actions/types.ts';
 import { CliError } from '../cli.ts';
 import { readNdjson } from '../ndjson.ts';
 import type { TenantApi } from './tenant-api.ts';
 
-/** Auth0's paging cap: a tenant with more users is read with an export job. */
-export const PAGING_LIMIT = 1000;
 const PER_PAGE = 100;
 
 export interface SourceOptions {
@@ -33,13 +32,13 @@ export interface UserSource {
 /** Starts reading; the first page tells the total, and with it whether to page or export. */
 export async function openUserSource(api: TenantApi, options: SourceOptions): Promise<UserSource> {
   const first = await api.listUsers(0, PER_PAGE, options.fields);
-  if (first.total <= PAGING_LIMIT) return { total: first.total, via: 'paging', users: pages(api, first.users, first.total, options.fields) };
+  if (first.total <= USERS_PAGING_LIMIT) return { total: first.total, via: 'paging', users: pages(api, first.users, first.total, options.fields) };
   return { total: first.total, via: 'export', users: exported(api, options) };
 }
 
 async function* pages(api: TenantApi, firstPage: User[], total: number, fields: readonly string[]): AsyncGenerator<User> {
   yield* firstPage;
-  for (let page = 1; page * PER_PAGE < Math.min(total, PAGING_LIMIT); page++) {
+  for (let page = 1; page * PER_PAGE < Math.min(total, USERS_PAGING_LIMIT); page++) {
     const { users } = await api.listUsers(page, PER_PAGE, fields);
     if (users.length === 0) return;
     yield* users;

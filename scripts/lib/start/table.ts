@@ -1,4 +1,5 @@
 // The table `npm start` prints: one row a login, in columns wide enough for their contents.
+import { columns } from '../columns.ts';
 import { maskEmail } from '../email-mask.ts';
 import type { LoginRow } from './logins.ts';
 
@@ -14,11 +15,6 @@ export function loginTable(rows: readonly LoginRow[], email: (email: string) => 
     row.subject,
     String(row.httpCalls),
   ]);
-  const widths = HEADERS.map((header, i) => Math.max(header.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: readonly string[]): string =>
-    values
-      .map((value, i) => (i === 0 || i === values.length - 1 ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  // The login's number and its count of calls align right.
+  return columns(cells, { headers: HEADERS, right: [0, HEADERS.length - 1] }).join('\n');
 }
