@@ -24,7 +24,7 @@ export const linksSpec: CommandSpec<typeof options> = {
   usage: 'npm run links -- [--since <date>] [--csv <file>] [--json]',
   summary:
     'Lists every link the Action and the backfill made, from the audit records they write on each primary ' +
-    '(app_metadata.auto_links): when, by whom, the former user_id and the primary it now belongs to. The id map ' +
+    '(the app_metadata auto_links_<hash> keys): when, by whom, the former user_id and the primary it now belongs to. The id map ' +
     '(former user_id → primary) is what an application needs to move data it keeps under the old id. Reads only; ' +
     'needs read:users. Reads the whole tenant (paging, or a users-export job past 1000 users).',
   options,

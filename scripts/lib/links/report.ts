@@ -1,4 +1,4 @@
-// The links report: every link the Action or the backfill recorded (app_metadata.auto_links on each primary), as rows,
+// The links report: every link the Action or the backfill recorded (the app_metadata auto_links_<hash> keys of each primary), as rows,
 // and the id map an application needs to move data it keeps under a former user_id (its `sub`) onto the primary.
 import { linkRecords } from '../../../actions/link-record.ts';
 import type { User } from '../../../actions/types.ts';
