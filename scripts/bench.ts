@@ -22,7 +22,7 @@ const DEFAULTS = {
   backfillConcurrency: 8,
   exportUsers: 1_000_000,
   out: '.bench',
-  record: 'bench/results.json',
+  record: 'docs/benchmarks.json',
   page: PAGE_PATH,
 } as const;
 

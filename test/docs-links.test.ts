@@ -1,5 +1,5 @@
 // The documentation holds together: every relative link and anchor in README.md, local-tenant/README.md and docs/ resolves, nothing in the
-// tree points outside the repository, and docs/benchmarks.md is what the bench renders from bench/results.json.
+// tree points outside the repository, and docs/benchmarks.md is what the bench renders from docs/benchmarks.json.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,8 +103,8 @@ describe('the tree', () => {
 });
 
 describe('docs/benchmarks.md', () => {
-  it('is generated from bench/results.json (npm run bench -- --from bench/results.json), not edited by hand', () => {
-    const report = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as BenchReport;
+  it('is generated from docs/benchmarks.json (npm run bench -- --from docs/benchmarks.json), not edited by hand', () => {
+    const report = JSON.parse(readFileSync(join(ROOT, 'docs/benchmarks.json'), 'utf8')) as BenchReport;
     expect(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8')).toBe(renderPage(report));
   });
 });

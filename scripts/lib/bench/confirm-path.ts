@@ -38,7 +38,7 @@ export interface ConfirmPathOptions {
 /**
  * The logins measured: an Entra ID login offered the link that proves the Google account; one that answers "Not now";
  * the same person's next Entra ID login while that holds; and a Google first login silently linked to a database account.
- * `decline` and `declined-later` are "Not now" (`later`) only: the names stay as bench/results.json records them, so that
+ * `decline` and `declined-later` are "Not now" (`later`) only: the names stay as docs/benchmarks.json records them, so that
  * runs of different commits compare.
  */
 export const CONFIRM_KINDS = ['confirm', 'decline', 'declined-later', 'silent'] as const;

@@ -1,5 +1,5 @@
 // Writes a benchmark report: the latest JSON and Markdown, a JSON per run named by time and commit (to compare
-// commits), and, when asked, the committed summary bench/results.json with the page generated from it (docs/benchmarks.md).
+// commits), and, when asked, the committed summary docs/benchmarks.json with the page generated from it (docs/benchmarks.md).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writePage } from './page.ts';
