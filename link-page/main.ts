@@ -68,7 +68,7 @@ export async function listenForPage(host: string, port: number): Promise<PageSer
   };
 }
 
-export async function startLinkPage(settings: Settings, options: { fetch?: typeof fetch; log?: (line: string) => void } = {}) {
+async function startLinkPage(settings: Settings, options: { fetch?: typeof fetch; log?: (line: string) => void } = {}) {
   const server = await listenForPage(settings.host, settings.port);
   try {
     await server.serve(settings, options);

@@ -22,7 +22,7 @@ main(
     summary:
       'Generates a deterministic synthetic Auth0 tenant (same options, same tenant) with duplicate-email groups, ' +
       'pre-hijack traps, case variants and already-linked users, streamed in bounded memory. --out writes it gzipped in ' +
-      "the shape of Auth0's users-export job (format json); --seed-json writes a seed for local-tenant/seed.ts " +
+      "the shape of Auth0's users-export job (format json); --seed-json writes a seed for npm start -- --seed " +
       '(fine up to ~100k users; use --out beyond, which the seed loader streams).',
     options: {
       users: { type: 'string', short: 'n' },

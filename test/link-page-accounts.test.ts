@@ -25,7 +25,7 @@ function ana(): string {
   return http().tenant.state.createUser({ connection: DATABASE, email: ANA.email, email_verified: true, password: ANA.password }).user_id;
 }
 
-async function pageOnTenant(options: { connections?: string; tenantFetch?: typeof fetch } = {}): Promise<Page> {
+async function pageOnTenant(options: { connections?: string; pageFetch?: typeof fetch } = {}): Promise<Page> {
   const { tenant, server } = http();
   return pageInMemoryOnTenant(tenant, server.url, { now, ...options });
 }
@@ -115,7 +115,7 @@ describe('the sign-in to connected accounts is fresh and short', () => {
       if (!String(input instanceof Request ? input.url : input).endsWith('/oauth/token') || !response.ok) return response;
       return Response.json({ ...((await response.json()) as object), expires_in: 120 });
     };
-    const page = await pageOnTenant({ tenantFetch: shortTokens });
+    const page = await pageOnTenant({ pageFetch: shortTokens });
     const agent = new BrowserlessAgent(page.fetch);
     await signedIn(agent, page);
     ahead = 60_000;

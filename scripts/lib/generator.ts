@@ -9,10 +9,10 @@ import { writeNdjson } from './ndjson.ts';
 
 /**
  * The app_metadata keys this project writes today (actions/link-record.ts defines them for the Action): one audit key per
- * linked account, `auto_links_` and 20 hex characters of the SHA-256 of the secondary's user_id, and the admin's opt-out.
+ * linked account, `auto_links_` and 20 hex characters of the SHA-256 of the secondary's user_id, and the admin's exclude flag.
  * Stated again here, the hash too (auditKey), so that fixtures are not written by the code under test;
  * test/generator.test.ts checks the Action reads them. The legacy `auto_links` array is read still, never written: the
- * tests of that reading (test/auto-link.test.ts, test/unlink.test.ts) write their own fixtures of it.
+ * tests of that reading (test/auto-link.test.ts, test/undo.test.ts) write their own fixtures of it.
  */
 export const PROJECT_KEYS = { recordPrefix: 'auto_links_', exclude: 'auto_link_exclude' } as const;
 

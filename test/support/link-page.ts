@@ -134,14 +134,14 @@ export interface PageInMemory {
 
 export const IN_MEMORY_BASE_URL = 'https://link.example.test';
 
-/** The page in memory with `settings`; `now` in epoch ms (default the real clock); `tenantFetch` wraps the page's calls to the tenant. */
-export async function pageInMemory(settings: Settings, options: { now?: () => number; tenantFetch?: typeof fetch } = {}): Promise<PageInMemory> {
+/** The page in memory with `settings`; `now` in epoch ms (default the real clock); `pageFetch` wraps the page's calls to the tenant. */
+export async function pageInMemory(settings: Settings, options: { now?: () => number; pageFetch?: typeof fetch } = {}): Promise<PageInMemory> {
   const logs: string[] = [];
   const app = await createLinkPage(settings, {
     assets: await loadAssets(),
     log: (line) => logs.push(line),
     ...(options.now ? { now: options.now } : {}),
-    ...(options.tenantFetch ? { fetch: options.tenantFetch } : {}),
+    ...(options.pageFetch ? { fetch: options.pageFetch } : {}),
   });
   const base = settings.baseUrl;
   const routed: typeof fetch = async (input, init) => {
@@ -155,7 +155,7 @@ export async function pageInMemory(settings: Settings, options: { now?: () => nu
 export async function pageInMemoryOnTenant(
   tenant: LocalTenant,
   serverUrl: string,
-  options: { connections?: string; connectionLabels?: string; now?: () => number; tenantFetch?: typeof fetch } = {},
+  options: { connections?: string; connectionLabels?: string; now?: () => number; pageFetch?: typeof fetch } = {},
 ): Promise<PageInMemory & { client: Client }> {
   const client = addPageApp(tenant, IN_MEMORY_BASE_URL);
   const settings = pageSettings({

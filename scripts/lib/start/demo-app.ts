@@ -5,8 +5,6 @@ import { getRequestListener } from '@hono/node-server';
 import { demoAppRoutes } from './demo-app/routes.ts';
 import { discoverTenant } from './demo-app/tenant-sign-in.ts';
 
-export { DEMO_APP_SCOPES } from './demo-app/tenant-sign-in.ts';
-
 export interface DemoAppOptions {
   /** Where the tenant really listens (http://127.0.0.1:port). */
   tenantUrl: string;

@@ -7,7 +7,7 @@ import type { KeepDetails } from './keep.ts';
 import type { StartRun } from './run.ts';
 import { DEMO_DOMAIN, DEMO_PASSWORD } from './tenant.ts';
 
-export interface SignInDemo {
+interface SignInDemo {
   app: DemoApp;
   close(): Promise<void>;
 }
