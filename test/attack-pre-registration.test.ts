@@ -100,15 +100,10 @@ describe('laundering the sign', () => {
 describe('signup without a login', () => {
   it('POST /dbconnections/signup leaves no mark; the victim verifies and signs in with Google: confirmed, not silent', async () => {
     const story = await storyCast(http());
-    const { tenant, origin, app } = story;
+    const { tenant } = story;
     const attacker = new Person(story);
     const victim = new Person(story);
-    const signup = await attacker.agent.post(`${origin}/dbconnections/signup`, {
-      client_id: app.client_id,
-      connection: DATABASE,
-      email: VICTIM,
-      password: ATTACKER_PASSWORD,
-    });
+    const signup = await attacker.signUpWithoutLogin({ email: VICTIM, password: ATTACKER_PASSWORD });
     expect(signup.status).toBe(200);
     const planted = databaseAccount(tenant, VICTIM);
     // Nobody logged in: no login, so no mark of an unverified login, ever.

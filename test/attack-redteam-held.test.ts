@@ -5,19 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { unlinkedKey } from '../actions/unlink-choice.ts';
 import { hiddenField } from '../local-tenant/index.ts';
 import { ATTACKER_PASSWORD, databaseAccount, holderOf, identitiesOf, Person, steppedClock, storyCast, text, VICTIM, type Story } from './support/attack.ts';
-import { DATABASE, useHttpTenant } from './support/tenant.ts';
+import { useHttpTenant } from './support/tenant.ts';
 
 const http = useHttpTenant();
 const VICTIM_GOOGLE = 'google-oauth2|vera-google';
 
 /** The attacker pre-registers the victim's address with the public signup endpoint (no login); the planted account. */
 async function preRegister(story: Story, attacker: Person, extra: Record<string, unknown> = {}): Promise<string> {
-  const { origin, app } = story;
-  const signup = await attacker.agent.request(`${origin}/dbconnections/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: app.client_id, connection: DATABASE, email: VICTIM, password: ATTACKER_PASSWORD, ...extra }),
-  });
+  const signup = await attacker.signUpWithoutLogin({ email: VICTIM, password: ATTACKER_PASSWORD, ...extra });
   expect(signup.status).toBe(200);
   return databaseAccount(story.tenant, VICTIM);
 }

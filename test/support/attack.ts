@@ -15,6 +15,7 @@ export const ATTACKER = 'mallory@attacker.example';
 export const ATTACKER_PASSWORD = 'Attacker-Chose-1';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
+const JSON_BODY = { 'content-type': 'application/json' } as const;
 
 export interface Story extends ConfirmCast {
   tenant: LocalTenant;
@@ -119,6 +120,12 @@ export class Person {
     const form = { state, connection: DATABASE, email: credentials.email, password: credentials.password };
     return (await this.agent.follow(`${this.story.origin}/u/signup`, this.story.origin, { method: 'POST', headers: FORM, body: new URLSearchParams(form) }))
       .url;
+  }
+
+  /** Signs up with the public signup endpoint (`connection` default the database): no login, so no mark; the answer. */
+  async signUpWithoutLogin(fields: { email: string; password: string; connection?: string } & Record<string, unknown>): Promise<Response> {
+    const body = { client_id: this.story.app.client_id, connection: DATABASE, ...fields };
+    return this.agent.request(`${this.story.origin}/dbconnections/signup`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify(body) });
   }
 
   async logIn(loginPageUrl: string, credentials: { email: string; password: string }): Promise<string> {
